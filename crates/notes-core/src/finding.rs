@@ -1,0 +1,125 @@
+//! Findings: what every check reports, whatever the output format.
+
+use std::path::PathBuf;
+
+use crate::source_file::Span;
+
+/// How serious a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Severity {
+    /// Fails the run.
+    Error,
+    /// Fails the run only with `--deny-warnings`.
+    Warning,
+    /// Never fails the run.
+    Info,
+}
+
+impl Severity {
+    /// The severity's name in outputs and configuration.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// A secondary place a finding points at, such as "defined here".
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    /// The file the place is in; `None` means the finding's own file.
+    pub file: Option<PathBuf>,
+    /// Where.
+    pub span: Span,
+    /// What is there.
+    pub message: String,
+}
+
+/// One problem found in the notes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    /// The id of the rule that found it, such as `schema`.
+    pub rule: &'static str,
+    /// How serious it is.
+    pub severity: Severity,
+    /// What is wrong, in one line.
+    pub message: String,
+    /// How to fix it.
+    pub help: Option<String>,
+    /// The file it is in, if it is about a file.
+    pub file: Option<PathBuf>,
+    /// Where in the file; `None` for the file as a whole.
+    pub span: Option<Span>,
+    /// The text under the main span's label.
+    pub label: Option<String>,
+    /// Other places that explain it.
+    pub labels: Vec<Label>,
+    /// The id of the note it is about.
+    pub note: Option<String>,
+    /// The claim it is about: its id, or its position such as `2.3.1`.
+    pub claim: Option<String>,
+}
+
+impl Finding {
+    /// A finding of `rule` at `span` of `file`.
+    pub fn new(
+        rule: &'static str,
+        severity: Severity,
+        file: impl Into<PathBuf>,
+        span: Option<Span>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            rule,
+            severity,
+            message: message.into(),
+            help: None,
+            file: Some(file.into()),
+            span,
+            label: None,
+            labels: Vec::new(),
+            note: None,
+            claim: None,
+        }
+    }
+
+    /// Adds how to fix it.
+    #[must_use]
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Sets the text under the main span.
+    #[must_use]
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    /// Adds a secondary place in the same file.
+    #[must_use]
+    pub fn with_secondary(mut self, span: Span, message: impl Into<String>) -> Self {
+        self.labels.push(Label {
+            file: None,
+            span,
+            message: message.into(),
+        });
+        self
+    }
+
+    /// Says which note (and claim) it is about.
+    #[must_use]
+    pub fn about(mut self, note: Option<String>, claim: Option<String>) -> Self {
+        self.note = note;
+        self.claim = claim;
+        self
+    }
+}
+
+/// The id of the rule for files that are not valid YAML or JSON.
+pub const SYNTAX: &str = "syntax";
+/// The id of the rule for files that do not match the note schema.
+pub const SCHEMA: &str = "schema";

@@ -1,0 +1,21 @@
+//! The notes-lint model: notes, claims, sources, caveats and events; a loader that
+//! keeps exact source positions; inheritance resolution; and the note schema.
+//!
+//! This crate knows nothing of terminals or argument parsing.
+
+pub mod date;
+pub mod finding;
+pub mod load;
+pub mod model;
+pub mod resolve;
+pub mod schema;
+pub mod shelf_life;
+pub mod source_file;
+pub mod suggest;
+pub mod tree;
+
+pub use date::PartialDate;
+pub use finding::{Finding, Label, Severity};
+pub use load::{Document, Loaded, load_bytes, load_path};
+pub use shelf_life::ShelfLife;
+pub use source_file::{Position, SourceFile, Span};

@@ -1,0 +1,206 @@
+//! Loading note files: bytes to a spanned tree to a validated, typed note.
+//!
+//! Loading never panics: it returns what it could read plus findings, and one bad
+//! file never stops the others.
+
+use std::path::{Path, PathBuf};
+
+use crate::finding::{Finding, SCHEMA, SYNTAX, Severity};
+use crate::model::Note;
+use crate::source_file::{SourceFile, Span};
+use crate::tree::{self, Node, NodeValue};
+
+/// Files larger than this are refused rather than parsed.
+pub const MAX_FILE_BYTES: usize = 64 * 1024 * 1024;
+
+/// A note that loaded: its file, its tree (for positions) and its model.
+#[derive(Debug)]
+pub struct Document {
+    /// The file, for positions and snippets.
+    pub file: SourceFile,
+    /// The spanned tree the note was built from.
+    pub tree: Node,
+    /// The note.
+    pub note: Note,
+    /// The note's id: its `id`, or the file name without its extension.
+    pub id: String,
+}
+
+/// What loading one file gave: a document when it is a valid note, and findings.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The path the file was read from.
+    pub path: PathBuf,
+    /// The note, when the file is valid.
+    pub document: Option<Document>,
+    /// The file's text, when it could be read, even if it is not a valid note.
+    pub file: Option<SourceFile>,
+    /// Syntax and schema problems.
+    pub findings: Vec<Finding>,
+}
+
+/// Reads and loads the note at `path`.
+pub fn load_path(path: &Path) -> Loaded {
+    match std::fs::read(path) {
+        Ok(bytes) => load_bytes(path, &bytes),
+        Err(error) => Loaded {
+            path: path.to_owned(),
+            document: None,
+            file: None,
+            findings: vec![Finding::new(
+                SYNTAX,
+                Severity::Error,
+                path,
+                None,
+                format!("cannot read the file: {error}"),
+            )],
+        },
+    }
+}
+
+/// Loads a note from `bytes` read from `path`; the extension is not needed, since
+/// JSON is read as the YAML subset it is.
+pub fn load_bytes(path: &Path, bytes: &[u8]) -> Loaded {
+    let failed = |file: Option<SourceFile>, finding: Finding| Loaded {
+        path: path.to_owned(),
+        document: None,
+        file,
+        findings: vec![finding],
+    };
+    if bytes.len() > MAX_FILE_BYTES {
+        return failed(
+            None,
+            Finding::new(
+                SYNTAX,
+                Severity::Error,
+                path,
+                None,
+                format!(
+                    "the file is {} MiB; note files are limited to {} MiB",
+                    bytes.len() / (1024 * 1024),
+                    MAX_FILE_BYTES / (1024 * 1024)
+                ),
+            ),
+        );
+    }
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_owned(),
+        Err(error) => {
+            let at = error.valid_up_to();
+            let file = SourceFile::new(path, String::from_utf8_lossy(bytes).into_owned());
+            // Lossy decoding keeps every valid byte before the first bad one in place.
+            let finding = Finding::new(
+                SYNTAX,
+                Severity::Error,
+                path,
+                Some(Span::new(at, at + 1)),
+                format!("the file is not valid UTF-8 (bad byte at offset {at})"),
+            )
+            .with_label("invalid UTF-8")
+            .with_help("save the file as UTF-8");
+            return failed(Some(file), finding);
+        }
+    };
+    let file = SourceFile::new(path, text);
+    let tree = match tree::parse(&file) {
+        Ok(tree) => tree,
+        Err(error) => {
+            let mut finding = Finding::new(SYNTAX, Severity::Error, path, error.span, error.message);
+            if finding.span.is_some() {
+                finding = finding.with_label("here");
+            }
+            return failed(Some(file), finding);
+        }
+    };
+    if matches!(tree.value, NodeValue::Null) {
+        let finding = Finding::new(
+            SCHEMA,
+            Severity::Error,
+            path,
+            Some(Span::point(0)),
+            "the file is empty: a note needs at least a `title`",
+        )
+        .with_help("add `title: ...` and the note's sections");
+        return failed(Some(file), finding);
+    }
+    let instance = tree.to_json();
+    let mut findings = crate::schema::check(&file, &tree, &instance);
+    if !findings.is_empty() {
+        findings.sort_by_key(|f| f.span);
+        return Loaded {
+            path: path.to_owned(),
+            document: None,
+            file: Some(file),
+            findings,
+        };
+    }
+    let note: Note = match serde_json::from_value(instance) {
+        Ok(note) => note,
+        Err(error) => {
+            // The schema is generated from the model, so this means they disagree: a bug.
+            let finding = Finding::new(
+                SCHEMA,
+                Severity::Error,
+                path,
+                Some(Span::point(0)),
+                format!("the note passed the schema but does not fit the model: {error}"),
+            )
+            .with_help("this is a bug in notes-lint: please report it with the file");
+            return failed(Some(file), finding);
+        }
+    };
+    let id = match &note.id {
+        Some(id) => id.0.clone(),
+        None => {
+            let stem = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if !is_id(&stem) {
+                findings.push(
+                    Finding::new(
+                        SCHEMA,
+                        Severity::Error,
+                        path,
+                        Some(Span::point(0)),
+                        format!("the file name `{stem}` is not a valid note id"),
+                    )
+                    .with_help(
+                        "set `id:` (lowercase letters, digits and dashes) or rename the file",
+                    ),
+                );
+            }
+            stem
+        }
+    };
+    Loaded {
+        path: path.to_owned(),
+        document: Some(Document {
+            file,
+            tree,
+            note,
+            id,
+        }),
+        file: None,
+        findings,
+    }
+}
+
+/// Whether `text` is a valid id: `^[a-z0-9][a-z0-9-]*$`.
+pub fn is_id(text: &str) -> bool {
+    let mut bytes = text.bytes();
+    bytes
+        .next()
+        .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        && bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+impl Loaded {
+    /// The file's text, whether or not it loaded as a note.
+    pub fn source(&self) -> Option<&SourceFile> {
+        self.document
+            .as_ref()
+            .map(|d| &d.file)
+            .or(self.file.as_ref())
+    }
+}
