@@ -11,6 +11,18 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer, de};
 /// The JSON Schema `format` name that marks a partial date, checked at run time.
 pub const PARTIAL_DATE_FORMAT: &str = "partial-date";
 
+/// The pattern of a partial date in the schema. It rejects impossible days too (April 31,
+/// February 29 outside leap years), so validators that ignore `format` still catch them.
+pub const DATE_PATTERN: &str = concat!(
+    "^(",
+    "[0-9]{4}(-(0[1-9]|1[0-2]))?",
+    "|[0-9]{4}-(0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])",
+    "|[0-9]{4}-(0[469]|11)-(0[1-9]|[12][0-9]|30)",
+    "|[0-9]{4}-02-(0[1-9]|1[0-9]|2[0-8])",
+    "|([0-9]{2}(0[48]|[2468][048]|[13579][26])|([02468][048]|[13579][26])00)-02-29",
+    ")$"
+);
+
 /// A date known to the year, the month or the day.
 ///
 /// In every comparison a partial date stands for the first day of its period:
@@ -148,6 +160,7 @@ impl FromStr for PartialDate {
         // Both fit: two ASCII digits are at most 99.
         let narrow = |v: i16| i8::try_from(v).unwrap_or(i8::MAX);
         Self::new(year, month.map(narrow), day.map(narrow))
+            .map_err(|reason| DateError(format!("`{text}` is not a valid date: {reason}")))
     }
 }
 
@@ -211,7 +224,7 @@ impl JsonSchema for PartialDate {
                 {"type": "integer", "minimum": 1, "maximum": 9999},
                 {
                     "type": "string",
-                    "pattern": "^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$",
+                    "pattern": DATE_PATTERN,
                     "format": PARTIAL_DATE_FORMAT
                 }
             ]
@@ -233,9 +246,40 @@ mod tests {
 
     #[test]
     fn rejects_impossible_and_malformed_dates() {
-        for text in ["2022-02-30", "2022-13", "May 2022", "22-05", "2023-02-29", "2022-5", ""] {
+        for text in [
+            "2022-02-30",
+            "2022-13",
+            "May 2022",
+            "22-05",
+            "2023-02-29",
+            "2022-5",
+            "",
+        ] {
             assert!(text.parse::<PartialDate>().is_err(), "{text} was accepted");
         }
+    }
+
+    #[test]
+    fn the_schema_pattern_agrees_with_the_parser() {
+        let pattern = regex_lite_match;
+        for year in [1900, 2000, 2023, 2024] {
+            for month in 1..=12 {
+                for day in 1..=31 {
+                    let text = format!("{year:04}-{month:02}-{day:02}");
+                    assert_eq!(
+                        pattern(&text),
+                        text.parse::<PartialDate>().is_ok(),
+                        "{text}"
+                    );
+                }
+            }
+        }
+    }
+
+    /// The pattern, checked with the same engine the loader's validator uses.
+    fn regex_lite_match(text: &str) -> bool {
+        let schema = serde_json::json!({"type": "string", "pattern": DATE_PATTERN});
+        jsonschema::is_valid(&schema, &serde_json::json!(text))
     }
 
     #[test]

@@ -105,7 +105,8 @@ pub fn load_bytes(path: &Path, bytes: &[u8]) -> Loaded {
     let tree = match tree::parse(&file) {
         Ok(tree) => tree,
         Err(error) => {
-            let mut finding = Finding::new(SYNTAX, Severity::Error, path, error.span, error.message);
+            let mut finding =
+                Finding::new(SYNTAX, Severity::Error, path, error.span, error.message);
             if finding.span.is_some() {
                 finding = finding.with_label("here");
             }

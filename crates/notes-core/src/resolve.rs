@@ -203,7 +203,8 @@ impl<'a> Context<'a> {
                 id: citation.id(),
                 locator: citation.locator(),
             };
-            next.sources.push(inherited(cited, &scope.owner, "sources", Some(i)));
+            next.sources
+                .push(inherited(cited, &scope.owner, "sources", Some(i)));
         }
         for (i, caveat) in scope.caveats.iter().enumerate() {
             next.caveats.push(Inherited {
@@ -290,7 +291,15 @@ pub fn resolve_claims(note: &Note) -> Vec<ResolvedClaim<'_>> {
             reviewed: section.reviewed,
             shelf_life: section.shelf_life,
         });
-        walk(&section.claims, "claims", &owner, &[s + 1], None, &context, &mut out);
+        walk(
+            &section.claims,
+            "claims",
+            &owner,
+            &[s + 1],
+            None,
+            &context,
+            &mut out,
+        );
     }
     out
 }
@@ -334,6 +343,14 @@ fn walk<'a>(
             reviewed: context.reviewed.clone(),
             shelf_life: context.shelf_life.clone(),
         });
-        walk(&claim.children, "children", &path, &here, Some(index), &context, out);
+        walk(
+            &claim.children,
+            "children",
+            &path,
+            &here,
+            Some(index),
+            &context,
+            out,
+        );
     }
 }

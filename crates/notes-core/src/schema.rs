@@ -24,7 +24,45 @@ use crate::tree::{Node, NodeValue, Segment};
 pub fn note_schema() -> Value {
     let generator = SchemaSettings::draft2020_12().into_generator();
     let schema = generator.into_root_schema_for::<crate::model::Note>();
-    schema.to_value()
+    let mut value = schema.to_value();
+    strip_null(&mut value);
+    value
+}
+
+/// A missing field and an explicit `null` are not the same in a note: only the first
+/// is allowed. schemars makes every `Option` nullable, so this takes `null` back out.
+fn strip_null(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::Array(types)) = map.get_mut("type") {
+                types.retain(|t| t != "null");
+                if types.len() == 1 {
+                    let only = types.remove(0);
+                    map.insert("type".to_owned(), only);
+                }
+            }
+            if let Some(Value::Array(branches)) = map.get_mut("anyOf") {
+                branches.retain(|b| b.get("type").and_then(Value::as_str) != Some("null"));
+                if branches.len() == 1 {
+                    let only = branches.remove(0);
+                    map.remove("anyOf");
+                    if let Value::Object(inner) = only {
+                        for (k, v) in inner {
+                            map.entry(k).or_insert(v);
+                        }
+                    }
+                }
+            }
+            if map.get("default").is_some_and(Value::is_null) {
+                map.remove("default");
+            }
+            for child in map.values_mut() {
+                strip_null(child);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_null),
+        _ => {}
+    }
 }
 
 fn validator() -> &'static Result<Validator, String> {
@@ -150,6 +188,24 @@ fn is_const_choice(path: &[Segment]) -> bool {
     schema_at(path).is_some_and(|(schema, _)| const_choices(schema).is_some())
 }
 
+/// The mapping schema that applies at `path`: for alternatives such as a citation
+/// (an id or a mapping), the mapping branch.
+fn object_schema_at(path: &[Segment]) -> Option<(&'static Value, Option<&'static str>)> {
+    let root = schema_root();
+    let (schema, name) = schema_at(path)?;
+    if schema.get("type").and_then(Value::as_str) == Some("object") {
+        return Some((schema, name));
+    }
+    let branch = pick_branch(root, schema, "object")?;
+    // Name the branch by its own definition when it has one.
+    let branch_name = root
+        .get("$defs")
+        .and_then(Value::as_object)
+        .and_then(|defs| defs.iter().find(|(_, def)| std::ptr::eq(*def, branch)))
+        .map(|(name, _)| name.as_str());
+    Some((branch, branch_name.or(name)))
+}
+
 /// The schema that applies at `path`, with the name of the definition it came from.
 fn schema_at(path: &[Segment]) -> Option<(&'static Value, Option<&'static str>)> {
     let root = schema_root();
@@ -255,50 +311,58 @@ fn to_finding(file: &SourceFile, tree: &Node, problem: &Problem<'_>) -> Finding 
     let error = match problem.kind {
         ProblemKind::Leaf(error) => error,
         ProblemKind::UnknownField(key) => {
-            let allowed: Vec<&str> = schema
+            let object = object_schema_at(&problem.path);
+            let allowed: Vec<&str> = object
                 .and_then(|(s, _)| s.get("properties"))
                 .and_then(Value::as_object)
                 .map(|props| props.keys().map(String::as_str).collect())
                 .unwrap_or_default();
-            return unknown_field(file, node, key, def_name, &allowed);
+            return unknown_field(file, node, key, object.and_then(|(_, n)| n), &allowed);
         }
         ProblemKind::NoAlternative => {
-        // No alternative accepts this type of value.
-        if let Some((schema, _)) = schema
-            && let Some(choices) = const_choices(schema)
-        {
-            return enum_finding(file, node, &field, &choices);
-        }
-        let expected = match def_name {
-            Some("PartialDate") => "a date (YYYY, YYYY-MM or YYYY-MM-DD)",
-            Some("CaveatRef") => "a caveat id or a caveat mapping with `text`",
-            Some("Citation") => "a source id or a mapping with `id` and `locator`",
-            _ => "another type of value",
-        };
-        return finding(
-            node.span,
-            format!("{field} must be {expected}, not {}", node.type_name()),
-        )
-        .with_label(format!("found {}", node.type_name()));
+            // No alternative accepts this type of value.
+            if let Some((schema, _)) = schema
+                && let Some(choices) = const_choices(schema)
+            {
+                return enum_finding(file, node, &field, &choices);
+            }
+            let expected = match def_name {
+                Some("PartialDate") => "a date (YYYY, YYYY-MM or YYYY-MM-DD)",
+                Some("CaveatRef") => "a caveat id or a caveat mapping with `text`",
+                Some("Citation") => "a source id or a mapping with `id` and `locator`",
+                _ => "another type of value",
+            };
+            return finding(
+                node.span,
+                format!("{field} must be {expected}, not {}", node.type_name()),
+            )
+            .with_label(format!("found {}", node.type_name()));
         }
     };
 
     match error.kind() {
         ValidationErrorKind::Required { property } => {
             let name = property.as_str().unwrap_or("?");
+            let def_name = object_schema_at(&problem.path).and_then(|(_, n)| n);
             let span = match &node.value {
                 NodeValue::Map(entries) => entries.first().map_or(node.span, |e| e.key_span),
                 _ => node.span,
             };
-            finding(span, format!("{} is missing required field `{name}`", what(def_name)))
-                .with_label(format!("`{name}` is missing here"))
-                .with_help(format!("add `{name}:`"))
+            finding(
+                span,
+                format!("{} is missing required field `{name}`", what(def_name)),
+            )
+            .with_label(format!("`{name}` is missing here"))
+            .with_help(format!("add `{name}:`"))
         }
         ValidationErrorKind::Type { kind } => {
             let expected = type_words(&format!("{kind:?}"));
             if matches!(node.value, NodeValue::Null) {
-                finding(node.span, format!("{field} has no value; expected {expected}"))
-                    .with_label("empty value")
+                finding(
+                    node.span,
+                    format!("{field} has no value; expected {expected}"),
+                )
+                .with_label("empty value")
             } else {
                 finding(
                     node.span,
@@ -311,15 +375,17 @@ fn to_finding(file: &SourceFile, tree: &Node, problem: &Problem<'_>) -> Finding 
             let text = value_text();
             let (message, help) = match def_name {
                 Some("PartialDate") => (
-                    text.parse::<PartialDate>()
-                        .err()
-                        .map_or_else(|| format!("`{text}` is not a valid date"), |e| e.to_string()),
+                    text.parse::<PartialDate>().err().map_or_else(
+                        || format!("`{text}` is not a valid date"),
+                        |e| e.to_string(),
+                    ),
                     "write the date as YYYY, YYYY-MM or YYYY-MM-DD, such as 2022-05",
                 ),
                 Some("ShelfLife") => (
-                    text.parse::<ShelfLife>()
-                        .err()
-                        .map_or_else(|| format!("`{text}` is not a shelf life"), |e| e.to_string()),
+                    text.parse::<ShelfLife>().err().map_or_else(
+                        || format!("`{text}` is not a shelf life"),
+                        |e| e.to_string(),
+                    ),
                     "write a number and a unit (90d, 6w, 6mo, 2y), or `never`",
                 ),
                 Some("Id") => (
@@ -329,10 +395,16 @@ fn to_finding(file: &SourceFile, tree: &Node, problem: &Problem<'_>) -> Finding 
                 _ => (format!("{field} is not valid: {error}"), ""),
             };
             let found = finding(node.span, message).with_label("not valid here");
-            if help.is_empty() { found } else { found.with_help(help) }
+            if help.is_empty() {
+                found
+            } else {
+                found.with_help(help)
+            }
         }
         ValidationErrorKind::Enum { .. } | ValidationErrorKind::Constant { .. } => {
-            let choices = schema.and_then(|(s, _)| const_choices(s)).unwrap_or_default();
+            let choices = schema
+                .and_then(|(s, _)| const_choices(s))
+                .unwrap_or_default();
             enum_finding(file, node, &field, &choices)
         }
         _ => finding(node.span, format!("{field}: {error}")),
@@ -351,7 +423,9 @@ fn type_words(kind: &str) -> String {
         "null" => "nothing",
         _ => "another type",
     };
-    for k in ["object", "array", "string", "integer", "number", "boolean", "null"] {
+    for k in [
+        "object", "array", "string", "integer", "number", "boolean", "null",
+    ] {
         if kind.contains(k) {
             return word(k).to_owned();
         }
@@ -360,9 +434,19 @@ fn type_words(kind: &str) -> String {
 }
 
 fn enum_finding(file: &SourceFile, node: &Node, field: &str, choices: &[&str]) -> Finding {
-    let text = match &node.value {
-        NodeValue::String(s) => s.clone(),
-        _ => file.slice(node.span).to_owned(),
+    let NodeValue::String(text) = &node.value else {
+        return Finding::new(
+            SCHEMA,
+            Severity::Error,
+            file.path(),
+            Some(node.span),
+            format!(
+                "{field} must be one of the allowed values, not {}",
+                node.type_name()
+            ),
+        )
+        .with_label(format!("found {}", node.type_name()))
+        .with_help(format!("allowed values: {}", choices.join(", ")));
     };
     let mut found = Finding::new(
         SCHEMA,
@@ -373,7 +457,7 @@ fn enum_finding(file: &SourceFile, node: &Node, field: &str, choices: &[&str]) -
     )
     .with_label("not one of the allowed values");
     let list = choices.join(", ");
-    found = match did_you_mean(&text, choices.iter().copied()) {
+    found = match did_you_mean(text, choices.iter().copied()) {
         Some(best) => found.with_help(format!("did you mean `{best}`? allowed values: {list}")),
         None => found.with_help(format!("allowed values: {list}")),
     };

@@ -4,7 +4,10 @@
 ///
 /// Closeness is Damerau-Levenshtein distance (a swap of two letters counts once),
 /// allowed up to a third of the word's length, and at least one edit.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let limit = (word.chars().count() / 3).max(1);
     candidates
         .into_iter()

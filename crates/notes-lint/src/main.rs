@@ -1,1 +1,5 @@
-fn main() {}
+//! The `notes-lint` command.
+
+fn main() -> std::process::ExitCode {
+    notes_lint::cli::main()
+}
