@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use crate::source_file::Span;
+use crate::tree::Segment;
 
 /// How serious a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -60,6 +61,9 @@ pub struct Finding {
     pub note: Option<String>,
     /// The claim it is about: its id, or its position such as `2.3.1`.
     pub claim: Option<String>,
+    /// The tree path of the note (`[]`), section or claim it is about; `allow`
+    /// entries set there or on an ancestor can suppress it.
+    pub scope: Option<Vec<Segment>>,
 }
 
 impl Finding {
@@ -82,6 +86,7 @@ impl Finding {
             labels: Vec::new(),
             note: None,
             claim: None,
+            scope: None,
         }
     }
 
@@ -107,6 +112,13 @@ impl Finding {
             span,
             message: message.into(),
         });
+        self
+    }
+
+    /// Sets the tree path of the note, section or claim it is about.
+    #[must_use]
+    pub fn in_scope(mut self, scope: &[Segment]) -> Self {
+        self.scope = Some(scope.to_vec());
         self
     }
 

@@ -81,7 +81,13 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
     };
     let files = crate::discover::note_files(&paths)
         .map_err(|missing| format!("no such file or folder: {}", missing.0.display()))?;
-    let outcome = engine::run(&files);
+    let options = engine::Options {
+        today,
+        config: crate::config::Config::default(),
+        select: None,
+        ignore: Default::default(),
+    };
+    let outcome = engine::run(&files, &options);
     let text = match args.format {
         Format::Human => {
             let color = match args.color {

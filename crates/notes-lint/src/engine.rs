@@ -1,9 +1,31 @@
-//! Running a lint: load every file in parallel, then check the corpus.
+//! Running a lint: load every file in parallel, check the corpus with the enabled
+//! rules, apply severities and suppressions, and sort.
 
-use std::path::PathBuf;
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
 
+use jiff::civil::Date;
+use notes_core::model::Allow;
+use notes_core::tree::Segment;
 use notes_core::{Finding, Loaded, Severity};
 use rayon::prelude::*;
+
+use crate::config::{Config, Level};
+use crate::corpus::Corpus;
+use crate::rules::{self, Context, Rule, unused_suppression};
+
+/// What a run is asked to do.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The date staleness is judged against.
+    pub today: Date,
+    /// The configuration.
+    pub config: Config,
+    /// Only these rules run, when given (`--select`).
+    pub select: Option<BTreeSet<String>>,
+    /// These rules do not run (`--ignore`).
+    pub ignore: BTreeSet<String>,
+}
 
 /// What a run found.
 #[derive(Debug)]
@@ -31,8 +53,25 @@ pub struct Summary {
     pub infos: usize,
 }
 
+/// Whether `rule` runs under `options`.
+pub fn enabled(rule: &dyn Rule, options: &Options) -> bool {
+    let meta = rule.meta();
+    if !meta.suppressible {
+        return true;
+    }
+    if options.ignore.contains(meta.id) {
+        return false;
+    }
+    if let Some(select) = &options.select
+        && !select.contains(meta.id)
+    {
+        return false;
+    }
+    options.config.rules.get(meta.id) != Some(&Level::Off)
+}
+
 /// Loads `files` (in parallel; the result does not depend on scheduling) and checks them.
-pub fn run(files: &[PathBuf]) -> Outcome {
+pub fn run(files: &[PathBuf], options: &Options) -> Outcome {
     let loaded: Vec<Loaded> = files
         .par_iter()
         .map(|path| notes_core::load_path(path))
@@ -41,8 +80,170 @@ pub fn run(files: &[PathBuf]) -> Outcome {
         .iter()
         .flat_map(|l| l.findings.iter().cloned())
         .collect();
+    findings.extend(check(&loaded, options));
+    for finding in &mut findings {
+        if let Some(level) = options.config.rules.get(finding.rule) {
+            finding.severity = match level {
+                Level::Error | Level::Off => Severity::Error,
+                Level::Warning => Severity::Warning,
+                Level::Info => Severity::Info,
+            };
+        }
+    }
     sort_findings(&mut findings);
     Outcome { loaded, findings }
+}
+
+/// Runs the enabled rules on the notes that loaded and applies suppressions.
+fn check(loaded: &[Loaded], options: &Options) -> Vec<Finding> {
+    let corpus = Corpus::new(loaded.iter().filter_map(|l| l.document.as_ref()));
+    let cx = Context {
+        today: options.today,
+        config: &options.config,
+    };
+    let enabled_rules: Vec<&dyn Rule> = rules::REGISTRY
+        .iter()
+        .copied()
+        .filter(|rule| enabled(*rule, options))
+        .collect();
+    let findings: Vec<Finding> = enabled_rules
+        .par_iter()
+        .flat_map_iter(|rule| {
+            let mut out = Vec::new();
+            rule.check(&corpus, &cx, &mut out);
+            out
+        })
+        .collect();
+    let report_unused = enabled(&unused_suppression::UnusedSuppression, options);
+    suppress(&corpus, findings, options.today, report_unused)
+}
+
+/// One `allow` entry and where it is.
+struct Site<'a> {
+    owner: Vec<Segment>,
+    index: usize,
+    allow: &'a Allow,
+    used: bool,
+}
+
+fn sites<'a>(view: &crate::corpus::NoteView<'a>) -> Vec<Site<'a>> {
+    let note = &view.doc.note;
+    let mut out = Vec::new();
+    let mut push = |owner: Vec<Segment>, allows: &'a [Allow]| {
+        for (index, allow) in allows.iter().enumerate() {
+            out.push(Site {
+                owner: owner.clone(),
+                index,
+                allow,
+                used: false,
+            });
+        }
+    };
+    push(Vec::new(), &note.allow);
+    for (s, section) in note.sections.iter().enumerate() {
+        push(
+            vec![Segment::Key("sections".to_owned()), Segment::Index(s)],
+            &section.allow,
+        );
+    }
+    for claim in &view.claims {
+        push(claim.path.to_vec(), &claim.claim.allow);
+    }
+    out
+}
+
+/// Drops the findings an active `allow` covers; marks expired ones in the message;
+/// reports the `allow` entries that covered nothing.
+fn suppress(
+    corpus: &Corpus<'_>,
+    findings: Vec<Finding>,
+    today: Date,
+    report_unused: bool,
+) -> Vec<Finding> {
+    let by_file: HashMap<&Path, usize> = corpus
+        .notes
+        .iter()
+        .enumerate()
+        .map(|(i, view)| (view.doc.file.path(), i))
+        .collect();
+    let mut note_sites: Vec<Vec<Site<'_>>> = corpus.notes.iter().map(sites).collect();
+    let mut kept = Vec::with_capacity(findings.len());
+    for mut finding in findings {
+        let suppressible = rules::by_id(finding.rule).is_none_or(|r| r.meta().suppressible);
+        let note = finding
+            .file
+            .as_deref()
+            .and_then(|file| by_file.get(file))
+            .copied();
+        let (Some(note), Some(scope), true) = (note, finding.scope.as_ref(), suppressible) else {
+            kept.push(finding);
+            continue;
+        };
+        let mut active = false;
+        let mut expired: Option<notes_core::PartialDate> = None;
+        for site in &mut note_sites[note] {
+            if site.allow.rule != finding.rule || !scope.starts_with(&site.owner) {
+                continue;
+            }
+            site.used = true;
+            match site.allow.until {
+                Some(until) if today > until.first_day() => {
+                    expired = Some(expired.map_or(until, |e| e.max(until)));
+                }
+                _ => active = true,
+            }
+        }
+        if active {
+            continue;
+        }
+        if let Some(until) = expired {
+            finding.message = format!("{} (its suppression expired on {until})", finding.message);
+            finding.help = Some(match finding.help.take() {
+                Some(help) => format!("{help}; or renew the `allow` entry's `until` date"),
+                None => "fix it, or renew the `allow` entry's `until` date".to_owned(),
+            });
+        }
+        kept.push(finding);
+    }
+    if report_unused {
+        for (note, sites) in note_sites.iter().enumerate() {
+            let view = &corpus.notes[note];
+            for site in sites.iter().filter(|s| !s.used) {
+                let mut path = site.owner.clone();
+                path.extend([Segment::Key("allow".to_owned()), Segment::Index(site.index)]);
+                let rule = &site.allow.rule;
+                let (message, help) = match rules::by_id(rule) {
+                    Some(r) if !r.meta().suppressible => (
+                        format!("`{rule}` findings cannot be suppressed"),
+                        "delete this entry and fix the file".to_owned(),
+                    ),
+                    Some(_) => (
+                        format!("`{rule}` would not fire here: this suppression is unused"),
+                        "delete this entry".to_owned(),
+                    ),
+                    None => (
+                        format!("there is no rule `{rule}`: this suppression is unused"),
+                        match notes_core::suggest::did_you_mean(rule, rules::ids()) {
+                            Some(best) => format!("did you mean `{best}`?"),
+                            None => "`notes-lint --list-rules` lists the rules".to_owned(),
+                        },
+                    ),
+                };
+                let finding = view
+                    .finding(
+                        unused_suppression::META.id,
+                        unused_suppression::META.default_severity,
+                        &path,
+                        &site.owner,
+                        message,
+                    )
+                    .with_label("unused")
+                    .with_help(help);
+                kept.push(finding);
+            }
+        }
+    }
+    kept
 }
 
 /// Sorts findings by file, line, column (byte offset), then rule.

@@ -2,6 +2,9 @@
 //! claims in research notes, and the command that runs them.
 
 pub mod cli;
+pub mod config;
+pub mod corpus;
 pub mod discover;
 pub mod engine;
 pub mod report;
+pub mod rules;

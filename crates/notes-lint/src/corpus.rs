@@ -1,0 +1,228 @@
+//! The corpus: every note that loaded, its resolved claims, and indexes of the
+//! definitions (sources, events, caveats) that are global across notes.
+
+use std::collections::HashMap;
+
+use notes_core::model::{Caveat, CaveatRef, Claim, Event, Source};
+use notes_core::resolve::{ResolvedClaim, resolve_claims};
+use notes_core::tree::Segment;
+use notes_core::{Document, Finding, Severity, Span};
+
+/// One loaded note and its claims, with everything resolved.
+#[derive(Debug)]
+pub struct NoteView<'a> {
+    /// The loaded document.
+    pub doc: &'a Document,
+    /// Every claim, depth first in document order.
+    pub claims: Vec<ResolvedClaim<'a>>,
+}
+
+/// Where something is defined: which note, and the tree path of the definition.
+#[derive(Debug, Clone)]
+pub struct Def<'a, T> {
+    /// The index of the note in [`Corpus::notes`].
+    pub note: usize,
+    /// The tree path of the definition (the mapping that defines it).
+    pub path: Vec<Segment>,
+    /// The definition.
+    pub value: &'a T,
+}
+
+/// Every note of a run and the global definitions.
+#[derive(Debug, Default)]
+pub struct Corpus<'a> {
+    /// The notes, in file order.
+    pub notes: Vec<NoteView<'a>>,
+    /// Source definitions by id (several when an id is defined twice).
+    pub sources: HashMap<&'a str, Vec<Def<'a, Source>>>,
+    /// Event definitions by id.
+    pub events: HashMap<&'a str, Vec<Def<'a, Event>>>,
+    /// Caveat definitions (those with an id) by id.
+    pub caveats: HashMap<&'a str, Vec<Def<'a, Caveat>>>,
+}
+
+fn key(name: &str) -> Segment {
+    Segment::Key(name.to_owned())
+}
+
+impl<'a> Corpus<'a> {
+    /// Builds the corpus from the documents that loaded.
+    pub fn new(documents: impl IntoIterator<Item = &'a Document>) -> Self {
+        let mut corpus = Corpus::default();
+        for doc in documents {
+            let index = corpus.notes.len();
+            let note = &doc.note;
+            for (i, source) in note.sources.iter().enumerate() {
+                corpus
+                    .sources
+                    .entry(source.id.as_str())
+                    .or_default()
+                    .push(Def {
+                        note: index,
+                        path: vec![key("sources"), Segment::Index(i)],
+                        value: source,
+                    });
+            }
+            for (i, event) in note.events.iter().enumerate() {
+                corpus
+                    .events
+                    .entry(event.id.as_str())
+                    .or_default()
+                    .push(Def {
+                        note: index,
+                        path: vec![key("events"), Segment::Index(i)],
+                        value: event,
+                    });
+            }
+            let mut caveat_defs = Vec::new();
+            collect_caveats(&note.caveats, &[], &mut caveat_defs);
+            for (s, section) in note.sections.iter().enumerate() {
+                let path = [key("sections"), Segment::Index(s)];
+                collect_caveats(&section.caveats, &path, &mut caveat_defs);
+                collect_claim_caveats(&section.claims, "claims", &path, &mut caveat_defs);
+            }
+            for (path, caveat) in caveat_defs {
+                if let Some(id) = &caveat.id {
+                    corpus.caveats.entry(id.as_str()).or_default().push(Def {
+                        note: index,
+                        path,
+                        value: caveat,
+                    });
+                }
+            }
+            corpus.notes.push(NoteView {
+                doc,
+                claims: resolve_claims(note),
+            });
+        }
+        corpus
+    }
+
+    /// The first definition of source `id`, if any.
+    pub fn source(&self, id: &str) -> Option<&'a Source> {
+        self.sources
+            .get(id)
+            .and_then(|defs| defs.first())
+            .map(|d| d.value)
+    }
+
+    /// The first definition of event `id`, if any.
+    pub fn event(&self, id: &str) -> Option<&'a Event> {
+        self.events
+            .get(id)
+            .and_then(|defs| defs.first())
+            .map(|d| d.value)
+    }
+
+    /// The caveat a reference stands for: the inline one, or the definition of its id.
+    pub fn caveat(&self, reference: &'a CaveatRef) -> Option<&'a Caveat> {
+        match reference {
+            CaveatRef::Inline(caveat) => Some(caveat),
+            CaveatRef::Id(id) => self
+                .caveats
+                .get(id.as_str())
+                .and_then(|defs| defs.first())
+                .map(|d| d.value),
+        }
+    }
+}
+
+fn collect_caveats<'a>(
+    caveats: &'a [CaveatRef],
+    owner: &[Segment],
+    out: &mut Vec<(Vec<Segment>, &'a Caveat)>,
+) {
+    for (i, caveat) in caveats.iter().enumerate() {
+        if let CaveatRef::Inline(caveat) = caveat {
+            let mut path = owner.to_vec();
+            path.extend([key("caveats"), Segment::Index(i)]);
+            out.push((path, caveat));
+        }
+    }
+}
+
+fn collect_claim_caveats<'a>(
+    claims: &'a [Claim],
+    field: &str,
+    owner: &[Segment],
+    out: &mut Vec<(Vec<Segment>, &'a Caveat)>,
+) {
+    for (i, claim) in claims.iter().enumerate() {
+        let mut path = owner.to_vec();
+        path.extend([key(field), Segment::Index(i)]);
+        collect_caveats(&claim.caveats, &path, out);
+        collect_claim_caveats(&claim.children, "children", &path, out);
+    }
+}
+
+impl<'a> NoteView<'a> {
+    /// The note's id.
+    pub fn id(&self) -> &str {
+        &self.doc.id
+    }
+
+    /// The span of the value at `path`, or of the nearest enclosing value that exists.
+    pub fn span(&self, path: &[Segment]) -> Span {
+        self.doc.tree.nearest(path).0.span
+    }
+
+    /// The span of the key of the entry at `path` (such as `as_of` in `as_of: 2022`).
+    pub fn key_span(&self, path: &[Segment]) -> Span {
+        match path.split_last() {
+            Some((Segment::Key(key), parent)) => self
+                .doc
+                .tree
+                .get(parent)
+                .and_then(|node| node.entry(key))
+                .map_or_else(|| self.span(path), |entry| entry.key_span),
+            _ => self.span(path),
+        }
+    }
+
+    /// A finding of `rule` at the value at `path`, about the note or section at `scope`.
+    pub fn finding(
+        &self,
+        rule: &'static str,
+        severity: Severity,
+        path: &[Segment],
+        scope: &[Segment],
+        message: impl Into<String>,
+    ) -> Finding {
+        Finding::new(
+            rule,
+            severity,
+            self.doc.file.path(),
+            Some(self.span(path)),
+            message,
+        )
+        .about(Some(self.id().to_owned()), None)
+        .in_scope(scope)
+    }
+
+    /// A finding of `rule` at the value at `path`, about `claim`.
+    pub fn claim_finding(
+        &self,
+        rule: &'static str,
+        severity: Severity,
+        path: &[Segment],
+        claim: &ResolvedClaim<'_>,
+        message: impl Into<String>,
+    ) -> Finding {
+        Finding::new(
+            rule,
+            severity,
+            self.doc.file.path(),
+            Some(self.span(path)),
+            message,
+        )
+        .about(Some(self.id().to_owned()), Some(claim.name()))
+        .in_scope(&claim.path)
+    }
+
+    /// The tree path of `claim`'s `field`, such as its `text`.
+    pub fn field_path(claim: &ResolvedClaim<'_>, field: &str) -> Vec<Segment> {
+        let mut path = claim.path.to_vec();
+        path.push(key(field));
+        path
+    }
+}
