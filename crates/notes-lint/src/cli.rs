@@ -32,6 +32,8 @@ pub struct Args {
 pub enum Format {
     /// Graphical diagnostics with snippets, and a summary line.
     Human,
+    /// One line per finding: `file:line:col: severity[rule]: message`.
+    Short,
     /// One JSON object with a summary and every finding.
     Json,
 }
@@ -103,6 +105,7 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
             };
             report::human::render(&outcome, color, 100)
         }
+        Format::Short => report::short::render(&outcome),
         Format::Json => report::json::render(&outcome, today),
     };
     let mut stdout = std::io::stdout().lock();

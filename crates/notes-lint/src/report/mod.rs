@@ -2,6 +2,7 @@
 
 pub mod human;
 pub mod json;
+pub mod short;
 
 use notes_core::{Finding, Position};
 
