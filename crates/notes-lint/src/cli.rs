@@ -1,14 +1,17 @@
 //! Command-line arguments and the top-level flow of the `notes-lint` command.
 
+use std::collections::BTreeSet;
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, ValueEnum};
 use jiff::civil::Date;
 
+use crate::config;
 use crate::engine;
 use crate::report;
+use crate::rules;
 
 /// Lints research notes: stale, overtaken, unsourced, dangling and duplicated claims.
 #[derive(Debug, Parser)]
@@ -22,6 +25,24 @@ pub struct Args {
     /// The date to judge staleness against, YYYY-MM-DD. Default: the system date.
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_today)]
     pub today: Option<Date>,
+    /// The configuration file. Default: notes-lint.toml in the working folder or above.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Fail the run on warnings too.
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// Run only these rules (comma-separated ids).
+    #[arg(long, value_name = "RULE,...", value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Do not run these rules (comma-separated ids).
+    #[arg(long, value_name = "RULE,...", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Print a rule's documentation and exit.
+    #[arg(long, value_name = "RULE")]
+    pub explain: Option<String>,
+    /// Print every rule with its default severity and exit.
+    #[arg(long)]
+    pub list_rules: bool,
     /// When to colour the human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -36,6 +57,10 @@ pub enum Format {
     Short,
     /// One JSON object with a summary and every finding.
     Json,
+    /// SARIF 2.1.0, for code-scanning tools.
+    Sarif,
+    /// GitHub Actions workflow commands, shown as annotations.
+    Github,
 }
 
 /// When to colour the human output.
@@ -60,17 +85,67 @@ pub fn main() -> ExitCode {
     match run(&args) {
         Ok(code) => code,
         Err(message) => {
-            eprintln!("error: {message}");
+            eprintln!("{message}");
             ExitCode::from(2)
         }
     }
 }
 
-/// Runs the command with parsed arguments: 0 clean, 1 findings, 2 the tool could not run.
+fn check_rule_names(names: &[String], flag: &str) -> Result<(), String> {
+    for name in names {
+        if rules::by_id(name).is_none() {
+            let hint = notes_core::suggest::did_you_mean(name, rules::ids())
+                .map(|best| format!(" (did you mean `{best}`?)"))
+                .unwrap_or_default();
+            return Err(format!(
+                "error: {flag}: unknown rule `{name}`{hint}; `notes-lint --list-rules` lists them"
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn print(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    // A closed pipe (`notes-lint | head`) is not an error worth reporting.
+    let _ = stdout.write_all(text.as_bytes());
+}
+
+/// Runs the command with parsed arguments: 0 clean, 1 findings, 2 the tool could not run
+/// (the error message is returned).
 pub fn run(args: &Args) -> Result<ExitCode, String> {
+    if args.list_rules {
+        print(&report::rules::list());
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(id) = &args.explain {
+        check_rule_names(std::slice::from_ref(id), "--explain")?;
+        if let Some(rule) = rules::by_id(id) {
+            print(&report::rules::explain(rule.meta()));
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    check_rule_names(&args.select, "--select")?;
+    check_rule_names(&args.ignore, "--ignore")?;
     let today = args
         .today
         .unwrap_or_else(|| jiff::ZonedDateTime::now().date());
+    let config_path = match &args.config {
+        Some(path) if !path.is_file() => {
+            return Err(format!(
+                "error: no such configuration file: {}",
+                path.display()
+            ));
+        }
+        Some(path) => Some(path.clone()),
+        None => std::env::current_dir()
+            .ok()
+            .and_then(|cwd| config::discover(&cwd)),
+    };
+    let loaded_config = match &config_path {
+        Some(path) => config::read(path).map_err(|e| report::config_error(&e))?,
+        None => config::Loaded::default(),
+    };
     let paths = if args.paths.is_empty() {
         let notes = PathBuf::from("notes");
         vec![if notes.is_dir() {
@@ -82,12 +157,13 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         args.paths.clone()
     };
     let files = crate::discover::note_files(&paths)
-        .map_err(|missing| format!("no such file or folder: {}", missing.0.display()))?;
+        .map_err(|missing| format!("error: no such file or folder: {}", missing.0.display()))?;
+    let files = exclude(files, &loaded_config)?;
     let options = engine::Options {
         today,
-        config: crate::config::Config::default(),
-        select: None,
-        ignore: Default::default(),
+        config: loaded_config.config,
+        select: (!args.select.is_empty()).then(|| args.select.iter().cloned().collect()),
+        ignore: args.ignore.iter().cloned().collect::<BTreeSet<_>>(),
     };
     let outcome = engine::run(&files, &options);
     let text = match args.format {
@@ -107,14 +183,58 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         }
         Format::Short => report::short::render(&outcome),
         Format::Json => report::json::render(&outcome, today),
+        Format::Sarif => report::sarif::render(&outcome),
+        Format::Github => report::github::render(&outcome),
     };
-    let mut stdout = std::io::stdout().lock();
-    // A closed pipe (`notes-lint | head`) is not an error worth reporting.
-    let _ = stdout.write_all(text.as_bytes());
-    let failed = outcome.summary().errors > 0;
+    print(&text);
+    let summary = outcome.summary();
+    let failed = summary.errors > 0 || (args.deny_warnings && summary.warnings > 0);
     Ok(if failed {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Drops the files the configuration's `exclude` globs match, relative to its folder.
+fn exclude(files: Vec<PathBuf>, loaded: &config::Loaded) -> Result<Vec<PathBuf>, String> {
+    if loaded.config.exclude.is_empty() {
+        return Ok(files);
+    }
+    let mut builder = globset::GlobSetBuilder::new();
+    for pattern in &loaded.config.exclude {
+        let glob = globset::Glob::new(pattern)
+            .map_err(|e| format!("error: invalid exclude pattern `{pattern}`: {e}"))?;
+        builder.add(glob);
+    }
+    let set = builder
+        .build()
+        .map_err(|e| format!("error: invalid exclude patterns: {e}"))?;
+    let base = loaded
+        .path
+        .as_deref()
+        .and_then(Path::parent)
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let cwd = std::env::current_dir().unwrap_or_default();
+    Ok(files
+        .into_iter()
+        .filter(|file| {
+            let absolute = if file.is_absolute() {
+                file.clone()
+            } else {
+                cwd.join(file)
+            };
+            let absolute_base = if base.is_absolute() {
+                base.clone()
+            } else {
+                cwd.join(&base)
+            };
+            let relative = absolute
+                .strip_prefix(&absolute_base)
+                .map_or(file.as_path(), |r| r);
+            let relative = relative.strip_prefix("./").unwrap_or(relative);
+            !set.is_match(relative)
+        })
+        .collect())
 }

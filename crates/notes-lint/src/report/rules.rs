@@ -1,0 +1,38 @@
+//! `--list-rules` and `--explain`.
+
+use std::fmt::Write as _;
+
+use crate::rules::{REGISTRY, RuleMeta};
+
+/// Every rule: id, default severity, whether `--fix` handles it, and its summary.
+pub fn list() -> String {
+    let width = REGISTRY
+        .iter()
+        .map(|r| r.meta().id.len())
+        .max()
+        .unwrap_or(0);
+    let mut out = String::new();
+    for rule in REGISTRY {
+        let meta = rule.meta();
+        let _ = writeln!(
+            out,
+            "{:width$}  {:7}  {:7}  {}",
+            meta.id,
+            meta.default_severity.as_str(),
+            if meta.fixable { "fixable" } else { "" },
+            meta.summary,
+        );
+    }
+    out
+}
+
+/// A rule's documentation, as `--explain` prints it and `docs/rules/<id>.md` holds it.
+pub fn explain(meta: &RuleMeta) -> String {
+    format!(
+        "# {}\n\nDefault severity: {}. Fixable: {}.\n\n{}",
+        meta.id,
+        meta.default_severity.as_str(),
+        if meta.fixable { "yes" } else { "no" },
+        meta.docs
+    )
+}
