@@ -56,7 +56,7 @@ pub struct Summary {
 /// Whether `rule` runs under `options`.
 pub fn enabled(rule: &dyn Rule, options: &Options) -> bool {
     let meta = rule.meta();
-    if !meta.suppressible {
+    if meta.id == notes_core::finding::SYNTAX || meta.id == notes_core::finding::SCHEMA {
         return true;
     }
     if options.ignore.contains(meta.id) {
@@ -115,7 +115,8 @@ fn check(loaded: &[Loaded], options: &Options) -> Vec<Finding> {
         })
         .collect();
     let report_unused = enabled(&unused_suppression::UnusedSuppression, options);
-    suppress(&corpus, findings, options.today, report_unused)
+    let enabled_ids: BTreeSet<&str> = enabled_rules.iter().map(|r| r.meta().id).collect();
+    suppress(&corpus, findings, options.today, report_unused.then_some(&enabled_ids))
 }
 
 /// One `allow` entry and where it is.
@@ -158,7 +159,7 @@ fn suppress(
     corpus: &Corpus<'_>,
     findings: Vec<Finding>,
     today: Date,
-    report_unused: bool,
+    report_unused: Option<&BTreeSet<&str>>,
 ) -> Vec<Finding> {
     let by_file: HashMap<&Path, usize> = corpus
         .notes
@@ -205,10 +206,12 @@ fn suppress(
         }
         kept.push(finding);
     }
-    if report_unused {
+    if let Some(enabled_ids) = report_unused {
         for (note, sites) in note_sites.iter().enumerate() {
             let view = &corpus.notes[note];
-            for site in sites.iter().filter(|s| !s.used) {
+            // An allow for a rule that did not run this time may well be needed.
+            let ran = |rule: &str| rules::by_id(rule).is_none() || enabled_ids.contains(rule);
+            for site in sites.iter().filter(|s| !s.used && ran(&s.allow.rule)) {
                 let mut path = site.owner.clone();
                 path.extend([Segment::Key("allow".to_owned()), Segment::Index(site.index)]);
                 let rule = &site.allow.rule;

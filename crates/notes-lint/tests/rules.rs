@@ -22,9 +22,15 @@ fn workspace_root() -> PathBuf {
 fn cases() -> Vec<(String, PathBuf)> {
     let root = workspace_root().join("tests/rules");
     let mut cases = Vec::new();
-    for rule_dir in std::fs::read_dir(&root).expect("tests/rules exists").flatten() {
+    for rule_dir in std::fs::read_dir(&root)
+        .expect("tests/rules exists")
+        .flatten()
+    {
         let rule = rule_dir.file_name().to_string_lossy().into_owned();
-        for case in std::fs::read_dir(rule_dir.path()).expect("rule folder").flatten() {
+        for case in std::fs::read_dir(rule_dir.path())
+            .expect("rule folder")
+            .flatten()
+        {
             if case.path().is_dir() {
                 cases.push((rule.clone(), case.path()));
             }
@@ -32,6 +38,16 @@ fn cases() -> Vec<(String, PathBuf)> {
     }
     cases.sort();
     cases
+}
+
+/// The rules a case runs: its own, plus those listed in an optional `select.txt`
+/// (one id a line), for rules such as unused-suppression that need others to fire.
+fn selection(rule: &str, case: &Path) -> BTreeSet<String> {
+    let mut rules = BTreeSet::from([rule.to_owned()]);
+    if let Ok(text) = std::fs::read_to_string(case.join("select.txt")) {
+        rules.extend(text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned));
+    }
+    rules
 }
 
 /// Lints one case folder with only `rule` and renders the findings, paths relative to
@@ -50,7 +66,7 @@ pub fn lint_case(rule: &str, case: &Path) -> String {
     let options = Options {
         today: jiff::civil::date(2026, 11, 27),
         config,
-        select: Some(BTreeSet::from([rule.to_owned()])),
+        select: Some(selection(rule, case)),
         ignore: BTreeSet::new(),
     };
     let files = notes_lint::discover::note_files(&[root.join(relative)]).expect("case exists");
@@ -111,6 +127,10 @@ fn every_rule_has_a_triggering_and_a_silent_case() {
 fn case_folders_are_named_after_registered_rules() {
     let known: BTreeSet<&str> = rules::ids().collect();
     for (rule, case) in cases() {
-        assert!(known.contains(rule.as_str()), "{} is not a rule id", case.display());
+        assert!(
+            known.contains(rule.as_str()),
+            "{} is not a rule id",
+            case.display()
+        );
     }
 }
