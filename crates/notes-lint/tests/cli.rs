@@ -1,0 +1,278 @@
+//! End-to-end cases: the `notes-lint` binary on the files under `tests/cli/`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(2)
+        .expect("workspace root")
+        .to_path_buf()
+}
+
+fn notes_lint(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_notes-lint"))
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn hostile_files_each_give_a_finding_quickly_and_exit_1() {
+    // 100,000-deep flow nesting is generated here rather than committed.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let deep = dir.path().join("deep.yaml");
+    std::fs::write(
+        &deep,
+        format!("title: {}{}\n", "[".repeat(100_000), "]".repeat(100_000)),
+    )
+    .expect("write");
+    let cases = [
+        ("tests/cli/hostile/alias-bomb.yaml", "syntax", "alias"),
+        ("tests/cli/hostile/invalid-utf8.yaml", "syntax", "UTF-8"),
+        (
+            "tests/cli/hostile/nul.yaml",
+            "syntax",
+            "unexpected character",
+        ),
+        (
+            "tests/cli/hostile/duplicate-keys.yaml",
+            "syntax",
+            "duplicate mapping key",
+        ),
+        ("tests/cli/hostile/empty.yaml", "schema", "empty"),
+    ];
+    let deep_path = deep.display().to_string();
+    let all = cases
+        .iter()
+        .map(|(path, rule, text)| (*path, *rule, *text))
+        .chain([(deep_path.as_str(), "syntax", "recursion limit")]);
+    for (path, rule, text) in all {
+        let start = Instant::now();
+        let output = notes_lint(&["--format", "short", path]);
+        let elapsed = start.elapsed();
+        let out = stdout(&output);
+        assert_eq!(output.status.code(), Some(1), "{path}: {out}");
+        assert!(out.contains(&format!("[{rule}]")), "{path}: {out}");
+        assert!(out.contains(text), "{path}: {out}");
+        assert!(!String::from_utf8_lossy(&output.stderr).contains("panicked"));
+        assert!(elapsed < Duration::from_secs(5), "{path} took {elapsed:?}");
+    }
+}
+
+#[test]
+fn hostile_positions_are_reported_where_there_is_one() {
+    let output = notes_lint(&["--format", "short", "tests/cli/hostile"]);
+    let out = stdout(&output);
+    assert!(
+        out.contains("tests/cli/hostile/duplicate-keys.yaml:2:1: error[syntax]"),
+        "{out}"
+    );
+    assert!(
+        out.contains("tests/cli/hostile/invalid-utf8.yaml:1:10: error[syntax]"),
+        "{out}"
+    );
+    assert!(
+        out.contains("tests/cli/hostile/nul.yaml:1:10: error[syntax]"),
+        "{out}"
+    );
+    // One bad file never stops the others: all five are reported.
+    assert_eq!(out.lines().count(), 5, "{out}");
+}
+
+#[test]
+fn human_output_labels_the_value_in_a_nested_claim() {
+    let output = notes_lint(&["--color", "never", "tests/cli/nested/nested.yaml"]);
+    let out = stdout(&output);
+    assert_eq!(output.status.code(), Some(1));
+    let expected = "\
+  × `May 2022` is not a date: write YYYY, YYYY-MM or YYYY-MM-DD
+   ╭─[tests/cli/nested/nested.yaml:9:20]
+ 8 │           - text: Child
+ 9 │             as_of: May 2022
+   ·                    ────┬───
+   ·                        ╰── not valid here
+   ╰────
+  help: write the date as YYYY, YYYY-MM or YYYY-MM-DD, such as 2022-05
+";
+    assert!(out.contains(expected), "{out}");
+    assert!(
+        out.ends_with("1 error, 0 warnings, 0 infos in 1 file, 0 notes, 0 claims\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn json_output_has_the_contract_shape() {
+    let output = notes_lint(&[
+        "--format",
+        "json",
+        "--today",
+        "2026-11-27",
+        "tests/cli/json",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("valid JSON");
+    let object = report.as_object().expect("an object");
+    let keys: Vec<&str> = object.keys().map(String::as_str).collect();
+    assert_eq!(keys, ["version", "today", "summary", "findings"]);
+    assert_eq!(report["version"], 1);
+    assert_eq!(report["today"], "2026-11-27");
+    let summary = report["summary"].as_object().expect("summary");
+    let summary_keys: Vec<&str> = summary.keys().map(String::as_str).collect();
+    assert_eq!(
+        summary_keys,
+        ["files", "notes", "claims", "errors", "warnings", "infos"]
+    );
+    assert_eq!(report["summary"]["files"], 1);
+    assert_eq!(report["summary"]["notes"], 0);
+    assert_eq!(report["summary"]["errors"], 1);
+    let finding = &report["findings"][0];
+    let finding_keys: Vec<&str> = finding
+        .as_object()
+        .expect("finding")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        finding_keys,
+        [
+            "rule",
+            "severity",
+            "message",
+            "help",
+            "file",
+            "line",
+            "column",
+            "end_line",
+            "end_column",
+            "note",
+            "claim"
+        ]
+    );
+    assert_eq!(finding["rule"], "schema");
+    assert_eq!(finding["severity"], "error");
+    assert_eq!(finding["file"], "tests/cli/json/a.yaml");
+    assert_eq!(finding["line"], 9);
+    assert_eq!(finding["column"], 20);
+    assert_eq!(finding["end_line"], 9);
+    assert_eq!(finding["end_column"], 28);
+    assert!(
+        finding["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("May 2022"))
+    );
+    assert!(finding["help"].is_string());
+}
+
+#[test]
+fn json_findings_name_the_note_and_claim() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("twins.yaml");
+    std::fs::write(
+        &file,
+        "title: T\nsections:\n  - title: S\n    claims:\n      - {text: a, id: twin}\n      - {text: “b”, id: twin}\n",
+    )
+    .expect("write");
+    let output = notes_lint(&["--format", "json", file.to_str().expect("utf-8 path")]);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("valid JSON");
+    let finding = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["rule"] == "duplicate-id")
+        .expect("a duplicate-id finding");
+    assert_eq!(finding["note"], "twins");
+    assert_eq!(finding["claim"], "twin");
+    assert_eq!(finding["line"], 6);
+    // Columns count Unicode scalar values.
+    assert_eq!(finding["column"], 25);
+}
+
+#[test]
+fn sarif_output_validates_against_the_sarif_schema() {
+    let output = notes_lint(&["--format", "sarif", "tests/rules/schema/three-problems"]);
+    let log: serde_json::Value = serde_json::from_slice(&output.stdout).expect("valid JSON");
+    let schema_text =
+        std::fs::read_to_string(root().join("tests/data/sarif-2.1.0.json")).expect("schema");
+    let schema: serde_json::Value = serde_json::from_str(&schema_text).expect("schema JSON");
+    let validator = jsonschema::validator_for(&schema).expect("the SARIF schema compiles");
+    let errors: Vec<String> = validator.iter_errors(&log).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert_eq!(log["runs"][0]["results"].as_array().map(Vec::len), Some(3));
+    let rules = log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .expect("rules");
+    assert!(rules.iter().any(|r| r["id"] == "schema"));
+}
+
+#[test]
+fn exit_codes_follow_the_contract() {
+    assert_eq!(notes_lint(&["notes"]).status.code(), Some(0));
+    assert_eq!(notes_lint(&["tests/cli/nested"]).status.code(), Some(1));
+    assert_eq!(notes_lint(&["does/not/exist"]).status.code(), Some(2));
+    assert_eq!(
+        notes_lint(&["--select", "no-such-rule"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        notes_lint(&["--explain", "no-such-rule"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        notes_lint(&["--today", "2026-13-01"]).status.code(),
+        Some(2)
+    );
+    let explain = notes_lint(&["--explain", "duplicate-id"]);
+    assert_eq!(explain.status.code(), Some(0));
+    assert!(stdout(&explain).contains("## How to fix"));
+}
+
+#[test]
+fn a_broken_config_is_exit_2_pointing_at_the_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = dir.path().join("notes-lint.toml");
+    std::fs::write(&config, "[rules]\nduplicate-id = \"loud\"\n").expect("write");
+    let output = notes_lint(&["--config", config.to_str().expect("utf-8"), "notes"]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(err.contains("notes-lint.toml:2:"), "{err}");
+}
+
+#[test]
+fn config_is_discovered_from_a_subdirectory() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("notes-lint.toml"),
+        "[rules]\nduplicate-id = \"off\"\n",
+    )
+    .expect("write");
+    let sub = dir.path().join("notes/sub");
+    std::fs::create_dir_all(&sub).expect("mkdir");
+    std::fs::write(
+        sub.join("a.yaml"),
+        "title: T\nsections:\n  - title: S\n    claims:\n      - {text: a, id: x}\n      - {text: b, id: x}\n",
+    )
+    .expect("write");
+    let run = |cwd: &Path| {
+        Command::new(env!("CARGO_BIN_EXE_notes-lint"))
+            .args(["--format", "short", "."])
+            .current_dir(cwd)
+            .output()
+            .expect("runs")
+    };
+    let found = run(&sub);
+    assert_eq!(found.status.code(), Some(0), "{}", stdout(&found));
+    std::fs::remove_file(dir.path().join("notes-lint.toml")).expect("rm");
+    let without = run(&sub);
+    assert_eq!(without.status.code(), Some(1));
+    assert!(stdout(&without).contains("[duplicate-id]"));
+}
