@@ -116,7 +116,12 @@ fn check(loaded: &[Loaded], options: &Options) -> Vec<Finding> {
         .collect();
     let report_unused = enabled(&unused_suppression::UnusedSuppression, options);
     let enabled_ids: BTreeSet<&str> = enabled_rules.iter().map(|r| r.meta().id).collect();
-    suppress(&corpus, findings, options.today, report_unused.then_some(&enabled_ids))
+    suppress(
+        &corpus,
+        findings,
+        options.today,
+        report_unused.then_some(&enabled_ids),
+    )
 }
 
 /// One `allow` entry and where it is.

@@ -45,7 +45,12 @@ fn cases() -> Vec<(String, PathBuf)> {
 fn selection(rule: &str, case: &Path) -> BTreeSet<String> {
     let mut rules = BTreeSet::from([rule.to_owned()]);
     if let Ok(text) = std::fs::read_to_string(case.join("select.txt")) {
-        rules.extend(text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned));
+        rules.extend(
+            text.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned),
+        );
     }
     rules
 }
