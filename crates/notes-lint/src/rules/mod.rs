@@ -11,6 +11,7 @@ use crate::corpus::Corpus;
 
 pub mod duplicate_id;
 pub mod schema;
+pub mod stale_claim;
 pub mod syntax;
 pub mod unused_suppression;
 
@@ -56,6 +57,7 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &schema::Schema,
     &duplicate_id::DuplicateId,
     &unused_suppression::UnusedSuppression,
+    &stale_claim::StaleClaim,
 ];
 
 /// The rule with id `id`.
