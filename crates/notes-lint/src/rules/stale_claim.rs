@@ -248,6 +248,8 @@ struct Group {
     checked: Checked,
     lives: Vec<ShelfLife>,
     count: usize,
+    /// Whether the only claim is the one that sets the value (then it is its own cause).
+    only_owner: bool,
 }
 
 fn check_note(corpus: &Corpus<'_>, view: &NoteView<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
@@ -262,28 +264,18 @@ fn check_note(corpus: &Corpus<'_>, view: &NoteView<'_>, cx: &Context<'_>, out: &
         if cx.today <= fresh_until(life, since) {
             continue;
         }
-        let own = *checked.owner == *claim.path;
-        if own || allowed_below(claim, META.id, &checked.owner) {
-            let (path, date) = if own {
-                (checked.value_path.clone(), checked.date.to_string())
-            } else {
-                (
-                    NoteView::field_path(claim, "text"),
-                    format!("{} (inherited {})", checked.date, checked.what),
-                )
-            };
+        if allowed_below(claim, META.id, &checked.owner) {
             let message = format!(
-                "stale: last checked {date}, {}; shelf life {}",
+                "stale: last checked {} (inherited {}), {}; shelf life {}",
+                checked.date,
+                checked.what,
                 ago(since, cx.today),
                 life.describe()
             );
+            let path = NoteView::field_path(claim, "text");
             out.push(
                 view.claim_finding(META.id, META.default_severity, &path, claim, message)
-                    .with_label("last checked here")
-                    .with_help(format!(
-                        "re-check the claim and set `reviewed: {}`, or set a `shelf_life` that fits it (`never` for a historical fact)",
-                        cx.today
-                    )),
+                    .with_help(help_one(cx)),
             );
             continue;
         }
@@ -291,6 +283,7 @@ fn check_note(corpus: &Corpus<'_>, view: &NoteView<'_>, cx: &Context<'_>, out: &
             Some(&i) => {
                 let group = &mut groups[i];
                 group.count += 1;
+                group.only_owner = false;
                 if !group.lives.contains(&life) {
                     group.lives.push(life);
                 }
@@ -298,6 +291,7 @@ fn check_note(corpus: &Corpus<'_>, view: &NoteView<'_>, cx: &Context<'_>, out: &
             None => {
                 index.insert(checked.value_path.clone(), groups.len());
                 groups.push(Group {
+                    only_owner: *checked.owner == *claim.path,
                     checked,
                     lives: vec![life],
                     count: 1,
@@ -315,14 +309,12 @@ fn check_note(corpus: &Corpus<'_>, view: &NoteView<'_>, cx: &Context<'_>, out: &
             (Some(life), _) => life.describe(),
             (None, _) => continue,
         };
-        let message = format!(
-            "stale: last checked {}, {}; shelf life {lives}; this {} covers {}",
+        let mut message = format!(
+            "stale: last checked {}, {}; shelf life {lives}",
             group.checked.date,
             ago(since, cx.today),
-            group.checked.what,
-            claims(group.count)
         );
-        out.push(
+        let finding = if group.only_owner {
             owner_finding(
                 view,
                 &META,
@@ -330,13 +322,30 @@ fn check_note(corpus: &Corpus<'_>, view: &NoteView<'_>, cx: &Context<'_>, out: &
                 &group.checked.owner,
                 message,
             )
-            .with_label(format!("makes {} stale", claims(group.count)))
-            .with_help(format!(
-                "re-check the claims and set `reviewed: {}` here (or on the claims you checked), or set a `shelf_life` that fits them (`never` for historical facts)",
-                cx.today
-            )),
-        );
+            .with_label("last checked here")
+            .with_help(help_one(cx))
+        } else {
+            message.push_str(&format!(
+                "; this {} covers {}",
+                group.checked.what,
+                claims(group.count)
+            ));
+            owner_finding(view, &META, &group.checked.value_path, &group.checked.owner, message)
+                .with_label(format!("makes {} stale", claims(group.count)))
+                .with_help(format!(
+                    "re-check the claims and set `reviewed: {}` here (or on the claims you checked), or set a `shelf_life` that fits them (`never` for historical facts)",
+                    cx.today
+                ))
+        };
+        out.push(finding);
     }
+}
+
+fn help_one(cx: &Context<'_>) -> String {
+    format!(
+        "re-check the claim and set `reviewed: {}`, or set a `shelf_life` that fits it (`never` for a historical fact)",
+        cx.today
+    )
 }
 
 #[cfg(test)]
