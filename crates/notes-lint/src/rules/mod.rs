@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::corpus::Corpus;
 
 pub mod duplicate_id;
+pub mod overtaken_by_event;
 pub mod schema;
 pub mod stale_claim;
 pub mod syntax;
@@ -58,6 +59,7 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &duplicate_id::DuplicateId,
     &unused_suppression::UnusedSuppression,
     &stale_claim::StaleClaim,
+    &overtaken_by_event::OvertakenByEvent,
 ];
 
 /// The rule with id `id`.

@@ -1,0 +1,225 @@
+//! `overtaken-by-event`: a claim made before an event it is sensitive to, not re-checked since.
+
+use std::collections::HashMap;
+
+use notes_core::tree::Segment;
+use notes_core::{Finding, Label, PartialDate, Severity};
+
+use super::stale_claim::{ago, allowed_below, claims, owner_finding};
+use super::{Context, Rule, RuleMeta};
+use crate::corpus::{Corpus, NoteView};
+
+/// The `overtaken-by-event` rule.
+pub struct OvertakenByEvent;
+
+static META: RuleMeta = RuleMeta {
+    id: "overtaken-by-event",
+    default_severity: Severity::Warning,
+    summary: "a claim made before an event it is sensitive to and not re-checked since",
+    docs: DOCS,
+    fixable: false,
+    suppressible: true,
+};
+
+const DOCS: &str = "\
+## What it does
+Flags a claim overtaken by an event listed in its `sensitive_to` (its own or an
+ancestor's): the event's date is after the claim's as_of and on or before today, the
+claim was not reviewed on or after the event's date, and no caveat that applies to it
+(its own or an ancestor's) has `before:` that event. Partial dates stand for the first
+day of their period. Events defined nowhere are left to `unknown-reference`.
+
+When a section's or parent claim's `sensitive_to` entry is the cause, there is one
+finding at that entry, saying how many claims it covers.
+
+## Why it matters
+Some claims are known to hinge on a future event (\"RL hasn't been revolutionized by
+large models yet\", a survey before GPT-4). Once the event happens they may be wrong,
+and nothing in the text says so.
+
+## Example
+```yaml
+as_of: 2022-05
+events:
+  - {id: gpt-4, date: 2023-03-14, title: GPT-4 released}
+sections:
+  - title: Timelines
+    sensitive_to: [gpt-4]      # overtaken-by-event: covers every claim of the section
+    claims:
+      - text: \"human-level math: 12 years\"
+```
+
+## How to fix
+Re-check the claims against the event and record it with `reviewed: YYYY-MM-DD`, or,
+when the claim is worth keeping as a record of what was thought before, add a caveat
+that acknowledges the event:
+```yaml
+caveats:
+  - {id: pre-gpt-4, text: This is before GPT-4's MMLU results., before: gpt-4}
+```
+
+## Configuration
+Severity only.
+";
+
+impl Rule for OvertakenByEvent {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, corpus: &Corpus<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        for view in &corpus.notes {
+            check_note(corpus, view, cx, out);
+        }
+    }
+}
+
+/// Overtaken claims that share one `sensitive_to` entry.
+struct Group<'a> {
+    event: &'a str,
+    date: PartialDate,
+    value_path: Vec<Segment>,
+    owner: Vec<Segment>,
+    earliest: PartialDate,
+    latest: PartialDate,
+    count: usize,
+    /// Whether the only claim is the one that sets the entry.
+    only_owner: bool,
+}
+
+fn check_note<'a>(
+    corpus: &Corpus<'a>,
+    view: &NoteView<'a>,
+    cx: &Context<'_>,
+    out: &mut Vec<Finding>,
+) {
+    let mut groups: Vec<Group<'a>> = Vec::new();
+    let mut index: HashMap<Vec<Segment>, usize> = HashMap::new();
+    for claim in &view.claims {
+        let Some(as_of) = claim.as_of(&view.doc.note, |id| corpus.source(id)) else {
+            continue;
+        };
+        let as_of = as_of.date();
+        let reviewed = claim.reviewed.as_ref().map(|r| r.value.first_day());
+        let acknowledged: Vec<&str> = claim
+            .caveats
+            .iter()
+            .filter_map(|c| corpus.caveat(c.value)?.before.as_deref())
+            .collect();
+        let mut seen: Vec<&str> = Vec::new();
+        // The nearest entry of an event listed at several levels is the cause.
+        for entry in claim.sensitive_to.iter().rev() {
+            let id = entry.value;
+            if seen.contains(&id) {
+                continue;
+            }
+            seen.push(id);
+            let Some(event) = corpus.event(id) else {
+                continue;
+            };
+            let day = event.date.first_day();
+            let overtaken = as_of.first_day() < day
+                && day <= cx.today
+                && reviewed.is_none_or(|r| r < day)
+                && !acknowledged.contains(&id);
+            if !overtaken {
+                continue;
+            }
+            if allowed_below(claim, META.id, &entry.owner) {
+                let message = format!(
+                    "overtaken by `{id}` ({}, {}): as of {as_of} and not reviewed since (inherited sensitive_to)",
+                    event.date,
+                    ago(day, cx.today)
+                );
+                let path = NoteView::field_path(claim, "text");
+                let finding = view
+                    .claim_finding(META.id, META.default_severity, &path, claim, message)
+                    .with_help(help(id, true, cx));
+                out.push(with_event_label(corpus, view, id, finding));
+                continue;
+            }
+            let value_path = entry.value_path();
+            match index.get(&value_path) {
+                Some(&i) => {
+                    let group = &mut groups[i];
+                    group.count += 1;
+                    group.only_owner = false;
+                    group.earliest = group.earliest.min(as_of);
+                    group.latest = group.latest.max(as_of);
+                }
+                None => {
+                    index.insert(value_path.clone(), groups.len());
+                    groups.push(Group {
+                        event: id,
+                        date: event.date,
+                        value_path,
+                        owner: entry.owner.to_vec(),
+                        earliest: as_of,
+                        latest: as_of,
+                        count: 1,
+                        only_owner: *entry.owner == *claim.path,
+                    });
+                }
+            }
+        }
+    }
+    for group in groups {
+        let as_of = if group.earliest == group.latest {
+            group.earliest.to_string()
+        } else {
+            format!("{} to {}", group.earliest, group.latest)
+        };
+        let mut message = format!(
+            "overtaken by `{}` ({}, {}): as of {as_of} and not reviewed since",
+            group.event,
+            group.date,
+            ago(group.date.first_day(), cx.today)
+        );
+        let label = if group.only_owner {
+            "sensitive to this event".to_owned()
+        } else {
+            message.push_str(&format!(
+                "; this sensitive_to entry covers {}",
+                claims(group.count)
+            ));
+            format!("overtakes {}", claims(group.count))
+        };
+        let finding = owner_finding(view, &META, &group.value_path, &group.owner, message)
+            .with_label(label)
+            .with_help(help(group.event, group.only_owner, cx));
+        out.push(with_event_label(corpus, view, group.event, finding));
+    }
+}
+
+fn help(event: &str, one: bool, cx: &Context<'_>) -> String {
+    let (whom, verb) = if one {
+        ("the claim", "predates")
+    } else {
+        ("the claims", "predate")
+    };
+    format!(
+        "re-check {whom} against `{event}` and set `reviewed: {}`, or add a caveat with `before: {event}` saying {whom} {verb} it",
+        cx.today
+    )
+}
+
+/// Adds a label at the event's date, in whichever note defines it.
+fn with_event_label(
+    corpus: &Corpus<'_>,
+    view: &NoteView<'_>,
+    event: &str,
+    mut finding: Finding,
+) -> Finding {
+    if let Some(def) = corpus.events.get(event).and_then(|defs| defs.first()) {
+        let defining = &corpus.notes[def.note];
+        let mut path = def.path.clone();
+        path.push(Segment::Key("date".to_owned()));
+        let file = defining.doc.file.path();
+        finding.labels.push(Label {
+            file: (file != view.doc.file.path()).then(|| file.to_owned()),
+            span: defining.span(&path),
+            message: "the event's date".to_owned(),
+        });
+    }
+    finding
+}
