@@ -38,6 +38,24 @@ pub struct Label {
     pub message: String,
 }
 
+/// One replacement of a byte range of the file's original text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    /// The bytes to replace.
+    pub span: Span,
+    /// What to put there.
+    pub replacement: String,
+}
+
+/// A safe, mechanical fix for a finding: edits of its file's original text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    /// What the fix does, such as "rename `sorces` to `sources`".
+    pub message: String,
+    /// The edits, which never overlap.
+    pub edits: Vec<Edit>,
+}
+
 /// One problem found in the notes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {
@@ -64,6 +82,8 @@ pub struct Finding {
     /// The tree path of the note (`[]`), section or claim it is about; `allow`
     /// entries set there or on an ancestor can suppress it.
     pub scope: Option<Vec<Segment>>,
+    /// A safe fix, when there is one.
+    pub fix: Option<Fix>,
 }
 
 impl Finding {
@@ -87,7 +107,15 @@ impl Finding {
             note: None,
             claim: None,
             scope: None,
+            fix: None,
         }
+    }
+
+    /// Attaches a fix.
+    #[must_use]
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
+        self
     }
 
     /// Adds how to fix it.

@@ -4,6 +4,7 @@
 //! This crate knows nothing of terminals or argument parsing.
 
 pub mod date;
+pub mod export;
 pub mod finding;
 pub mod load;
 pub mod model;
@@ -15,7 +16,7 @@ pub mod suggest;
 pub mod tree;
 
 pub use date::PartialDate;
-pub use finding::{Finding, Label, Severity};
+pub use finding::{Edit, Finding, Fix, Label, Severity};
 pub use load::{Document, Loaded, load_bytes, load_path};
 pub use shelf_life::ShelfLife;
 pub use source_file::{Position, SourceFile, Span};

@@ -480,6 +480,21 @@ fn unknown_field(
         format!("unknown field `{key}` in {}", what(def_name)),
     )
     .with_label("unknown field");
+    if let Some(best) = crate::suggest::unique_match(key, allowed.iter().copied()) {
+        // Keep the key's quoting style: `"sorces":` becomes `"sources":`.
+        let written = file.slice(span);
+        let quote = written.chars().next().filter(|c| *c == '"' || *c == '\'');
+        let replacement = match quote {
+            Some(q) => format!("{q}{best}{q}"),
+            None => best.to_owned(),
+        };
+        return found
+            .with_help(format!("did you mean `{best}`?"))
+            .with_fix(crate::finding::Fix {
+                message: format!("rename `{key}` to `{best}`"),
+                edits: vec![crate::finding::Edit { span, replacement }],
+            });
+    }
     match did_you_mean(key, allowed.iter().copied()) {
         Some(best) => found.with_help(format!("did you mean `{best}`?")),
         None => found.with_help(format!("known fields: {}", allowed.join(", "))),

@@ -18,6 +18,21 @@ pub fn did_you_mean<'a>(
         .map(|(_, candidate)| candidate)
 }
 
+/// Like [`did_you_mean`], but only when exactly one candidate is that close: safe to
+/// apply as a fix without asking.
+pub fn unique_match<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str> + Clone,
+) -> Option<&'a str> {
+    let best = did_you_mean(word, candidates.clone())?;
+    let distance = strsim::damerau_levenshtein(word, best);
+    let ties = candidates
+        .into_iter()
+        .filter(|c| *c != word && strsim::damerau_levenshtein(word, c) == distance)
+        .count();
+    (ties == 1).then_some(best)
+}
+
 #[cfg(test)]
 mod tests {
     use super::did_you_mean;
@@ -29,5 +44,7 @@ mod tests {
         assert_eq!(did_you_mean("shelf_lfie", fields), Some("shelf_life"));
         assert_eq!(did_you_mean("colour", fields), None);
         assert_eq!(did_you_mean("text", fields), None);
+        assert_eq!(unique_match("sorces", fields), Some("sources"));
+        assert_eq!(unique_match("ab", ["ac", "ad"]), None);
     }
 }

@@ -1,12 +1,13 @@
 //! Command-line arguments and the top-level flow of the `notes-lint` command.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, ValueEnum};
 use jiff::civil::Date;
+use notes_core::Loaded;
 
 use crate::config;
 use crate::engine;
@@ -43,6 +44,12 @@ pub struct Args {
     /// Print every rule with its default severity and exit.
     #[arg(long)]
     pub list_rules: bool,
+    /// Apply the safe fixes to the files, then report what remains.
+    #[arg(long)]
+    pub fix: bool,
+    /// With --fix: print the fixes as a unified diff and write nothing.
+    #[arg(long, requires = "fix")]
+    pub diff: bool,
     /// When to colour the human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -165,7 +172,57 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         select: (!args.select.is_empty()).then(|| args.select.iter().cloned().collect()),
         ignore: args.ignore.iter().cloned().collect::<BTreeSet<_>>(),
     };
-    let outcome = engine::run(&files, &options);
+    let mut outcome = engine::run(&files, &options);
+    if args.fix {
+        // Apply fixes in memory until none is left (a fix can unblock others, such as
+        // a renamed field that lets the note load), at most a few rounds.
+        let mut originals: HashMap<PathBuf, String> = HashMap::new();
+        let mut overlay: HashMap<PathBuf, String> = HashMap::new();
+        for _ in 0..8 {
+            let fixes = crate::fix::fixed_texts(&outcome.findings, |path| {
+                outcome
+                    .loaded
+                    .iter()
+                    .find(|l| l.path == path)
+                    .and_then(Loaded::source)
+                    .map(|s| s.text().to_owned())
+            });
+            if fixes.is_empty() {
+                break;
+            }
+            for (path, (old, new)) in fixes {
+                originals.entry(path.clone()).or_insert(old);
+                overlay.insert(path, new);
+            }
+            outcome = engine::run_with(&files, &options, &overlay);
+        }
+        let mut changed: Vec<(&PathBuf, &String)> = overlay
+            .iter()
+            .filter(|(path, new)| originals.get(*path) != Some(*new))
+            .collect();
+        changed.sort();
+        if args.diff {
+            let mut text = String::new();
+            for (path, new) in &changed {
+                let old = originals.get(*path).map_or("", String::as_str);
+                text.push_str(&crate::fix::diff(path, old, new));
+            }
+            print(&text);
+            return Ok(if changed.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            });
+        }
+        for (path, new) in &changed {
+            crate::fix::write_atomically(path, new)
+                .map_err(|e| format!("error: cannot write {}: {e}", path.display()))?;
+        }
+        if !changed.is_empty() {
+            let n = changed.len();
+            eprintln!("fixed {n} file{}", if n == 1 { "" } else { "s" });
+        }
+    }
     let text = match args.format {
         Format::Human => {
             let color = match args.color {

@@ -72,9 +72,22 @@ pub fn enabled(rule: &dyn Rule, options: &Options) -> bool {
 
 /// Loads `files` (in parallel; the result does not depend on scheduling) and checks them.
 pub fn run(files: &[PathBuf], options: &Options) -> Outcome {
+    run_with(files, options, &HashMap::new())
+}
+
+/// Like [`run`], but takes the text of the files in `overlay` from there instead of
+/// the disk (used to apply fixes in memory until nothing is left to fix).
+pub fn run_with(
+    files: &[PathBuf],
+    options: &Options,
+    overlay: &HashMap<PathBuf, String>,
+) -> Outcome {
     let loaded: Vec<Loaded> = files
         .par_iter()
-        .map(|path| notes_core::load_path(path))
+        .map(|path| match overlay.get(path) {
+            Some(text) => notes_core::load_bytes(path, text.as_bytes()),
+            None => notes_core::load_path(path),
+        })
         .collect();
     let mut findings: Vec<Finding> = loaded
         .iter()
@@ -237,7 +250,7 @@ fn suppress(
                         },
                     ),
                 };
-                let finding = view
+                let mut finding = view
                     .finding(
                         unused_suppression::META.id,
                         unused_suppression::META.default_severity,
@@ -247,11 +260,41 @@ fn suppress(
                     )
                     .with_label("unused")
                     .with_help(help);
+                finding.fix = delete_allow_fix(view, sites, site);
                 kept.push(finding);
             }
         }
     }
     kept
+}
+
+/// Deletes an unused `allow` entry: the whole `allow:` key when every entry of its list
+/// is unused (an empty `allow:` would not be valid), else the one list item. Only whole
+/// lines are deleted; entries that share a line with others are left for a human.
+fn delete_allow_fix(
+    view: &crate::corpus::NoteView<'_>,
+    sites: &[Site<'_>],
+    site: &Site<'_>,
+) -> Option<notes_core::Fix> {
+    let text = view.doc.file.text();
+    let siblings: Vec<&Site<'_>> = sites.iter().filter(|s| s.owner == site.owner).collect();
+    let all_unused = siblings.iter().all(|s| !s.used);
+    let mut allow_path = site.owner.clone();
+    allow_path.push(Segment::Key("allow".to_owned()));
+    let span = if all_unused {
+        crate::fix::block_entry_lines(text, view.key_span(&allow_path).start)?
+    } else {
+        let mut item = allow_path.clone();
+        item.push(Segment::Index(site.index));
+        crate::fix::block_item_lines(text, view.span(&item).start)?
+    };
+    Some(notes_core::Fix {
+        message: format!("delete the unused `allow` entry for `{}`", site.allow.rule),
+        edits: vec![notes_core::Edit {
+            span,
+            replacement: String::new(),
+        }],
+    })
 }
 
 /// Sorts findings by file, line, column (byte offset), then rule.

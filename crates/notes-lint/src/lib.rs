@@ -6,5 +6,6 @@ pub mod config;
 pub mod corpus;
 pub mod discover;
 pub mod engine;
+pub mod fix;
 pub mod report;
 pub mod rules;

@@ -276,3 +276,131 @@ fn config_is_discovered_from_a_subdirectory() {
     assert_eq!(without.status.code(), Some(1));
     assert!(stdout(&without).contains("[duplicate-id]"));
 }
+
+fn copy_fixture(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let to = dir.path().join("note.yaml");
+    std::fs::copy(root().join("tests/cli/fix").join(name), &to).expect("copy");
+    (dir, to)
+}
+
+#[test]
+fn fix_keeps_comments_and_blank_lines_and_diff_shows_exactly_what_fix_writes() {
+    let (_dir, file) = copy_fixture("note.yaml");
+    let path = file.to_str().expect("utf-8");
+    let original = std::fs::read_to_string(&file).expect("read");
+
+    let diff = notes_lint(&["--fix", "--diff", path]);
+    assert_eq!(
+        diff.status.code(),
+        Some(1),
+        "a diff means there is something to fix"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&file).expect("read"),
+        original,
+        "--diff writes nothing"
+    );
+
+    let fix = notes_lint(&["--fix", "--format", "short", path]);
+    let fixed = std::fs::read_to_string(&file).expect("read");
+    // What --fix wrote is what --diff showed.
+    let expected_diff = similar::TextDiff::from_lines(&original, &fixed)
+        .unified_diff()
+        .context_radius(3)
+        .header(path, path)
+        .to_string();
+    assert_eq!(stdout(&diff), expected_diff);
+
+    assert!(
+        fixed.contains("        sources: [s1]   # a typo the fix renames\n"),
+        "{fixed}"
+    );
+    assert!(!fixed.contains("nothing is duplicated"), "{fixed}");
+    assert!(!fixed.contains("unused-suppresion"), "{fixed}");
+    assert!(
+        fixed.contains("{rule: duplicate-id, reason: still needed}"),
+        "{fixed}"
+    );
+    for line in original
+        .lines()
+        .filter(|l| l.trim_start().starts_with('#') || l.is_empty())
+    {
+        assert!(
+            fixed.lines().any(|f| f == line),
+            "lost the line {line:?}:\n{fixed}"
+        );
+    }
+    assert_eq!(fix.status.code(), Some(0), "{}", stdout(&fix));
+
+    let again = notes_lint(&["--fix", "--diff", path]);
+    assert_eq!(again.status.code(), Some(0));
+    assert_eq!(stdout(&again), "", "a second --fix has nothing to do");
+}
+
+#[test]
+fn select_and_ignore_choose_the_rules() {
+    let case = "tests/rules/unused-suppression/unused";
+    let both = "unused-suppression,duplicate-id";
+    let selected = stdout(&notes_lint(&["--format", "short", "--select", both, case]));
+    assert!(selected.contains("[unused-suppression]"), "{selected}");
+    assert!(
+        selected.lines().all(|l| l.contains("[unused-suppression]")),
+        "only selected rules run: {selected}"
+    );
+    let ignored = notes_lint(&[
+        "--format",
+        "short",
+        "--select",
+        both,
+        "--ignore",
+        "unused-suppression",
+        case,
+    ]);
+    assert_eq!(stdout(&ignored), "");
+    assert_eq!(ignored.status.code(), Some(0));
+    let warned = notes_lint(&["--select", "unused-suppression", case]);
+    assert_eq!(
+        warned.status.code(),
+        Some(0),
+        "warnings alone do not fail the run"
+    );
+    let denied = notes_lint(&["--deny-warnings", "--select", "unused-suppression", case]);
+    assert_eq!(
+        denied.status.code(),
+        Some(1),
+        "warnings fail the run with --deny-warnings"
+    );
+}
+
+#[test]
+fn short_and_github_formats() {
+    let case = "tests/rules/schema/three-problems";
+    let short = stdout(&notes_lint(&["--format", "short", case]));
+    assert_eq!(
+        short.lines().next(),
+        Some(
+            "tests/rules/schema/three-problems/a.yaml:5:11: error[schema]: `blog` is not a valid value for `type`"
+        )
+    );
+    let github = stdout(&notes_lint(&["--format", "github", case]));
+    assert!(
+        github.starts_with("::error file=tests/rules/schema/three-problems/a.yaml,line=5,col=11,endLine=5,endColumn=15,title=schema::`blog` is not a valid value for `type`%0Ahelp: "),
+        "{github}"
+    );
+    assert_eq!(github.lines().count(), 3);
+}
+
+#[test]
+fn list_rules_prints_every_rule_with_its_severity() {
+    let out = stdout(&notes_lint(&["--list-rules"]));
+    for rule in notes_lint::rules::REGISTRY {
+        let meta = rule.meta();
+        let line = out
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(meta.id))
+            .unwrap_or_else(|| panic!("{} is not listed", meta.id));
+        assert!(line.contains(meta.default_severity.as_str()));
+        assert!(line.contains(meta.summary));
+    }
+}
