@@ -35,7 +35,7 @@ pub fn unique_match<'a>(
 
 #[cfg(test)]
 mod tests {
-    use super::did_you_mean;
+    use super::{did_you_mean, unique_match};
 
     #[test]
     fn suggests_close_names_only() {
