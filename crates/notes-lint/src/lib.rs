@@ -5,6 +5,7 @@ pub mod cli;
 pub mod config;
 pub mod corpus;
 pub mod discover;
+pub mod docs;
 pub mod engine;
 pub mod fix;
 pub mod report;

@@ -10,10 +10,13 @@ use crate::config::Config;
 use crate::corpus::Corpus;
 
 pub mod duplicate_id;
+pub mod expired_caveat;
+pub mod forecast_due;
 pub mod overtaken_by_event;
 pub mod schema;
 pub mod stale_claim;
 pub mod syntax;
+pub mod undated_claim;
 pub mod unused_suppression;
 
 /// What every rule declares about itself.
@@ -60,6 +63,9 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &unused_suppression::UnusedSuppression,
     &stale_claim::StaleClaim,
     &overtaken_by_event::OvertakenByEvent,
+    &expired_caveat::ExpiredCaveat,
+    &forecast_due::ForecastDue,
+    &undated_claim::UndatedClaim,
 ];
 
 /// The rule with id `id`.
