@@ -7,7 +7,6 @@ use std::process::ExitCode;
 
 use clap::{Parser, ValueEnum};
 use jiff::civil::Date;
-use notes_core::Loaded;
 
 use crate::config;
 use crate::engine;
@@ -180,12 +179,7 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         let mut overlay: HashMap<PathBuf, String> = HashMap::new();
         for _ in 0..8 {
             let fixes = crate::fix::fixed_texts(&outcome.findings, |path| {
-                outcome
-                    .loaded
-                    .iter()
-                    .find(|l| l.path == path)
-                    .and_then(Loaded::source)
-                    .map(|s| s.text().to_owned())
+                outcome.source(path).map(|s| s.text().to_owned())
             });
             if fixes.is_empty() {
                 break;

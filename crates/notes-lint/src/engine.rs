@@ -309,6 +309,16 @@ pub fn sort_findings(findings: &mut [Finding]) {
 }
 
 impl Outcome {
+    /// The text of the file at `path`, if it was read. Files are sorted by path, so
+    /// this is a binary search.
+    pub fn source(&self, path: &Path) -> Option<&notes_core::SourceFile> {
+        let index = self
+            .loaded
+            .binary_search_by(|l| l.path.as_path().cmp(path))
+            .ok()?;
+        self.loaded[index].source()
+    }
+
     /// The counts of this run.
     pub fn summary(&self) -> Summary {
         let mut summary = Summary {

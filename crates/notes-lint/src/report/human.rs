@@ -33,13 +33,7 @@ pub fn render(outcome: &Outcome, color: Color, width: usize) -> String {
         .with_width(width)
         .with_links(false)
         .with_context_lines(1);
-    let source_of = |file: &std::path::Path| {
-        outcome
-            .loaded
-            .iter()
-            .find(|l| l.path == file)
-            .and_then(notes_core::Loaded::source)
-    };
+    let source_of = |file: &std::path::Path| outcome.source(file);
     let mut out = String::new();
     for finding in &outcome.findings {
         let source = finding.file.as_deref().and_then(source_of);

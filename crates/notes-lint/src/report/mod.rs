@@ -15,15 +15,9 @@ use crate::engine::Outcome;
 pub fn finding_range(outcome: &Outcome, finding: &Finding) -> Option<(Position, Position)> {
     let span = finding.span?;
     let file = finding.file.as_ref()?;
-    let source = outcome
-        .loaded
-        .iter()
-        .find(|l| &l.path == file)
-        .and_then(Loaded::source)?;
+    let source = outcome.source(file)?;
     Some((source.position(span.start), source.position(span.end)))
 }
-
-use notes_core::Loaded;
 
 /// Renders a configuration error with the offending place, for exit code 2.
 pub fn config_error(error: &crate::config::ConfigError) -> String {
