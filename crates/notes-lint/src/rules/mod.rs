@@ -9,14 +9,23 @@ use notes_core::{Finding, Severity};
 use crate::config::Config;
 use crate::corpus::Corpus;
 
+pub mod duplicate_claim;
 pub mod duplicate_id;
 pub mod expired_caveat;
 pub mod forecast_due;
+pub mod future_date;
+pub mod incomplete_source;
 pub mod overtaken_by_event;
+pub mod placeholder;
+pub mod quote_needs_locator;
 pub mod schema;
 pub mod stale_claim;
 pub mod syntax;
 pub mod undated_claim;
+pub mod unknown_reference;
+pub mod unsourced_claim;
+pub mod unsourced_figure;
+pub mod unused_definition;
 pub mod unused_suppression;
 
 /// What every rule declares about itself.
@@ -60,6 +69,15 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &syntax::Syntax,
     &schema::Schema,
     &duplicate_id::DuplicateId,
+    &unknown_reference::UnknownReference,
+    &future_date::FutureDate,
+    &unsourced_claim::UnsourcedClaim,
+    &unsourced_figure::UnsourcedFigure,
+    &quote_needs_locator::QuoteNeedsLocator,
+    &placeholder::Placeholder,
+    &incomplete_source::IncompleteSource,
+    &unused_definition::UnusedDefinition,
+    &duplicate_claim::DuplicateClaim,
     &unused_suppression::UnusedSuppression,
     &stale_claim::StaleClaim,
     &overtaken_by_event::OvertakenByEvent,

@@ -1,0 +1,156 @@
+//! `placeholder`: text that promises content that is not there.
+
+use notes_core::tree::Segment;
+use notes_core::{Finding, Severity};
+
+use super::{Context, Rule, RuleMeta};
+use crate::corpus::{Corpus, NoteView};
+
+/// The `placeholder` rule.
+pub struct Placeholder;
+
+static META: RuleMeta = RuleMeta {
+    id: "placeholder",
+    default_severity: Severity::Warning,
+    summary: "text that promises content that is not there",
+    docs: DOCS,
+    fixable: false,
+    suppressible: true,
+};
+
+const DOCS: &str = "\
+## What it does
+Flags claim texts and section titles that stand in for content instead of giving it:
+- the phrases `see article` (or `see the article`), `TODO`, `TBD`, `citation needed`
+  and `further reading`, in any case, as whole words (`todos` or `seeing` do not match);
+- a lead-in that ends in `:` but has nothing under it: a claim with no `children`, or
+  a section with no `claims`.
+
+## Why it matters
+A placeholder reads like a note but holds nothing: \"Other tasks: see article\" is a
+promise to look something up that was never kept, and months later the article may be
+gone.
+
+## Example
+```yaml
+- text: \"Other tasks: see article.\"    # placeholder
+- text: \"Further reading:\"             # placeholder (and a lead-in with no children)
+```
+
+## How to fix
+Write the content (the other tasks and their figures, the reading list as children
+with sources), or delete the line.
+
+## Configuration
+Severity only.
+";
+
+const PHRASES: [&str; 6] = [
+    "see article",
+    "see the article",
+    "todo",
+    "tbd",
+    "citation needed",
+    "further reading",
+];
+
+/// The first placeholder phrase in `text`, matched case-insensitively as whole words.
+pub fn placeholder_phrase(text: &str) -> Option<&'static str> {
+    let lower = text.to_ascii_lowercase();
+    let bytes = lower.as_bytes();
+    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    PHRASES.into_iter().find(|phrase| {
+        lower.match_indices(phrase).any(|(at, _)| {
+            let before = at.checked_sub(1).map(|i| bytes[i]);
+            let after = bytes.get(at + phrase.len()).copied();
+            !before.is_some_and(is_word) && !after.is_some_and(is_word)
+        })
+    })
+}
+
+fn is_lead_in(text: &str) -> bool {
+    text.trim_end().ends_with(':')
+}
+
+fn key(name: &str) -> Segment {
+    Segment::Key(name.to_owned())
+}
+
+impl Rule for Placeholder {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, corpus: &Corpus<'_>, _: &Context<'_>, out: &mut Vec<Finding>) {
+        for view in &corpus.notes {
+            for (s, section) in view.doc.note.sections.iter().enumerate() {
+                let owner = [key("sections"), Segment::Index(s)];
+                let mut path = owner.to_vec();
+                path.push(key("title"));
+                let message = match placeholder_phrase(&section.title) {
+                    Some(phrase) => format!("section title is a placeholder (`{phrase}`)"),
+                    None if is_lead_in(&section.title) && section.claims.is_empty() => {
+                        "section title introduces a list but the section has no claims".to_owned()
+                    }
+                    None => continue,
+                };
+                out.push(
+                    view.finding(META.id, META.default_severity, &path, &owner, message)
+                        .with_label("placeholder")
+                        .with_help("write the content, or delete the section"),
+                );
+            }
+            for claim in &view.claims {
+                let text = &claim.claim.text;
+                let (message, help) = match placeholder_phrase(text) {
+                    Some(phrase) => (
+                        format!("claim text is a placeholder (`{phrase}`)"),
+                        "write the content it stands for (with its source), or delete it",
+                    ),
+                    None if is_lead_in(text) && claim.claim.children.is_empty() => (
+                        "claim introduces a list (ends with `:`) but has no children".to_owned(),
+                        "add the items as `children`, or rewrite it as a complete claim",
+                    ),
+                    None => continue,
+                };
+                out.push(
+                    view.claim_finding(
+                        META.id,
+                        META.default_severity,
+                        &NoteView::field_path(claim, "text"),
+                        claim,
+                        message,
+                    )
+                    .with_label("placeholder")
+                    .with_help(help),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::placeholder_phrase;
+
+    #[test]
+    fn matches_whole_words_in_any_case() {
+        assert_eq!(
+            placeholder_phrase("Other tasks: see article."),
+            Some("see article")
+        );
+        assert_eq!(placeholder_phrase("TODO: fill in"), Some("todo"));
+        assert_eq!(placeholder_phrase("(tbd)"), Some("tbd"));
+        assert_eq!(
+            placeholder_phrase("Further reading:"),
+            Some("further reading")
+        );
+        assert_eq!(
+            placeholder_phrase("[citation needed]"),
+            Some("citation needed")
+        );
+        assert_eq!(placeholder_phrase("todos are tracked elsewhere"), None);
+        assert_eq!(placeholder_phrase("overseeing articles"), None);
+        assert_eq!(placeholder_phrase("mastodon"), None);
+    }
+}

@@ -1,0 +1,448 @@
+//! `unsourced-figure`: a claim stating a figure that it (or a parent claim) does not source.
+
+use notes_core::model::ClaimKind;
+use notes_core::tree::Segment;
+use notes_core::{Finding, Severity, Span};
+
+use super::{Context, Rule, RuleMeta};
+use crate::corpus::{Corpus, NoteView};
+
+/// The `unsourced-figure` rule.
+pub struct UnsourcedFigure;
+
+static META: RuleMeta = RuleMeta {
+    id: "unsourced-figure",
+    default_severity: Severity::Warning,
+    summary: "a claim stating a figure that does not cite a source itself or through a parent claim",
+    docs: DOCS,
+    fixable: false,
+    suppressible: true,
+};
+
+const DOCS: &str = "\
+## What it does
+Flags a claim whose text states a figure when neither the claim nor one of its parent
+claims cites a source. Section- and note-level sources and the note's `summary_of` do
+not count: a figure needs a citation close enough to check it. Opinions and questions
+are not checked.
+
+What counts as a figure (`N` is a number such as `8`, `2.5` or `32,000`):
+- a percentage: `2%`, `2 %`, `2 percent`;
+- an approximation: `~N` or `≈N`;
+- a magnitude: `30k`, `1.5M`, `7B`, `1T`, or `N thousand|million|billion|trillion`;
+- an amount of money: `$500`, `€2M`;
+- a rank: `top 10`, `top 1%` (a metric name such as `top-1 accuracy` is not);
+- a count of things: `N` followed, within three words, by a plural noun, as in
+  `8 papers`, `10 years`, `30,000 highly influential citations`.
+
+What does not: a year on its own (a four-digit number from 1900 to 2100, as in
+`since 2010` or `NeurIPS 2021 papers`); numbers that are part of a name, version or
+ordinal (`GPT-4`, `GPT-3.5`, `COVID-19`, `v2`, `#2`, `3rd`, `1990s`, `3D`); numbers
+after a label word (`Figure 2`, `Table 3`, `section 4`, `page 12`, `step 3`); and bare
+numbers with none of the marks above.
+
+## Why it matters
+Figures are what readers quote and what goes out of date first. A figure whose source
+is only \"somewhere in this section\" cannot be checked or refreshed.
+
+## Example
+```yaml
+claims:
+  - text: ~30k highly influential citations for Kaiming He   # unsourced-figure
+  - text: ~1k for superstar graduating PhD students
+    sources: [{id: pais-2, locator: Analyzing the trajectory of researchers}]
+```
+
+## How to fix
+Cite the source of the figure on the claim (ideally with a `locator`) or on its parent
+claim.
+
+## Configuration
+Severity only.
+";
+
+/// What kind of figure a text states.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FigureKind {
+    /// `2%`, `2 percent`.
+    Percent,
+    /// `~N`, `≈N`.
+    Approximate,
+    /// `30k`, `1.5M`, `3 million`.
+    Magnitude,
+    /// `$500`.
+    Money,
+    /// `top 10`.
+    Rank,
+    /// `8 papers`.
+    Count,
+}
+
+/// A figure found in a text: its byte range and kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Figure {
+    /// The first byte of the figure.
+    pub start: usize,
+    /// One past its last byte.
+    pub end: usize,
+    /// What kind of figure it is.
+    pub kind: FigureKind,
+}
+
+const SCALE_WORDS: [&str; 4] = ["thousand", "million", "billion", "trillion"];
+
+/// Words after which a number is a label, not a figure: `Figure 2`, `step 3`.
+const LABEL_WORDS: [&str; 26] = [
+    "figure", "fig", "table", "section", "sec", "chapter", "ch", "page", "p", "pp", "step",
+    "version", "level", "phase", "stage", "part", "no", "number", "item", "appendix", "eq",
+    "equation", "line", "lecture", "episode", "round",
+];
+
+/// Words that end a noun phrase: a count's noun must come before them.
+const FUNCTION_WORDS: [&str; 38] = [
+    "a", "an", "the", "of", "and", "or", "to", "in", "on", "at", "by", "for", "from", "with", "is",
+    "are", "was", "were", "be", "been", "has", "have", "had", "that", "which", "who", "it", "its",
+    "this", "these", "those", "as", "than", "then", "but", "so", "if", "per",
+];
+
+/// Words ending in `s` that are not plural nouns.
+const NOT_PLURAL: [&str; 14] = [
+    "does",
+    "yes",
+    "always",
+    "perhaps",
+    "across",
+    "unless",
+    "whereas",
+    "besides",
+    "sometimes",
+    "his",
+    "hers",
+    "ours",
+    "yours",
+    "theirs",
+];
+
+const IRREGULAR_PLURALS: [&str; 6] = ["people", "children", "men", "women", "mice", "feet"];
+
+fn is_plural_noun(word: &str) -> bool {
+    if IRREGULAR_PLURALS.contains(&word) {
+        return true;
+    }
+    word.len() >= 3
+        && word.ends_with('s')
+        && !word.ends_with("ss")
+        && !word.ends_with("us")
+        && !word.ends_with("is")
+        && !NOT_PLURAL.contains(&word)
+        && !FUNCTION_WORDS.contains(&word)
+}
+
+fn is_year(number: &str) -> bool {
+    number.len() == 4
+        && number.bytes().all(|b| b.is_ascii_digit())
+        && number
+            .parse::<u16>()
+            .is_ok_and(|year| (1900..=2100).contains(&year))
+}
+
+/// The first figure stated in `text`, if any (see the rule's docs for what counts).
+pub fn find_figure(text: &str) -> Option<Figure> {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let n = chars.len();
+    let at = |i: usize| chars.get(i).map(|&(_, c)| c);
+    let byte = |i: usize| chars.get(i).map_or(text.len(), |&(b, _)| b);
+    let mut i = 0;
+    while i < n {
+        if !at(i).is_some_and(|c| c.is_ascii_digit()) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut end = i;
+        loop {
+            while at(end).is_some_and(|c| c.is_ascii_digit()) {
+                end += 1;
+            }
+            if matches!(at(end), Some(',' | '.')) && at(end + 1).is_some_and(|c| c.is_ascii_digit())
+            {
+                end += 1;
+            } else {
+                break;
+            }
+        }
+        i = end;
+        if let Some(figure) = classify(text, &chars, start, end) {
+            return Some(Figure {
+                start: byte(figure.0),
+                end: byte(figure.1),
+                kind: figure.2,
+            });
+        }
+    }
+    None
+}
+
+/// The word (letters only) that ends just before char index `before`, skipping spaces
+/// and at most one dash, with its first char index.
+fn word_before(chars: &[(usize, char)], before: usize) -> Option<(String, usize)> {
+    let mut k = before;
+    while k > 0 && chars[k - 1].1 == ' ' {
+        k -= 1;
+    }
+    let end = k;
+    while k > 0 && chars[k - 1].1.is_alphabetic() {
+        k -= 1;
+    }
+    (k < end).then(|| {
+        let word: String = chars[k..end].iter().map(|&(_, c)| c).collect();
+        (word.to_lowercase(), k)
+    })
+}
+
+/// Whether the number `chars[start..end]` is a figure, and the char range and kind if so.
+fn classify(
+    text: &str,
+    chars: &[(usize, char)],
+    start: usize,
+    end: usize,
+) -> Option<(usize, usize, FigureKind)> {
+    let at = |i: usize| chars.get(i).map(|&(_, c)| c);
+    let number = &text[chars[start].0..chars.get(end).map_or(text.len(), |&(b, _)| b)];
+    let prev = start.checked_sub(1).and_then(at);
+    let prev2 = start.checked_sub(2).and_then(at);
+
+    // Part of a name, version or reference: `v2`, `x86`, `#2`, `GPT-4`, `GPT-3.5`.
+    if prev.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '#') {
+        return None;
+    }
+    if matches!(prev, Some('-' | '.' | '/' | '_')) && prev2.is_some_and(char::is_alphanumeric) {
+        return None;
+    }
+
+    // After the number: a percent sign or word, a magnitude suffix or a scale word.
+    let next = at(end);
+    let after_space = if next == Some(' ') { end + 1 } else { end };
+    let rest: String = chars[end.min(chars.len())..]
+        .iter()
+        .take(24)
+        .map(|&(_, c)| c)
+        .collect();
+    let rest_lower = rest.to_lowercase();
+    let spaced_word = |word: &str| {
+        next == Some(' ')
+            && rest_lower
+                .get(1..)
+                .and_then(|r| r.strip_prefix(word))
+                .is_some_and(|after| !after.chars().next().is_some_and(char::is_alphabetic))
+    };
+    let magnitude_letter = matches!(next, Some('k' | 'K' | 'M' | 'B' | 'T'))
+        && !at(end + 1).is_some_and(char::is_alphabetic);
+    let suffix = if at(after_space) == Some('%') {
+        Some((after_space + 1, FigureKind::Percent))
+    } else if let Some(word) = ["percent", "per cent"].into_iter().find(|w| spaced_word(w)) {
+        Some((end + 1 + word.len(), FigureKind::Percent))
+    } else if magnitude_letter {
+        Some((end + 1, FigureKind::Magnitude))
+    } else {
+        SCALE_WORDS
+            .into_iter()
+            .find(|w| spaced_word(w))
+            .map(|word| (end + 1 + word.len(), FigureKind::Magnitude))
+    };
+    let approximate = match prev {
+        Some('~' | '≈') => Some(start - 1),
+        Some(' ') if matches!(prev2, Some('~' | '≈')) => Some(start - 2),
+        _ => None,
+    };
+    if let Some(from) = approximate {
+        return Some((from, suffix.map_or(end, |s| s.0), FigureKind::Approximate));
+    }
+    let before = word_before(chars, start);
+    if let Some((word, word_start)) = &before
+        && word == "top"
+        && prev == Some(' ')
+    {
+        return Some((*word_start, suffix.map_or(end, |s| s.0), FigureKind::Rank));
+    }
+    if let Some((to, kind)) = suffix {
+        return Some((start, to, kind));
+    }
+    if matches!(prev, Some('$' | '€' | '£')) {
+        return Some((start - 1, end, FigureKind::Money));
+    }
+    // Letters right after the number: an ordinal, decade or unit-like name (`3rd`, `1990s`, `3D`).
+    if next.is_some_and(char::is_alphabetic) {
+        return None;
+    }
+    if let Some((word, _)) = &before
+        && LABEL_WORDS.contains(&word.as_str())
+    {
+        return None;
+    }
+    if is_year(number) {
+        return None;
+    }
+    // A count of things: a plural noun within the next three words, with no punctuation
+    // or function word in between.
+    if next != Some(' ') {
+        return None;
+    }
+    let mut k = end;
+    for _ in 0..3 {
+        if at(k) != Some(' ') {
+            return None;
+        }
+        k += 1;
+        let word_start = k;
+        while at(k).is_some_and(|c| c.is_alphabetic() || c == '-' || c == '’' || c == '\'') {
+            k += 1;
+        }
+        if k == word_start {
+            return None;
+        }
+        let word: String = chars[word_start..k]
+            .iter()
+            .map(|&(_, c)| c)
+            .collect::<String>()
+            .to_lowercase();
+        if FUNCTION_WORDS.contains(&word.as_str()) {
+            return None;
+        }
+        if is_plural_noun(&word) {
+            return Some((start, k, FigureKind::Count));
+        }
+    }
+    None
+}
+
+impl Rule for UnsourcedFigure {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, corpus: &Corpus<'_>, _: &Context<'_>, out: &mut Vec<Finding>) {
+        let claims_key = Segment::Key("claims".to_owned());
+        for view in &corpus.notes {
+            for claim in &view.claims {
+                match claim.claim.kind {
+                    ClaimKind::Opinion | ClaimKind::Question => continue,
+                    ClaimKind::Claim
+                    | ClaimKind::Quote
+                    | ClaimKind::Forecast
+                    | ClaimKind::Example
+                    | ClaimKind::Definition => {}
+                }
+                let text = &claim.claim.text;
+                let Some(figure) = find_figure(text) else {
+                    continue;
+                };
+                let cited_here = claim
+                    .sources
+                    .iter()
+                    .any(|source| source.owner.contains(&claims_key));
+                if cited_here {
+                    continue;
+                }
+                let shown = &text[figure.start..figure.end];
+                let path = NoteView::field_path(claim, "text");
+                let mut finding = view
+                    .claim_finding(
+                        META.id,
+                        META.default_severity,
+                        &path,
+                        claim,
+                        format!("the figure `{shown}` is not sourced by this claim or a parent claim"),
+                    )
+                    .with_label("figure without a citation")
+                    .with_help(
+                        "cite the figure's source on this claim or its parent claim, ideally `{id: <source>, locator: <page or section>}`",
+                    );
+                finding.span = Some(narrow(view, finding.span, shown));
+                out.push(finding);
+            }
+        }
+    }
+}
+
+/// The span of `shown` inside the text's span when it appears there verbatim, so the
+/// finding points at the figure; else the whole text.
+fn narrow(view: &NoteView<'_>, span: Option<Span>, shown: &str) -> Span {
+    let span = span.unwrap_or_default();
+    let source = view.doc.file.slice(span);
+    match source.find(shown) {
+        Some(offset) => Span::new(span.start + offset, span.start + offset + shown.len()),
+        None => span,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn figure(text: &str) -> Option<&str> {
+        find_figure(text).map(|f| &text[f.start..f.end])
+    }
+
+    #[test]
+    fn finds_figures() {
+        let cases = [
+            ("2% of NeurIPS 2021 papers were safety-related", "2%"),
+            ("about 2 % of them", "2 %"),
+            ("roughly 15 percent of labs", "15 percent"),
+            ("~30k for Kaiming He", "~30k"),
+            ("at about ~32,000 steps", "~32,000"),
+            ("~ 90% top-1 accuracy", "~ 90%"),
+            ("≈1 for typical PhD students", "≈1"),
+            ("trained on 1.5M images", "1.5M"),
+            ("a 7B model", "7B"),
+            ("30k highly influential citations", "30k"),
+            ("3 million downloads", "3 million"),
+            ("in 2 ways, of course", "2 ways"),
+            ("a budget of $500 per run", "$500"),
+            ("the top 10 labs", "top 10"),
+            ("in the top 1% of authors", "top 1%"),
+            ("8 papers were accepted", "8 papers"),
+            ("10 years behind image classification", "10 years"),
+            (
+                "30,000 highly influential citations",
+                "30,000 highly influential citations",
+            ),
+            ("only 2 people know", "2 people"),
+            ("~2000 papers", "~2000"),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(figure(text), Some(expected), "{text}");
+        }
+    }
+
+    #[test]
+    fn ignores_years_names_ordinals_and_labels() {
+        let cases = [
+            "compute growing rapidly since 2010",
+            "NeurIPS 2021 papers",
+            "written in May 2022",
+            "this is before GPT-4's MMLU results",
+            "GPT-3.5 and GPT-4 were trained",
+            "COVID-19 changed conferences",
+            "the #2 lab",
+            "the 3rd edition",
+            "models from the 1990s",
+            "3D vision",
+            "see Figure 2 for results",
+            "Table 3 shows results",
+            "top-1 accuracy is the metric",
+            "llama-7B is a model",
+            "v2 of the library",
+            "1 or 2 of them",
+            "the 2022-05 draft",
+            "GPT 4 was released",
+            "0.9 accuracy",
+            "no numbers at all",
+            "3 is a prime",
+        ];
+        for text in cases {
+            assert_eq!(figure(text), None, "{text}");
+        }
+    }
+}
