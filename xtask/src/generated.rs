@@ -13,13 +13,22 @@ pub struct Generated {
 
 /// The JSON Schemas under `schema/`.
 pub fn schemas() -> Vec<Generated> {
-    vec![Generated {
-        path: PathBuf::from("schema/note.schema.json"),
-        content: schema_text(
-            notes_core::schema::note_schema(),
-            "the note model in crates/notes-core/src/model.rs",
-        ),
-    }]
+    vec![
+        Generated {
+            path: PathBuf::from("schema/note.schema.json"),
+            content: schema_text(
+                notes_core::schema::note_schema(),
+                "the note model in crates/notes-core/src/model.rs",
+            ),
+        },
+        Generated {
+            path: PathBuf::from("schema/export.schema.json"),
+            content: schema_text(
+                notes_core::export::export_schema(),
+                "the export types in crates/notes-core/src/export/mod.rs",
+            ),
+        },
+    ]
 }
 
 /// A schema as committed: a `$comment` saying it is generated, then the schema, pretty-printed.
@@ -99,6 +108,13 @@ pub fn write_atomically(path: &Path, content: &str) -> Result<(), String> {
         .map_err(|e| format!("cannot write in {}: {e}", dir.display()))?;
     std::io::Write::write_all(&mut temp, content.as_bytes())
         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    // Temporary files are private; a generated file is as readable as any other.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(temp.path(), std::fs::Permissions::from_mode(0o644))
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
     temp.persist(path)
         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     Ok(())

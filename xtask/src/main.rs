@@ -1,10 +1,11 @@
-//! Project automation: `cargo xtask schema`, and more to come.
+//! Project automation: `cargo xtask schema` and `cargo xtask export`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod export;
 mod generated;
 
 /// Project automation for notes-lint.
@@ -23,6 +24,15 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Export the notes as export/notes.json and export/markdown/*.md (or check them with --check).
+    Export {
+        /// The export directory, relative to the workspace root.
+        #[arg(long, value_name = "DIR", default_value = "export")]
+        out: PathBuf,
+        /// Write nothing; fail with a diff when the export directory is out of date.
+        #[arg(long)]
+        check: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -32,6 +42,7 @@ fn main() -> ExitCode {
         Command::Schema { check } => {
             generated::sync(&root, &generated::schemas(), check, "cargo xtask schema")
         }
+        Command::Export { out, check } => export::run(&root, &out, check),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,257 @@
+//! `cargo xtask export`: load the notes, export them, then write or check the export directory.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use notes_core::Loaded;
+use notes_core::export::GENERATED_BY;
+use similar::TextDiff;
+
+use crate::generated::{self, Generated};
+
+const COMMAND: &str = "cargo xtask export";
+
+/// Exports `root/notes` to `out` (relative to `root` unless absolute), or with `check`
+/// writes nothing and fails with a unified diff when `out` is out of date.
+pub fn run(root: &Path, out: &Path, check: bool) -> Result<(), String> {
+    let loaded: Vec<Loaded> = note_files(&root.join("notes"))?
+        .iter()
+        .map(|path| notes_core::load_path(path))
+        .collect();
+    let problems = problems(root, &loaded);
+    if !problems.is_empty() {
+        return Err(format!(
+            "{problems}the notes do not load cleanly, so nothing was exported: fix the problems above"
+        ));
+    }
+    let documents: Vec<_> = loaded.iter().filter_map(|l| l.document.as_ref()).collect();
+    let export = notes_core::export::export(&documents, root).map_err(|e| e.to_string())?;
+    let files: Vec<Generated> = export
+        .files
+        .into_iter()
+        .map(|file| Generated {
+            path: out.join(file.path),
+            content: file.content,
+        })
+        .collect();
+    let removed = stale_markdown(root, out, &files);
+    if check {
+        let mut report = generated::stale_report(root, &files).unwrap_or_default();
+        for path in &removed {
+            let old = std::fs::read_to_string(root.join(path)).unwrap_or_default();
+            let name = slash_path(path);
+            let _ = write!(
+                report,
+                "{}",
+                TextDiff::from_lines(&old, "")
+                    .unified_diff()
+                    .context_radius(3)
+                    .header(&format!("a/{name}"), "/dev/null")
+            );
+        }
+        if report.is_empty() {
+            return Ok(());
+        }
+        return Err(format!(
+            "{report}\n{} is out of date: run `{COMMAND}` and commit the result",
+            slash_path(out)
+        ));
+    }
+    generated::sync(root, &files, false, COMMAND)?;
+    for path in removed {
+        std::fs::remove_file(root.join(&path))
+            .map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
+        eprintln!("removed {}", slash_path(&path));
+    }
+    Ok(())
+}
+
+/// The note files directly in `dir` (`.yaml`, `.yml`, `.json`), sorted; none when it
+/// does not exist.
+fn note_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(error) => return Err(format!("cannot read {}: {error}", dir.display())),
+    };
+    let mut files = Vec::new();
+    for entry in entries {
+        let path = entry
+            .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+            .path();
+        let is_note = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| matches!(e, "yaml" | "yml" | "json"));
+        if is_note && path.is_file() {
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Every loading finding as `file:line:col: severity[rule]: message`, one per line.
+fn problems(root: &Path, loaded: &[Loaded]) -> String {
+    let mut out = String::new();
+    for file in loaded {
+        for finding in &file.findings {
+            let path = finding.file.as_deref().unwrap_or(&file.path);
+            let path = slash_path(path.strip_prefix(root).unwrap_or(path));
+            let position = match (finding.span, file.source()) {
+                (Some(span), Some(source)) => {
+                    let at = source.position(span.start);
+                    format!(":{}:{}", at.line, at.column)
+                }
+                _ => String::new(),
+            };
+            let _ = writeln!(
+                out,
+                "{path}{position}: {}[{}]: {}",
+                finding.severity.as_str(),
+                finding.rule,
+                finding.message
+            );
+        }
+    }
+    out
+}
+
+/// Markdown files under `out/markdown` that an earlier export wrote (they start with
+/// the generated-by line) and this one does not: the files of notes that are gone.
+/// Every other file there is left alone.
+fn stale_markdown(root: &Path, out: &Path, files: &[Generated]) -> Vec<PathBuf> {
+    let dir = out.join("markdown");
+    let Ok(entries) = std::fs::read_dir(root.join(&dir)) else {
+        return Vec::new();
+    };
+    let mut stale: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .filter_map(|entry| {
+            let name = entry.file_name();
+            let path = dir.join(&name);
+            let is_markdown = Path::new(&name).extension().is_some_and(|e| e == "md");
+            let ours = std::fs::read_to_string(entry.path())
+                .is_ok_and(|text| text.starts_with(&format!("<!-- {GENERATED_BY}")));
+            let kept = files.iter().any(|file| file.path == path);
+            (is_markdown && ours && !kept).then_some(path)
+        })
+        .collect();
+    stale.sort();
+    stale
+}
+
+fn slash_path(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOTE_A: &str = "title: Note A\nas_of: 2022\nsections:\n  - title: S\n    claims:\n      - text: The old claim.\n";
+    const NOTE_B: &str =
+        "title: Note B\nsections:\n  - title: T\n    claims:\n      - text: Another claim.\n";
+
+    fn workspace(notes: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("notes")).unwrap();
+        for (name, text) in notes {
+            std::fs::write(dir.path().join("notes").join(name), text).unwrap();
+        }
+        dir
+    }
+
+    fn read(root: &Path, path: &str) -> String {
+        std::fs::read_to_string(root.join(path)).unwrap()
+    }
+
+    #[test]
+    fn committed_export_is_up_to_date() {
+        if let Err(report) = run(&crate::workspace_root(), Path::new("export"), true) {
+            panic!("{report}");
+        }
+    }
+
+    #[test]
+    fn check_passes_on_a_fresh_export_and_fails_with_a_diff_after_a_change() {
+        let dir = workspace(&[("a.yaml", NOTE_A), ("b.yml", NOTE_B)]);
+        let root = dir.path();
+        let out = Path::new("export");
+        run(root, out, false).unwrap();
+        let first = read(root, "export/notes.json");
+        assert!(read(root, "export/markdown/a.md").contains("- The old claim.\n"));
+        run(root, out, true).unwrap();
+        run(root, out, false).unwrap();
+        assert_eq!(
+            read(root, "export/notes.json"),
+            first,
+            "a second run changed the bytes"
+        );
+
+        std::fs::write(
+            root.join("notes/a.yaml"),
+            NOTE_A.replace("The old claim.", "The new claim."),
+        )
+        .unwrap();
+        let report = run(root, out, true).unwrap_err();
+        for expected in [
+            "--- a/export/markdown/a.md\n+++ b/export/markdown/a.md\n",
+            "\n-- The old claim.\n+- The new claim.\n",
+            "--- a/export/notes.json\n",
+            "run `cargo xtask export` and commit the result",
+        ] {
+            assert!(report.contains(expected), "{expected:?} not in:\n{report}");
+        }
+        assert!(!report.contains("b.md"), "{report}");
+        assert_eq!(read(root, "export/notes.json"), first, "--check wrote");
+    }
+
+    #[test]
+    fn files_of_removed_notes_go_and_nothing_else_there_is_touched() {
+        let dir = workspace(&[("a.yaml", NOTE_A), ("b.yml", NOTE_B)]);
+        let root = dir.path();
+        let out = Path::new("site/export");
+        run(root, out, false).unwrap();
+        let hand_written = root.join("site/export/markdown/hand-written.md");
+        std::fs::write(&hand_written, "# Mine\n").unwrap();
+        std::fs::write(root.join("site/export/markdown/notes.txt"), "keep").unwrap();
+        std::fs::remove_file(root.join("notes/b.yml")).unwrap();
+
+        let report = run(root, out, true).unwrap_err();
+        assert!(
+            report.contains("--- a/site/export/markdown/b.md\n+++ /dev/null\n"),
+            "{report}"
+        );
+        assert!(!report.contains("hand-written"), "{report}");
+        assert!(root.join("site/export/markdown/b.md").exists());
+
+        run(root, out, false).unwrap();
+        assert!(!root.join("site/export/markdown/b.md").exists());
+        assert!(root.join("site/export/markdown/a.md").exists());
+        assert_eq!(std::fs::read_to_string(&hand_written).unwrap(), "# Mine\n");
+        assert!(root.join("site/export/markdown/notes.txt").exists());
+        assert!(!read(root, "site/export/markdown/README.md").contains("b.md"));
+        run(root, out, true).unwrap();
+    }
+
+    #[test]
+    fn notes_that_do_not_load_are_not_exported() {
+        let dir = workspace(&[("a.yaml", NOTE_A), ("bad.yaml", "title: [unclosed\n")]);
+        let report = run(dir.path(), Path::new("export"), false).unwrap_err();
+        assert!(report.contains("notes/bad.yaml:"), "{report}");
+        assert!(report.contains("error[syntax]"), "{report}");
+        assert!(!dir.path().join("export").exists());
+    }
+
+    #[test]
+    fn clashing_note_ids_are_not_exported() {
+        let dir = workspace(&[("a.yaml", NOTE_A), ("b.yml", "title: B\nid: a\n")]);
+        let report = run(dir.path(), Path::new("export"), false).unwrap_err();
+        assert!(report.contains("two notes have the id `a`"), "{report}");
+        assert!(!dir.path().join("export").exists());
+    }
+}
