@@ -28,7 +28,24 @@ pub fn schemas() -> Vec<Generated> {
                 "the export types in crates/notes-core/src/export/mod.rs",
             ),
         },
+        Generated {
+            path: PathBuf::from("schema/notes-lint.schema.json"),
+            content: schema_text(
+                notes_lint::docs::config_schema(),
+                "the configuration types in crates/notes-lint/src/config.rs",
+            ),
+        },
     ]
+    .into_iter()
+    .chain(
+        notes_lint::docs::rule_docs()
+            .into_iter()
+            .map(|(path, content)| Generated {
+                path: PathBuf::from(path),
+                content,
+            }),
+    )
+    .collect()
 }
 
 /// A schema as committed: a `$comment` saying it is generated, then the schema, pretty-printed.

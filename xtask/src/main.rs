@@ -18,7 +18,7 @@ struct Args {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Write the JSON Schemas under schema/ (or check them with --check).
+    /// Write the JSON Schemas under schema/ and the rule docs under docs/rules/ (or check them with --check).
     Schema {
         /// Write nothing; fail with a diff when a schema is out of date.
         #[arg(long)]

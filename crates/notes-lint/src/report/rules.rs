@@ -28,11 +28,21 @@ pub fn list() -> String {
 
 /// A rule's documentation, as `--explain` prints it and `docs/rules/<id>.md` holds it.
 pub fn explain(meta: &RuleMeta) -> String {
+    // Headings get a blank line after them, as Markdown linters expect.
+    let mut docs = String::with_capacity(meta.docs.len() + 64);
+    let mut lines = meta.docs.lines().peekable();
+    while let Some(line) = lines.next() {
+        docs.push_str(line);
+        docs.push('\n');
+        if line.starts_with('#') && lines.peek().is_some_and(|next| !next.is_empty()) {
+            docs.push('\n');
+        }
+    }
     format!(
         "# {}\n\nDefault severity: {}. Fixable: {}.\n\n{}",
         meta.id,
         meta.default_severity.as_str(),
         if meta.fixable { "yes" } else { "no" },
-        meta.docs
+        docs
     )
 }
