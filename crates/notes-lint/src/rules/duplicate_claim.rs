@@ -67,7 +67,11 @@ const BANDS: usize = 13;
 const ROWS: usize = 3;
 const HASHES: usize = BANDS * ROWS;
 /// How many earlier claims of one LSH bucket a claim is compared with.
-const BUCKET_CAP: usize = 32;
+const BUCKET_CAP: usize = 16;
+/// How many candidates (those sharing the most bands first) are confirmed with a diff.
+const MAX_DIFFS: usize = 4;
+/// Characters are counted in this many buckets for a cheap upper bound on the ratio.
+const HIST: usize = 64;
 
 /// `text` lowercased, with every run of non-alphanumeric characters made one space.
 pub fn normalise(text: &str) -> String {
@@ -135,6 +139,32 @@ struct Item {
     chars: usize,
 }
 
+/// What near-duplicate search keeps of a long enough text.
+struct Near {
+    signature: [u32; HASHES],
+    histogram: [u16; HIST],
+}
+
+fn histogram(chars: &[char]) -> [u16; HIST] {
+    let mut histogram = [0_u16; HIST];
+    for &c in chars {
+        let slot = &mut histogram[c as usize % HIST];
+        *slot = slot.saturating_add(1);
+    }
+    histogram
+}
+
+/// An upper bound on the diff ratio of two texts: only equal characters can match.
+fn ratio_bound(a: &Near, b: &Near, chars: usize) -> f32 {
+    let common: u32 = a
+        .histogram
+        .iter()
+        .zip(&b.histogram)
+        .map(|(x, y)| u32::from((*x).min(*y)))
+        .sum();
+    2.0 * common as f32 / chars as f32
+}
+
 /// The similarity of two normalised texts, as `similar` computes it.
 pub fn similarity(a: &str, b: &str) -> f32 {
     similar::TextDiff::from_chars(a, b).ratio()
@@ -166,71 +196,107 @@ impl Rule for DuplicateClaim {
                     })
             })
             .collect();
-        let seeds = seeds();
-        let signatures: Vec<Option<[u32; HASHES]>> = items
-            .par_iter()
-            .map(|item| {
-                let words = item.norm.split(' ').count();
-                (item.chars >= MIN_NEAR_CHARS && words >= MIN_NEAR_WORDS).then(|| {
-                    let chars: Vec<char> = item.norm.chars().collect();
-                    signature(&chars, &seeds)
-                })
-            })
-            .collect();
 
-        let mut exact: HashMap<&str, usize> = HashMap::with_capacity(items.len());
-        let mut buckets: HashMap<u64, Vec<u32>> = HashMap::with_capacity(items.len() * 2);
-        let mut candidates: Vec<u32> = Vec::new();
+        // Exact duplicates: the first claim with each normalised text is the original.
+        let mut first_with: HashMap<&str, usize> = HashMap::with_capacity(items.len());
+        let mut original = vec![true; items.len()];
         for (i, item) in items.iter().enumerate() {
             if item.norm.is_empty() {
+                original[i] = false;
                 continue;
             }
-            match exact.entry(item.norm.as_str()) {
+            match first_with.entry(item.norm.as_str()) {
                 Entry::Occupied(first) => {
+                    original[i] = false;
                     out.push(report(corpus, item, &items[*first.get()], None));
-                    continue;
                 }
                 Entry::Vacant(slot) => {
                     slot.insert(i);
                 }
             }
-            let Some(sig) = &signatures[i] else { continue };
-            candidates.clear();
-            let mut keys = [0_u64; BANDS];
-            for (band, key) in keys.iter_mut().enumerate() {
-                *key = band_key(band, &sig[band * ROWS..(band + 1) * ROWS]);
-                if let Some(bucket) = buckets.get(key) {
-                    candidates.extend(bucket.iter().take(BUCKET_CAP));
-                }
-            }
-            candidates.sort_unstable();
-            candidates.dedup();
-            let found = candidates.iter().find_map(|&c| {
-                let other = &items[c as usize];
-                let (short, long) = if other.chars < item.chars {
-                    (other.chars, item.chars)
-                } else {
-                    (item.chars, other.chars)
-                };
-                // The ratio can reach the threshold only if the lengths allow it.
-                if (2 * short) as f32 / ((short + long) as f32) < THRESHOLD {
-                    return None;
-                }
-                let ratio = similarity(&other.norm, &item.norm);
-                (ratio >= THRESHOLD).then_some((c as usize, ratio))
-            });
-            if let Some((c, ratio)) = found {
-                out.push(report(corpus, item, &items[c], Some(ratio)));
-            }
-            let index = u32::try_from(i).unwrap_or(u32::MAX);
-            for key in keys {
-                let bucket = buckets.entry(key).or_default();
-                if bucket.len() < BUCKET_CAP {
-                    bucket.push(index);
-                }
+        }
+
+        // Near duplicates, among the originals long enough to compare.
+        let seeds = seeds();
+        let near: Vec<Option<Near>> = items
+            .par_iter()
+            .zip(&original)
+            .map(|(item, &original)| {
+                let words = item.norm.split(' ').count();
+                (original && item.chars >= MIN_NEAR_CHARS && words >= MIN_NEAR_WORDS).then(|| {
+                    let chars: Vec<char> = item.norm.chars().collect();
+                    Near {
+                        signature: signature(&chars, &seeds),
+                        histogram: histogram(&chars),
+                    }
+                })
+            })
+            .collect();
+        // Every (band key, claim) pair, sorted: claims with equal keys share an LSH bucket.
+        let mut entries: Vec<(u64, u32)> = near
+            .par_iter()
+            .enumerate()
+            .filter_map(|(i, near)| Some((u32::try_from(i).ok()?, near.as_ref()?)))
+            .flat_map_iter(|(i, near)| {
+                (0..BANDS).map(move |band| {
+                    let rows = &near.signature[band * ROWS..(band + 1) * ROWS];
+                    (band_key(band, rows), i)
+                })
+            })
+            .collect();
+        entries.par_sort_unstable();
+        // Within a bucket, each claim is a candidate duplicate of the earliest few before it.
+        let mut pairs: Vec<(u32, u32)> = Vec::new();
+        for bucket in entries.chunk_by(|a, b| a.0 == b.0) {
+            for (j, &(_, later)) in bucket.iter().enumerate().skip(1) {
+                pairs.extend(bucket[..j.min(BUCKET_CAP)].iter().map(|&(_, e)| (later, e)));
             }
         }
+        pairs.par_sort_unstable();
+        let found: Vec<(usize, usize, f32)> = pairs
+            .par_chunk_by(|a, b| a.0 == b.0)
+            .filter_map(|candidates| confirm(&items, &near, candidates))
+            .collect();
+        for (later, earlier, ratio) in found {
+            out.push(report(corpus, &items[later], &items[earlier], Some(ratio)));
+        }
     }
+}
+
+/// The earliest confirmed near duplicate among `candidates` (pairs of one later claim
+/// and its earlier candidates, sorted), trying those that share the most bands first.
+fn confirm(
+    items: &[Item],
+    near: &[Option<Near>],
+    candidates: &[(u32, u32)],
+) -> Option<(usize, usize, f32)> {
+    let later = candidates.first()?.0 as usize;
+    let item = &items[later];
+    let this = near[later].as_ref()?;
+    let mut ranked: Vec<(usize, usize)> = candidates
+        .chunk_by(|a, b| a.1 == b.1)
+        .map(|run| (run.len(), run[0].1 as usize))
+        .collect();
+    ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut confirmed: Option<(usize, usize, f32)> = None;
+    for &(_, c) in ranked.iter().take(MAX_DIFFS) {
+        let other = &items[c];
+        let total = other.chars + item.chars;
+        // The ratio can reach the threshold only if the lengths and the character
+        // counts allow it.
+        if (2 * other.chars.min(item.chars)) as f32 / (total as f32) < THRESHOLD {
+            continue;
+        }
+        let Some(other_near) = &near[c] else { continue };
+        if ratio_bound(this, other_near, total) < THRESHOLD {
+            continue;
+        }
+        let ratio = similarity(&other.norm, &item.norm);
+        if ratio >= THRESHOLD && confirmed.is_none_or(|(_, best, _)| c < best) {
+            confirmed = Some((later, c, ratio));
+        }
+    }
+    confirmed
 }
 
 fn report(corpus: &Corpus<'_>, item: &Item, first: &Item, ratio: Option<f32>) -> Finding {

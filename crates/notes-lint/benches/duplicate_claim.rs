@@ -1,0 +1,147 @@
+//! Times `duplicate-claim` on 100k synthetic claims (varied text, some exact and some
+//! near duplicates). Run with `cargo bench -p notes-lint --bench duplicate_claim`.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use notes_lint::config::Config;
+use notes_lint::corpus::Corpus;
+use notes_lint::rules::duplicate_claim::DuplicateClaim;
+use notes_lint::rules::{Context, Rule};
+
+const NOTES: usize = 100;
+const CLAIMS_PER_NOTE: usize = 1_000;
+
+/// A small deterministic generator (xorshift64*), so every run times the same corpus.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+/// 20k pseudo-words of one to four consonant-vowel syllables (some closed by a
+/// consonant), so texts share letters and trigrams about as much as prose does.
+fn vocabulary(rng: &mut Rng) -> Vec<String> {
+    const CONSONANTS: &[u8] = b"bcdfghjklmnprstvwz";
+    const VOWELS: &[u8] = b"aeiouy";
+    (0..20_000)
+        .map(|_| {
+            let mut word = String::new();
+            for _ in 0..1 + rng.below(4) {
+                word.push(char::from(CONSONANTS[rng.below(CONSONANTS.len())]));
+                word.push(char::from(VOWELS[rng.below(VOWELS.len())]));
+                if rng.below(3) == 0 {
+                    word.push(char::from(CONSONANTS[rng.below(CONSONANTS.len())]));
+                }
+            }
+            word
+        })
+        .collect()
+}
+
+fn sentence(rng: &mut Rng, words: &[String]) -> String {
+    let n = 6 + rng.below(10);
+    let mut text = String::new();
+    for i in 0..n {
+        if i > 0 {
+            text.push(' ');
+        }
+        text.push_str(&words[rng.below(words.len())]);
+    }
+    text.push('.');
+    text
+}
+
+/// A near duplicate of `text`: one or two characters changed, or a word dropped.
+fn near(rng: &mut Rng, text: &str) -> String {
+    let mut chars: Vec<char> = text.chars().collect();
+    match rng.below(3) {
+        0 => {
+            let i = rng.below(chars.len());
+            chars[i] = 'x';
+        }
+        1 => {
+            let i = rng.below(chars.len());
+            chars.insert(i, 'e');
+            let j = rng.below(chars.len());
+            chars.remove(j);
+        }
+        _ => {
+            let text: String = chars.iter().collect();
+            let mut words: Vec<&str> = text.split(' ').collect();
+            if words.len() > 10 {
+                words.remove(rng.below(words.len()));
+            }
+            return words.join(" ").to_uppercase();
+        }
+    }
+    chars.into_iter().collect()
+}
+
+fn main() {
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let words = vocabulary(&mut rng);
+    let mut texts: Vec<String> = Vec::with_capacity(NOTES * CLAIMS_PER_NOTE);
+    for i in 0..NOTES * CLAIMS_PER_NOTE {
+        let text = if i > 0 && i % 50 == 0 {
+            texts[rng.below(i)].clone()
+        } else if i > 0 && i % 20 == 0 {
+            let earlier = texts[rng.below(i)].clone();
+            near(&mut rng, &earlier)
+        } else {
+            sentence(&mut rng, &words)
+        };
+        texts.push(text);
+    }
+    let loaded: Vec<notes_core::Loaded> = texts
+        .chunks(CLAIMS_PER_NOTE)
+        .enumerate()
+        .map(|(n, chunk)| {
+            let mut yaml = format!("title: Note {n}\nsections:\n  - title: S\n    claims:\n");
+            for text in chunk {
+                let _ = writeln!(yaml, "      - text: \"{text}\"");
+            }
+            let path = PathBuf::from(format!("bench/note-{n:03}.yaml"));
+            notes_core::load_bytes(&path, yaml.as_bytes())
+        })
+        .collect();
+    let documents: Vec<&notes_core::Document> =
+        loaded.iter().filter_map(|l| l.document.as_ref()).collect();
+    assert_eq!(documents.len(), NOTES, "every synthetic note loads");
+    let corpus = Corpus::new(documents);
+    let claims: usize = corpus.notes.iter().map(|n| n.claims.len()).sum();
+    let config = Config::default();
+    let cx = Context {
+        today: jiff::civil::date(2026, 11, 27),
+        config: &config,
+    };
+
+    let mut times: Vec<Duration> = Vec::new();
+    let mut found = 0;
+    for _ in 0..5 {
+        let mut out = Vec::new();
+        let start = Instant::now();
+        DuplicateClaim.check(&corpus, &cx, &mut out);
+        times.push(start.elapsed());
+        found = out.len();
+    }
+    times.sort();
+    let planted = (1..claims).filter(|i| i % 20 == 0 || i % 50 == 0).count();
+    println!(
+        "duplicate-claim: {claims} claims, {found} findings ({planted} planted duplicates), \
+         best {:.1} ms, median {:.1} ms over {} runs",
+        times[0].as_secs_f64() * 1e3,
+        times[times.len() / 2].as_secs_f64() * 1e3,
+        times.len()
+    );
+}
