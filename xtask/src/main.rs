@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod export;
+mod gen_corpus;
 mod generated;
 
 /// Project automation for notes-lint.
@@ -33,6 +34,21 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Write a large synthetic corpus for benchmarks.
+    GenCorpus {
+        /// The folder to write the notes to.
+        #[arg(long, value_name = "DIR", default_value = "target/corpus")]
+        out: PathBuf,
+        /// How many note files.
+        #[arg(long, default_value_t = 200)]
+        files: usize,
+        /// About how many claims per note.
+        #[arg(long, default_value_t = 500)]
+        claims: usize,
+        /// The generator's seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 fn main() -> ExitCode {
@@ -43,6 +59,12 @@ fn main() -> ExitCode {
             generated::sync(&root, &generated::schemas(), check, "cargo xtask schema")
         }
         Command::Export { out, check } => export::run(&root, &out, check),
+        Command::GenCorpus {
+            out,
+            files,
+            claims,
+            seed,
+        } => gen_corpus::run(&root, &out, files, claims, seed),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
