@@ -316,6 +316,12 @@ fn fix_keeps_comments_and_blank_lines_and_diff_shows_exactly_what_fix_writes() {
         fixed.contains("        sources: [s1]   # a typo the fix renames\n"),
         "{fixed}"
     );
+    assert!(
+        fixed.contains(
+            "      - {text: Third, sources: [\"s1\"]}   # an unknown source the fix renames\n"
+        ),
+        "{fixed}"
+    );
     assert!(!fixed.contains("nothing is duplicated"), "{fixed}");
     assert!(!fixed.contains("unused-suppresion"), "{fixed}");
     assert!(

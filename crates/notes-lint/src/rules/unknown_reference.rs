@@ -15,7 +15,7 @@ static META: RuleMeta = RuleMeta {
     default_severity: Severity::Error,
     summary: "a source, caveat, event or claim id that is defined nowhere",
     docs: DOCS,
-    fixable: false,
+    fixable: true,
     suppressible: true,
 };
 
@@ -48,7 +48,8 @@ sections:
 
 ## How to fix
 Correct the id (the help gives the closest known one), or define the missing source,
-caveat or event in any note.
+caveat or event in any note. When exactly one known id of the right kind is that close,
+`notes-lint --fix` renames the reference to it.
 
 ## Configuration
 Severity only.
@@ -246,14 +247,37 @@ impl Rule for UnknownReference {
                         message,
                     ),
                 };
-                out.push(
-                    finding
-                        .with_label(format!("no note defines this {what}"))
-                        .with_help(help(corpus, reference.kind, reference.id)),
-                );
+                let mut finding = finding
+                    .with_label(format!("no note defines this {what}"))
+                    .with_help(help(corpus, reference.kind, reference.id));
+                if let Some(best) = unique_fix(corpus, reference.kind, reference.id) {
+                    let span = view.span(&reference.path);
+                    // Keep the reference's quoting style: `"pais2"` becomes `"pais-2"`.
+                    let written = view.doc.file.slice(span);
+                    let quote = written.chars().next().filter(|c| *c == '"' || *c == '\'');
+                    let replacement = match quote {
+                        Some(q) => format!("{q}{best}{q}"),
+                        None => best.to_owned(),
+                    };
+                    finding = finding.with_fix(notes_core::Fix {
+                        message: format!("rename `{}` to `{best}`", reference.id),
+                        edits: vec![notes_core::Edit { span, replacement }],
+                    });
+                }
+                out.push(finding);
             }
         }
     }
+}
+
+/// The one known id of the same kind close enough to rename to, if exactly one is.
+fn unique_fix<'c>(corpus: &Corpus<'c>, kind: RefKind, id: &str) -> Option<&'c str> {
+    let known: Vec<&'c str> = match kind {
+        RefKind::Source => corpus.sources.keys().copied().collect(),
+        RefKind::Caveat => corpus.caveats.keys().copied().collect(),
+        RefKind::Event => corpus.events.keys().copied().collect(),
+    };
+    notes_core::suggest::unique_match(id, known.iter().copied())
 }
 
 fn help(corpus: &Corpus<'_>, kind: RefKind, id: &str) -> String {
