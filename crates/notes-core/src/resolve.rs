@@ -30,6 +30,13 @@ pub struct Inherited<T> {
 }
 
 impl<T> Inherited<T> {
+    /// Whether a claim (the claim itself or a parent claim) sets the value, rather than
+    /// its section or the note.
+    pub fn is_set_on_a_claim(&self) -> bool {
+        // `[]` is the note and `[sections, i]` a section; claims lie deeper.
+        self.owner.len() > 2
+    }
+
     /// The tree path of the value itself.
     pub fn value_path(&self) -> Vec<Segment> {
         let mut path = self.owner.to_vec();
@@ -161,10 +168,6 @@ fn inherited<T>(value: T, owner: &Path, field: &'static str, index: Option<usize
     }
 }
 
-fn key(name: &str) -> Segment {
-    Segment::Key(name.to_owned())
-}
-
 fn extend_path(base: &[Segment], more: [Segment; 2]) -> Path {
     base.iter().cloned().chain(more).collect::<Vec<_>>().into()
 }
@@ -279,7 +282,7 @@ pub fn resolve_claims(note: &Note) -> Vec<ResolvedClaim<'_>> {
     });
     let mut out = Vec::new();
     for (s, section) in note.sections.iter().enumerate() {
-        let owner = extend_path(&root, [key("sections"), Segment::Index(s)]);
+        let owner = extend_path(&root, [Segment::key("sections"), Segment::Index(s)]);
         let context = note_context.enter(Scope {
             owner: owner.clone(),
             sources: &section.sources,
@@ -314,7 +317,7 @@ fn walk<'a>(
     out: &mut Vec<ResolvedClaim<'a>>,
 ) {
     for (i, claim) in claims.iter().enumerate() {
-        let path = extend_path(owner, [key(field), Segment::Index(i)]);
+        let path = extend_path(owner, [Segment::key(field), Segment::Index(i)]);
         let context = context.enter(Scope {
             owner: path.clone(),
             sources: &claim.sources,

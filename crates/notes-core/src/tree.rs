@@ -59,6 +59,13 @@ pub enum Segment {
     Index(usize),
 }
 
+impl Segment {
+    /// A mapping-key segment.
+    pub fn key(name: &str) -> Segment {
+        Segment::Key(name.to_owned())
+    }
+}
+
 impl fmt::Display for Segment {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -41,10 +41,6 @@ pub struct Corpus<'a> {
     pub caveats: HashMap<&'a str, Vec<Def<'a, Caveat>>>,
 }
 
-fn key(name: &str) -> Segment {
-    Segment::Key(name.to_owned())
-}
-
 impl<'a> Corpus<'a> {
     /// Builds the corpus from the documents that loaded.
     pub fn new(documents: impl IntoIterator<Item = &'a Document>) -> Self {
@@ -59,7 +55,7 @@ impl<'a> Corpus<'a> {
                     .or_default()
                     .push(Def {
                         note: index,
-                        path: vec![key("sources"), Segment::Index(i)],
+                        path: vec![Segment::key("sources"), Segment::Index(i)],
                         value: source,
                     });
             }
@@ -70,14 +66,14 @@ impl<'a> Corpus<'a> {
                     .or_default()
                     .push(Def {
                         note: index,
-                        path: vec![key("events"), Segment::Index(i)],
+                        path: vec![Segment::key("events"), Segment::Index(i)],
                         value: event,
                     });
             }
             let mut caveat_defs = Vec::new();
             collect_caveats(&note.caveats, &[], &mut caveat_defs);
             for (s, section) in note.sections.iter().enumerate() {
-                let path = [key("sections"), Segment::Index(s)];
+                let path = [Segment::key("sections"), Segment::Index(s)];
                 collect_caveats(&section.caveats, &path, &mut caveat_defs);
                 collect_claim_caveats(&section.claims, "claims", &path, &mut caveat_defs);
             }
@@ -135,7 +131,7 @@ fn collect_caveats<'a>(
     for (i, caveat) in caveats.iter().enumerate() {
         if let CaveatRef::Inline(caveat) = caveat {
             let mut path = owner.to_vec();
-            path.extend([key("caveats"), Segment::Index(i)]);
+            path.extend([Segment::key("caveats"), Segment::Index(i)]);
             out.push((path, caveat));
         }
     }
@@ -149,7 +145,7 @@ fn collect_claim_caveats<'a>(
 ) {
     for (i, claim) in claims.iter().enumerate() {
         let mut path = owner.to_vec();
-        path.extend([key(field), Segment::Index(i)]);
+        path.extend([Segment::key(field), Segment::Index(i)]);
         collect_caveats(&claim.caveats, &path, out);
         collect_claim_caveats(&claim.children, "children", &path, out);
     }
@@ -222,7 +218,7 @@ impl<'a> NoteView<'a> {
     /// The tree path of `claim`'s `field`, such as its `text`.
     pub fn field_path(claim: &ResolvedClaim<'_>, field: &str) -> Vec<Segment> {
         let mut path = claim.path.to_vec();
-        path.push(key(field));
+        path.push(Segment::key(field));
         path
     }
 }

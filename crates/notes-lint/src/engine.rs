@@ -161,7 +161,7 @@ fn sites<'a>(view: &crate::corpus::NoteView<'a>) -> Vec<Site<'a>> {
     push(Vec::new(), &note.allow);
     for (s, section) in note.sections.iter().enumerate() {
         push(
-            vec![Segment::Key("sections".to_owned()), Segment::Index(s)],
+            vec![Segment::key("sections"), Segment::Index(s)],
             &section.allow,
         );
     }
@@ -231,7 +231,7 @@ fn suppress(
             let ran = |rule: &str| rules::by_id(rule).is_none() || enabled_ids.contains(rule);
             for site in sites.iter().filter(|s| !s.used && ran(&s.allow.rule)) {
                 let mut path = site.owner.clone();
-                path.extend([Segment::Key("allow".to_owned()), Segment::Index(site.index)]);
+                path.extend([Segment::key("allow"), Segment::Index(site.index)]);
                 let rule = &site.allow.rule;
                 let (message, help) = match rules::by_id(rule) {
                     Some(r) if !r.meta().suppressible => (
@@ -280,7 +280,7 @@ fn delete_allow_fix(
     let siblings: Vec<&Site<'_>> = sites.iter().filter(|s| s.owner == site.owner).collect();
     let all_unused = siblings.iter().all(|s| !s.used);
     let mut allow_path = site.owner.clone();
-    allow_path.push(Segment::Key("allow".to_owned()));
+    allow_path.push(Segment::key("allow"));
     let span = if all_unused {
         crate::fix::block_entry_lines(text, view.key_span(&allow_path).start)?
     } else {

@@ -62,7 +62,7 @@ impl Rule for DuplicateId {
         for (index, view) in corpus.notes.iter().enumerate() {
             if let Some(&first) = note_ids.get(view.id()) {
                 let earlier = &corpus.notes[first];
-                let path = [Segment::Key("id".to_owned())];
+                let path = [Segment::key("id")];
                 let mut finding = view.finding(
                     META.id,
                     META.default_severity,
@@ -91,7 +91,7 @@ impl Rule for DuplicateId {
                 match claim_ids.get(id.as_str()) {
                     Some(first) => {
                         let mut first_path = first.to_vec();
-                        first_path.push(Segment::Key("id".to_owned()));
+                        first_path.push(Segment::key("id"));
                         let finding = view
                             .claim_finding(
                                 META.id,
@@ -126,11 +126,11 @@ fn duplicates<T>(
         };
         let first_view = &corpus.notes[first.note];
         let mut first_id = first.path.clone();
-        first_id.push(Segment::Key("id".to_owned()));
+        first_id.push(Segment::key("id"));
         for def in rest {
             let view = &corpus.notes[def.note];
             let mut path = def.path.clone();
-            path.push(Segment::Key("id".to_owned()));
+            path.push(Segment::key("id"));
             let mut finding = view
                 .finding(
                     META.id,

@@ -58,7 +58,7 @@ impl Rule for ExpiredCaveat {
             let note = &view.doc.note;
             check_list(view, &note.caveats, &[], cx, out);
             for (s, section) in note.sections.iter().enumerate() {
-                let owner = [Segment::Key("sections".to_owned()), Segment::Index(s)];
+                let owner = [Segment::key("sections"), Segment::Index(s)];
                 check_list(view, &section.caveats, &owner, cx, out);
             }
             for claim in &view.claims {
@@ -90,9 +90,9 @@ fn check_list(
         }
         let mut path = owner.to_vec();
         path.extend([
-            Segment::Key("caveats".to_owned()),
+            Segment::key("caveats"),
             Segment::Index(i),
-            Segment::Key("review_by".to_owned()),
+            Segment::key("review_by"),
         ]);
         let name = match &caveat.id {
             Some(id) => format!("caveat `{id}`"),

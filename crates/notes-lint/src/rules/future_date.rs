@@ -48,10 +48,6 @@ Correct the date. If the claim really describes a future state, make it a
 Severity only. `--today` sets the date it compares against.
 ";
 
-fn key(name: &str) -> Segment {
-    Segment::Key(name.to_owned())
-}
-
 struct Check<'v, 'a> {
     view: &'v NoteView<'a>,
     today: Date,
@@ -73,7 +69,7 @@ impl Check<'_, '_> {
             return;
         }
         let mut path = owner.to_vec();
-        path.push(key(field));
+        path.push(Segment::key(field));
         let message = format!("`{field}` {date} is after today ({})", self.today);
         let finding = match claim {
             Some(claim) => self.view.claim_finding(
@@ -109,7 +105,7 @@ impl Check<'_, '_> {
         for (i, caveat) in caveats.iter().enumerate() {
             if let CaveatRef::Inline(caveat) = caveat {
                 let mut path = owner.to_vec();
-                path.extend([key("caveats"), Segment::Index(i)]);
+                path.extend([Segment::key("caveats"), Segment::Index(i)]);
                 self.date(caveat.as_of, &path, "as_of", claim, scope);
             }
         }
@@ -134,12 +130,12 @@ impl Rule for FutureDate {
             check.date(note.as_of, &[], "as_of", None, &[]);
             check.caveats(&note.caveats, &[], None, &[]);
             for (i, source) in note.sources.iter().enumerate() {
-                let owner = [key("sources"), Segment::Index(i)];
+                let owner = [Segment::key("sources"), Segment::Index(i)];
                 check.date(source.published, &owner, "published", None, &[]);
                 check.date(source.accessed, &owner, "accessed", None, &[]);
             }
             for (s, section) in note.sections.iter().enumerate() {
-                let owner = [key("sections"), Segment::Index(s)];
+                let owner = [Segment::key("sections"), Segment::Index(s)];
                 check.date(section.as_of, &owner, "as_of", None, &owner);
                 check.date(section.reviewed, &owner, "reviewed", None, &owner);
                 check.caveats(&section.caveats, &owner, None, &owner);

@@ -62,9 +62,9 @@ impl Rule for IncompleteSource {
         for view in &corpus.notes {
             for (i, source) in view.doc.note.sources.iter().enumerate() {
                 let path = [
-                    Segment::Key("sources".to_owned()),
+                    Segment::key("sources"),
                     Segment::Index(i),
-                    Segment::Key("id".to_owned()),
+                    Segment::key("id"),
                 ];
                 let locatable = [&source.url, &source.doi, &source.arxiv, &source.isbn]
                     .into_iter()

@@ -213,7 +213,7 @@ fn with_event_label(
     if let Some(def) = corpus.events.get(event).and_then(|defs| defs.first()) {
         let defining = &corpus.notes[def.note];
         let mut path = def.path.clone();
-        path.push(Segment::Key("date".to_owned()));
+        path.push(Segment::key("date"));
         let file = defining.doc.file.path();
         finding.labels.push(Label {
             file: (file != view.doc.file.path()).then(|| file.to_owned()),

@@ -72,10 +72,6 @@ fn is_lead_in(text: &str) -> bool {
     text.trim_end().ends_with(':')
 }
 
-fn key(name: &str) -> Segment {
-    Segment::Key(name.to_owned())
-}
-
 impl Rule for Placeholder {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -84,9 +80,9 @@ impl Rule for Placeholder {
     fn check(&self, corpus: &Corpus<'_>, _: &Context<'_>, out: &mut Vec<Finding>) {
         for view in &corpus.notes {
             for (s, section) in view.doc.note.sections.iter().enumerate() {
-                let owner = [key("sections"), Segment::Index(s)];
+                let owner = [Segment::key("sections"), Segment::Index(s)];
                 let mut path = owner.to_vec();
-                path.push(key("title"));
+                path.push(Segment::key("title"));
                 let message = match placeholder_phrase(&section.title) {
                     Some(phrase) => format!("section title is a placeholder (`{phrase}`)"),
                     None if is_lead_in(&section.title) && section.claims.is_empty() => {

@@ -1,7 +1,6 @@
 //! `quote-needs-locator`: a quote whose citations give no locator.
 
 use notes_core::model::ClaimKind;
-use notes_core::tree::Segment;
 use notes_core::{Finding, Severity};
 
 use super::{Context, Rule, RuleMeta};
@@ -53,14 +52,13 @@ impl Rule for QuoteNeedsLocator {
     }
 
     fn check(&self, corpus: &Corpus<'_>, _: &Context<'_>, out: &mut Vec<Finding>) {
-        let claims_key = Segment::Key("claims".to_owned());
         for view in &corpus.notes {
             for claim in &view.claims {
                 if claim.claim.kind != ClaimKind::Quote || claim.sources.is_empty() {
                     continue;
                 }
                 let located = claim.sources.iter().any(|source| {
-                    source.owner.contains(&claims_key)
+                    source.is_set_on_a_claim()
                         && source.value.locator.is_some_and(|l| !l.trim().is_empty())
                 });
                 if located {

@@ -91,10 +91,6 @@ pub(crate) struct Reference<'a> {
     pub claim: Option<usize>,
 }
 
-fn key(name: &str) -> Segment {
-    Segment::Key(name.to_owned())
-}
-
 struct Collector<'a> {
     out: Vec<Reference<'a>>,
 }
@@ -126,9 +122,9 @@ impl<'a> Collector<'a> {
     ) {
         for (i, citation) in citations.iter().enumerate() {
             let mut path = owner.to_vec();
-            path.extend([key("sources"), Segment::Index(i)]);
+            path.extend([Segment::key("sources"), Segment::Index(i)]);
             if matches!(citation, Citation::Located(_)) {
-                path.push(key("id"));
+                path.push(Segment::key("id"));
             }
             self.push(RefKind::Source, citation.id(), path, scope, claim);
         }
@@ -143,12 +139,12 @@ impl<'a> Collector<'a> {
     ) {
         for (i, caveat) in caveats.iter().enumerate() {
             let mut path = owner.to_vec();
-            path.extend([key("caveats"), Segment::Index(i)]);
+            path.extend([Segment::key("caveats"), Segment::Index(i)]);
             match caveat {
                 CaveatRef::Id(id) => self.push(RefKind::Caveat, id, path, scope, claim),
                 CaveatRef::Inline(inline) => {
                     if let Some(before) = &inline.before {
-                        path.push(key("before"));
+                        path.push(Segment::key("before"));
                         self.push(RefKind::Event, before, path, scope, claim);
                     }
                 }
@@ -165,7 +161,7 @@ impl<'a> Collector<'a> {
     ) {
         for (i, event) in events.iter().enumerate() {
             let mut path = owner.to_vec();
-            path.extend([key("sensitive_to"), Segment::Index(i)]);
+            path.extend([Segment::key("sensitive_to"), Segment::Index(i)]);
             self.push(RefKind::Event, event, path, scope, claim);
         }
     }
@@ -179,7 +175,7 @@ pub(crate) fn references<'a>(view: &NoteView<'a>) -> Vec<Reference<'a>> {
         c.push(
             RefKind::Source,
             summary_of,
-            vec![key("summary_of")],
+            vec![Segment::key("summary_of")],
             &[],
             None,
         );
@@ -189,13 +185,13 @@ pub(crate) fn references<'a>(view: &NoteView<'a>) -> Vec<Reference<'a>> {
     for (i, event) in note.events.iter().enumerate() {
         c.citations(
             &event.sources,
-            &[key("events"), Segment::Index(i)],
+            &[Segment::key("events"), Segment::Index(i)],
             &[],
             None,
         );
     }
     for (s, section) in note.sections.iter().enumerate() {
-        let owner = [key("sections"), Segment::Index(s)];
+        let owner = [Segment::key("sections"), Segment::Index(s)];
         c.citations(&section.sources, &owner, &owner, None);
         c.caveats(&section.caveats, &owner, &owner, None);
         c.events(&section.sensitive_to, &owner, &owner, None);

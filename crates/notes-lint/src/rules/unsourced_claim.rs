@@ -61,10 +61,6 @@ fn needs_source(kind: ClaimKind) -> bool {
     }
 }
 
-fn key(name: &str) -> Segment {
-    Segment::Key(name.to_owned())
-}
-
 impl Rule for UnsourcedClaim {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -104,7 +100,7 @@ fn check_note(view: &NoteView<'_>, out: &mut Vec<Finding>) {
             view.finding(
                 META.id,
                 META.default_severity,
-                &[key("title")],
+                &[Segment::key("title")],
                 &[],
                 format!("none of the {total} claims in this note cites a source"),
             )
@@ -117,9 +113,9 @@ fn check_note(view: &NoteView<'_>, out: &mut Vec<Finding>) {
     }
     for s in 0..sections {
         if whole_section(s) {
-            let owner = [key("sections"), Segment::Index(s)];
+            let owner = [Segment::key("sections"), Segment::Index(s)];
             let mut title = owner.to_vec();
-            title.push(key("title"));
+            title.push(Segment::key("title"));
             out.push(
                 view.finding(
                     META.id,

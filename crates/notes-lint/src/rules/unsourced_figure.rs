@@ -1,7 +1,6 @@
 //! `unsourced-figure`: a claim stating a figure that it (or a parent claim) does not source.
 
 use notes_core::model::ClaimKind;
-use notes_core::tree::Segment;
 use notes_core::{Finding, Severity, Span};
 
 use super::{Context, Rule, RuleMeta};
@@ -322,7 +321,6 @@ impl Rule for UnsourcedFigure {
     }
 
     fn check(&self, corpus: &Corpus<'_>, _: &Context<'_>, out: &mut Vec<Finding>) {
-        let claims_key = Segment::Key("claims".to_owned());
         for view in &corpus.notes {
             for claim in &view.claims {
                 match claim.claim.kind {
@@ -340,7 +338,7 @@ impl Rule for UnsourcedFigure {
                 let cited_here = claim
                     .sources
                     .iter()
-                    .any(|source| source.owner.contains(&claims_key));
+                    .any(|source| source.is_set_on_a_claim());
                 if cited_here {
                     continue;
                 }

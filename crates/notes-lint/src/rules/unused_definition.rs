@@ -79,9 +79,9 @@ impl Rule for UnusedDefinition {
                     continue;
                 }
                 let path = [
-                    Segment::Key("sources".to_owned()),
+                    Segment::key("sources"),
                     Segment::Index(i),
-                    Segment::Key("id".to_owned()),
+                    Segment::key("id"),
                 ];
                 out.push(
                     view.finding(
@@ -102,9 +102,9 @@ impl Rule for UnusedDefinition {
                     continue;
                 }
                 let path = [
-                    Segment::Key("events".to_owned()),
+                    Segment::key("events"),
                     Segment::Index(i),
-                    Segment::Key("id".to_owned()),
+                    Segment::key("id"),
                 ];
                 out.push(
                     view.finding(
