@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 mod export;
 mod gen_corpus;
 mod generated;
+mod import;
 
 /// Project automation for notes-lint.
 #[derive(Debug, Parser)]
@@ -34,6 +35,17 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Turn a bullet-outline Markdown note into a note file (printed, or written with -o).
+    Import {
+        /// The Markdown outline to import.
+        file: PathBuf,
+        /// Write the note to this .yaml file instead of printing it.
+        #[arg(short, long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Replace the output file if it exists.
+        #[arg(long, requires = "out")]
+        force: bool,
+    },
     /// Write a large synthetic corpus for benchmarks.
     GenCorpus {
         /// The folder to write the notes to.
@@ -59,6 +71,7 @@ fn main() -> ExitCode {
             generated::sync(&root, &generated::schemas(), check, "cargo xtask schema")
         }
         Command::Export { out, check } => export::run(&root, &out, check),
+        Command::Import { file, out, force } => import::run(&file, out.as_deref(), force),
         Command::GenCorpus {
             out,
             files,
