@@ -53,6 +53,21 @@ pub struct Summary {
     pub infos: usize,
 }
 
+/// The worker threads that parse files. Parsing recurses once per nesting level, up to
+/// the loader's depth limit; rayon's default 2 MiB stacks are too small for that in
+/// unoptimised builds, so the workers get the main thread's 8 MiB and then some.
+fn pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .stack_size(16 * 1024 * 1024)
+            .thread_name(|i| format!("notes-lint-{i}"))
+            .build()
+            .ok()
+    })
+    .as_ref()
+}
+
 /// Whether `rule` runs under `options`.
 pub fn enabled(rule: &dyn Rule, options: &Options) -> bool {
     let meta = rule.meta();
@@ -82,13 +97,19 @@ pub fn run_with(
     options: &Options,
     overlay: &HashMap<PathBuf, String>,
 ) -> Outcome {
-    let loaded: Vec<Loaded> = files
-        .par_iter()
-        .map(|path| match overlay.get(path) {
-            Some(text) => notes_core::load_bytes(path, text.as_bytes()),
-            None => notes_core::load_path(path),
-        })
-        .collect();
+    let load = || -> Vec<Loaded> {
+        files
+            .par_iter()
+            .map(|path| match overlay.get(path) {
+                Some(text) => notes_core::load_bytes(path, text.as_bytes()),
+                None => notes_core::load_path(path),
+            })
+            .collect()
+    };
+    let loaded = match pool() {
+        Some(pool) => pool.install(load),
+        None => load(),
+    };
     let mut findings: Vec<Finding> = loaded
         .iter()
         .flat_map(|l| l.findings.iter().cloned())

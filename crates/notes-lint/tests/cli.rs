@@ -410,3 +410,35 @@ fn list_rules_prints_every_rule_with_its_severity() {
         assert!(line.contains(meta.summary));
     }
 }
+
+#[test]
+fn many_deeply_nested_notes_lint_in_parallel_without_overflowing_the_stack() {
+    // Thirty claim generations: the deepest the loader accepts.
+    let mut note = String::from("title: Deep\nsections:\n  - title: S\n    claims:\n");
+    let mut indent = String::from("      ");
+    for level in 0..30 {
+        note.push_str(&format!("{indent}- text: level {level}\n"));
+        if level < 29 {
+            note.push_str(&format!("{indent}  children:\n"));
+        }
+        indent.push_str("    ");
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    for i in 0..8 {
+        std::fs::write(dir.path().join(format!("deep-{i}.yaml")), &note).expect("write");
+    }
+    let output = notes_lint(&[
+        "--format",
+        "short",
+        "--select",
+        "schema",
+        dir.path().to_str().expect("utf-8"),
+    ]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(stdout(&output), "");
+}
