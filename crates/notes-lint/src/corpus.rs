@@ -15,6 +15,8 @@ pub struct NoteView<'a> {
     pub doc: &'a Document,
     /// Every claim, depth first in document order.
     pub claims: Vec<ResolvedClaim<'a>>,
+    /// The index in `claims` of each claim's tree path.
+    by_path: HashMap<notes_core::resolve::Path, usize>,
 }
 
 /// Where something is defined: which note, and the tree path of the definition.
@@ -86,9 +88,16 @@ impl<'a> Corpus<'a> {
                     });
                 }
             }
+            let claims = resolve_claims(note);
+            let by_path = claims
+                .iter()
+                .enumerate()
+                .map(|(i, claim)| (claim.path.clone(), i))
+                .collect();
             corpus.notes.push(NoteView {
                 doc,
-                claims: resolve_claims(note),
+                claims,
+                by_path,
             });
         }
         corpus
@@ -172,6 +181,27 @@ impl<'a> NoteView<'a> {
                 .and_then(|node| node.entry(key))
                 .map_or_else(|| self.span(path), |entry| entry.key_span),
             _ => self.span(path),
+        }
+    }
+
+    /// The claim at tree path `path`, if a claim is there.
+    pub fn claim_at(&self, path: &[Segment]) -> Option<&ResolvedClaim<'a>> {
+        self.by_path.get(path).map(|&i| &self.claims[i])
+    }
+
+    /// A finding of `rule` at the value at `path`, about whatever is at `owner`: the
+    /// claim there (named in the finding), or else the section or note.
+    pub fn owner_finding(
+        &self,
+        rule: &'static str,
+        severity: Severity,
+        path: &[Segment],
+        owner: &[Segment],
+        message: impl Into<String>,
+    ) -> Finding {
+        match self.claim_at(owner) {
+            Some(claim) => self.claim_finding(rule, severity, path, claim, message),
+            None => self.finding(rule, severity, path, owner, message),
         }
     }
 

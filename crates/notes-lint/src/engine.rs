@@ -207,6 +207,23 @@ fn suppress(
         .map(|(i, view)| (view.doc.file.path(), i))
         .collect();
     let mut note_sites: Vec<Vec<Site<'_>>> = corpus.notes.iter().map(sites).collect();
+    // Per note: rule -> owner path -> indexes of its sites, so a finding looks up the
+    // prefixes of its scope (as deep as the nesting) instead of scanning every site.
+    let site_index: Vec<HashMap<&str, HashMap<Vec<Segment>, Vec<usize>>>> = note_sites
+        .iter()
+        .map(|sites| {
+            let mut index: HashMap<&str, HashMap<Vec<Segment>, Vec<usize>>> = HashMap::new();
+            for (i, site) in sites.iter().enumerate() {
+                index
+                    .entry(site.allow.rule.as_str())
+                    .or_default()
+                    .entry(site.owner.clone())
+                    .or_default()
+                    .push(i);
+            }
+            index
+        })
+        .collect();
     let mut kept = Vec::with_capacity(findings.len());
     for mut finding in findings {
         let suppressible = rules::by_id(finding.rule).is_none_or(|r| r.meta().suppressible);
@@ -221,10 +238,15 @@ fn suppress(
         };
         let mut active = false;
         let mut expired: Option<notes_core::PartialDate> = None;
-        for site in &mut note_sites[note] {
-            if site.allow.rule != finding.rule || !scope.starts_with(&site.owner) {
-                continue;
-            }
+        let Some(by_owner) = site_index[note].get(finding.rule) else {
+            kept.push(finding);
+            continue;
+        };
+        let matching = (0..=scope.len())
+            .filter_map(|depth| by_owner.get(&scope[..depth]))
+            .flatten();
+        for &i in matching {
+            let site = &mut note_sites[note][i];
             site.used = true;
             match site.allow.until {
                 Some(until) if today > until.first_day() => {
@@ -281,7 +303,12 @@ fn suppress(
                     )
                     .with_label("unused")
                     .with_help(help);
-                finding.fix = delete_allow_fix(view, sites, site);
+                let all_unused = site_index[note]
+                    .values()
+                    .filter_map(|by_owner| by_owner.get(&site.owner))
+                    .flatten()
+                    .all(|&i| !sites[i].used);
+                finding.fix = delete_allow_fix(view, site, all_unused);
                 kept.push(finding);
             }
         }
@@ -294,12 +321,10 @@ fn suppress(
 /// lines are deleted; entries that share a line with others are left for a human.
 fn delete_allow_fix(
     view: &crate::corpus::NoteView<'_>,
-    sites: &[Site<'_>],
     site: &Site<'_>,
+    all_unused: bool,
 ) -> Option<notes_core::Fix> {
     let text = view.doc.file.text();
-    let siblings: Vec<&Site<'_>> = sites.iter().filter(|s| s.owner == site.owner).collect();
-    let all_unused = siblings.iter().all(|s| !s.used);
     let mut allow_path = site.owner.clone();
     allow_path.push(Segment::key("allow"));
     let span = if all_unused {

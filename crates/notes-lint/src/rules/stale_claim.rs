@@ -237,10 +237,7 @@ pub(crate) fn owner_finding(
     owner: &[Segment],
     message: String,
 ) -> Finding {
-    match view.claims.iter().find(|c| *c.path == *owner) {
-        Some(claim) => view.claim_finding(meta.id, meta.default_severity, path, claim, message),
-        None => view.finding(meta.id, meta.default_severity, path, owner, message),
-    }
+    view.owner_finding(meta.id, meta.default_severity, path, owner, message)
 }
 
 /// Stale claims that share the value that makes them stale.
