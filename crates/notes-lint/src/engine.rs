@@ -158,6 +158,9 @@ fn check(loaded: &[Loaded], options: &Options) -> Vec<Finding> {
     )
 }
 
+/// A note's `allow` entries by rule, then by owner path: indexes into its sites.
+type SiteIndex<'a> = HashMap<&'a str, HashMap<Vec<Segment>, Vec<usize>>>;
+
 /// One `allow` entry and where it is.
 struct Site<'a> {
     owner: Vec<Segment>,
@@ -209,10 +212,10 @@ fn suppress(
     let mut note_sites: Vec<Vec<Site<'_>>> = corpus.notes.iter().map(sites).collect();
     // Per note: rule -> owner path -> indexes of its sites, so a finding looks up the
     // prefixes of its scope (as deep as the nesting) instead of scanning every site.
-    let site_index: Vec<HashMap<&str, HashMap<Vec<Segment>, Vec<usize>>>> = note_sites
+    let site_index: Vec<SiteIndex<'_>> = note_sites
         .iter()
         .map(|sites| {
-            let mut index: HashMap<&str, HashMap<Vec<Segment>, Vec<usize>>> = HashMap::new();
+            let mut index = SiteIndex::new();
             for (i, site) in sites.iter().enumerate() {
                 index
                     .entry(site.allow.rule.as_str())
