@@ -20,10 +20,10 @@ static META: RuleMeta = RuleMeta {
 
 const DOCS: &str = "\
 ## What it does
-Flags a claim of `kind: quote` when none of the citations on the quote itself or on a
-parent claim gives a `locator` (a page, section, timestamp or heading). Citations on
-the section or the note, and the note's `summary_of`, do not count: they say which work,
-not where in it. A quote with no source at all is left to `unsourced-claim`.
+Flags a claim of `kind: quote` when none of its citations gives a `locator` (a page,
+section, timestamp or heading). Its citations are its own and those it inherits from
+parent claims, its section and the note; the note's `summary_of` never has a locator.
+A quote with no source at all is left to `unsourced-claim`.
 
 ## Why it matters
 A quote is only useful if it can be found again and checked word for word; in a long
@@ -57,10 +57,10 @@ impl Rule for QuoteNeedsLocator {
                 if claim.claim.kind != ClaimKind::Quote || claim.sources.is_empty() {
                     continue;
                 }
-                let located = claim.sources.iter().any(|source| {
-                    source.is_set_on_a_claim()
-                        && source.value.locator.is_some_and(|l| !l.trim().is_empty())
-                });
+                let located = claim
+                    .sources
+                    .iter()
+                    .any(|source| source.value.locator.is_some_and(|l| !l.trim().is_empty()));
                 if located {
                     continue;
                 }
@@ -74,7 +74,7 @@ impl Rule for QuoteNeedsLocator {
                     )
                     .with_label("quote without a locator")
                     .with_help(
-                        "cite it as `{id: <source>, locator: \"<page, section or timestamp>\"}` on the quote or its parent claim",
+                        "cite it as `{id: <source>, locator: \"<page, section or timestamp>\"}`",
                     ),
                 );
             }
