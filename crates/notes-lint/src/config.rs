@@ -91,6 +91,31 @@ pub struct ConfigError {
     pub help: Option<String>,
 }
 
+/// The table that swallowed a top-level `exclude` written after it, if any: a common
+/// slip, since TOML keys after a `[table]` header belong to that table.
+fn misplaced_key(text: &str) -> Option<String> {
+    let table: toml::Table = toml::from_str(text).ok()?;
+    fn find(table: &toml::Table, prefix: &str) -> Option<String> {
+        for (key, value) in table {
+            if let toml::Value::Table(inner) = value {
+                let name = if prefix.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{prefix}.{key}")
+                };
+                if inner.contains_key("exclude") {
+                    return Some(name);
+                }
+                if let Some(found) = find(inner, &name) {
+                    return Some(found);
+                }
+            }
+        }
+        None
+    }
+    find(&table, "")
+}
+
 /// `notes-lint.toml` in `start` or the nearest folder above it.
 pub fn discover(start: &Path) -> Option<PathBuf> {
     start
@@ -108,12 +133,22 @@ pub fn read(path: &Path) -> Result<Loaded, ConfigError> {
         message: format!("cannot read the configuration: {e}"),
         help: None,
     })?;
-    let config: Config = toml::from_str(&text).map_err(|e| ConfigError {
-        path: path.to_owned(),
-        text: Some(text.clone()),
-        span: e.span(),
-        message: e.message().trim().to_owned(),
-        help: Some("see schema/notes-lint.schema.json for the fields".to_owned()),
+    let config: Config = toml::from_str(&text).map_err(|e| {
+        let help = misplaced_key(&text).map_or_else(
+            || "see schema/notes-lint.schema.json for the fields".to_owned(),
+            |table| {
+                format!(
+                    "`exclude` is a top-level key, but here it follows `[{table}]`, so TOML reads it as part of that table: move it above the first `[table]`"
+                )
+            },
+        );
+        ConfigError {
+            path: path.to_owned(),
+            text: Some(text.clone()),
+            span: e.span(),
+            message: e.message().trim().to_owned(),
+            help: Some(help),
+        }
     })?;
     for rule in config.rules.keys() {
         if crate::rules::by_id(rule).is_none() {

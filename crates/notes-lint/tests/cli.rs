@@ -442,3 +442,39 @@ fn many_deeply_nested_notes_lint_in_parallel_without_overflowing_the_stack() {
     );
     assert_eq!(stdout(&output), "");
 }
+
+#[test]
+fn an_exclude_written_after_a_table_gets_a_pointed_help() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = dir.path().join("notes-lint.toml");
+    std::fs::write(
+        &config,
+        "[staleness.tags]\nbenchmarks = \"6mo\"\n\nexclude = [\"notes/drafts/**\"]\n",
+    )
+    .expect("write");
+    let output = notes_lint(&["--config", config.to_str().expect("utf-8"), "notes"]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(err.contains("notes-lint.toml:4:"), "{err}");
+    assert!(err.contains("follows `[staleness.tags]`"), "{err}");
+}
+
+#[test]
+fn exclude_globs_skip_files_relative_to_the_config() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("notes-lint.toml"),
+        "exclude = [\"notes/drafts/**\"]\n",
+    )
+    .expect("write");
+    let drafts = dir.path().join("notes/drafts");
+    std::fs::create_dir_all(&drafts).expect("mkdir");
+    std::fs::write(drafts.join("broken.yaml"), "title: [unclosed\n").expect("write");
+    std::fs::write(dir.path().join("notes/ok.yaml"), "title: Fine\n").expect("write");
+    let output = Command::new(env!("CARGO_BIN_EXE_notes-lint"))
+        .args(["--format", "short"])
+        .current_dir(dir.path())
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+}
