@@ -24,7 +24,8 @@ const DOCS: &str = "\
 ## What it does
 Flags a second definition of an id. Source, event, caveat and note ids are global
 across the corpus; claim ids are unique within their note. The finding is on the later
-definition, with a label at the first.
+definition, with a label at the first. A caveat defined inline on a claim or section is
+about that claim or section: an `allow` there (or above) suppresses its finding.
 
 ## Why it matters
 A reference to a duplicated id is ambiguous: a citation could silently point at the
@@ -131,12 +132,16 @@ fn duplicates<T>(
             let view = &corpus.notes[def.note];
             let mut path = def.path.clone();
             path.push(Segment::key("id"));
+            // The definition is an item of its owner's list (`[.., caveats, i]`): a
+            // caveat defined inline on a claim or section is about that claim or section,
+            // so an `allow` there reaches the finding; sources and events are the note's.
+            let owner = &def.path[..def.path.len().saturating_sub(2)];
             let mut finding = view
-                .finding(
+                .owner_finding(
                     META.id,
                     META.default_severity,
                     &path,
-                    &[],
+                    owner,
                     format!("{what} id `{id}` is already defined"),
                 )
                 .with_label("second definition")
@@ -151,5 +156,31 @@ fn duplicates<T>(
             });
             out.push(finding);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::META;
+    use crate::rules::stale_claim::tests::lint;
+
+    #[test]
+    fn a_caveat_defined_on_a_claim_is_about_that_claim() {
+        let text = "\
+title: T
+caveats:
+  - {id: small-sample, text: One survey only.}
+sections:
+  - title: S
+    caveats: [{id: small-sample, text: On the section.}]
+    claims:
+      - text: Beta is true.
+        id: beta
+        caveats: [{id: small-sample, text: On the claim.}]
+";
+        let found = lint(text, &[META.id], Default::default());
+        let about: Vec<(usize, Option<&str>)> =
+            found.iter().map(|(l, c, _)| (*l, c.as_deref())).collect();
+        assert_eq!(about, [(6, None), (10, Some("beta"))], "{found:?}");
     }
 }

@@ -2,10 +2,11 @@
 
 use std::collections::HashMap;
 
+use notes_core::resolve::ResolvedClaim;
 use notes_core::tree::Segment;
 use notes_core::{Finding, Label, PartialDate, Severity};
 
-use super::stale_claim::{ago, allowed_below, claims, owner_finding};
+use super::stale_claim::{ago, allow_scope, cause_finding, claims, owner_finding, scoped_finding};
 use super::{Context, Rule, RuleMeta};
 use crate::corpus::{Corpus, NoteView};
 
@@ -30,7 +31,11 @@ claim was not reviewed on or after the event's date, and no caveat that applies 
 day of their period. Events defined nowhere are left to `unknown-reference`.
 
 When a section's or parent claim's `sensitive_to` entry is the cause, there is one
-finding at that entry, saying how many claims it covers.
+finding at that entry, saying how many claims it covers; when it covers one claim, the
+finding names that claim (`claim` in `--format json`). Claims under an `allow` for this
+rule set below the entry get one finding per such `allow`, at its claim's text or its
+section's title, within the allow's reach; an expired `allow` (its `until` passed)
+splits them off the same way, so the finding can say that the suppression expired.
 
 ## Why it matters
 Some claims are known to hinge on a future event (\"RL hasn't been revolutionized by
@@ -74,17 +79,17 @@ impl Rule for OvertakenByEvent {
     }
 }
 
-/// Overtaken claims that share one `sensitive_to` entry.
-struct Group<'a> {
+/// Overtaken claims that share one `sensitive_to` entry (and the scope their finding needs).
+struct Group<'v, 'a> {
     event: &'a str,
     date: PartialDate,
     value_path: Vec<Segment>,
     owner: Vec<Segment>,
+    /// Where the finding is scoped: the entry's owner, or the owner of an `allow` below it.
+    scope: Vec<Segment>,
     earliest: PartialDate,
     latest: PartialDate,
-    count: usize,
-    /// Whether the only claim is the one that sets the entry.
-    only_owner: bool,
+    covered: Vec<&'v ResolvedClaim<'a>>,
 }
 
 fn check_note<'a>(
@@ -93,8 +98,8 @@ fn check_note<'a>(
     cx: &Context<'_>,
     out: &mut Vec<Finding>,
 ) {
-    let mut groups: Vec<Group<'a>> = Vec::new();
-    let mut index: HashMap<Vec<Segment>, usize> = HashMap::new();
+    let mut groups: Vec<Group<'_, 'a>> = Vec::new();
+    let mut index: HashMap<(Vec<Segment>, Vec<Segment>), usize> = HashMap::new();
     for claim in &view.claims {
         let Some(as_of) = claim.as_of(&view.doc.note, |id| corpus.source(id)) else {
             continue;
@@ -125,70 +130,79 @@ fn check_note<'a>(
             if !overtaken {
                 continue;
             }
-            if allowed_below(claim, META.id, &entry.owner) {
-                let message = format!(
-                    "overtaken by `{id}` ({}, {}): as of {as_of} and not reviewed since (inherited sensitive_to)",
-                    event.date,
-                    ago(day, cx.today)
-                );
-                let path = NoteView::field_path(claim, "text");
-                let finding = view
-                    .claim_finding(META.id, META.default_severity, &path, claim, message)
-                    .with_help(help(id, true, cx));
-                out.push(with_event_label(corpus, view, id, finding));
-                continue;
-            }
             let value_path = entry.value_path();
-            match index.get(&value_path) {
-                Some(&i) => {
-                    let group = &mut groups[i];
-                    group.count += 1;
-                    group.only_owner = false;
-                    group.earliest = group.earliest.min(as_of);
-                    group.latest = group.latest.max(as_of);
-                }
+            let scope = allow_scope(claim, META.id, &entry.owner);
+            let key = (value_path.clone(), scope.clone());
+            let group = match index.get(&key) {
+                Some(&i) => &mut groups[i],
                 None => {
-                    index.insert(value_path.clone(), groups.len());
+                    index.insert(key, groups.len());
                     groups.push(Group {
                         event: id,
                         date: event.date,
                         value_path,
                         owner: entry.owner.to_vec(),
+                        scope,
                         earliest: as_of,
                         latest: as_of,
-                        count: 1,
-                        only_owner: *entry.owner == *claim.path,
+                        covered: Vec::new(),
                     });
+                    let last = groups.len() - 1;
+                    &mut groups[last]
                 }
-            }
+            };
+            group.earliest = group.earliest.min(as_of);
+            group.latest = group.latest.max(as_of);
+            group.covered.push(claim);
         }
     }
     for group in groups {
-        let as_of = if group.earliest == group.latest {
-            group.earliest.to_string()
-        } else {
-            format!("{} to {}", group.earliest, group.latest)
-        };
-        let mut message = format!(
-            "overtaken by `{}` ({}, {}): as of {as_of} and not reviewed since",
-            group.event,
-            group.date,
-            ago(group.date.first_day(), cx.today)
-        );
-        let label = if group.only_owner {
-            "sensitive to this event".to_owned()
-        } else {
-            message.push_str(&format!(
-                "; this sensitive_to entry covers {}",
-                claims(group.count)
-            ));
-            format!("overtakes {}", claims(group.count))
-        };
-        let finding = owner_finding(view, &META, &group.value_path, &group.owner, message)
-            .with_label(label)
-            .with_help(help(group.event, group.only_owner, cx));
+        let finding = group_finding(view, cx, &group);
         out.push(with_event_label(corpus, view, group.event, finding));
     }
+}
+
+/// The one finding for a group of overtaken claims.
+fn group_finding(view: &NoteView<'_>, cx: &Context<'_>, group: &Group<'_, '_>) -> Finding {
+    let as_of = if group.earliest == group.latest {
+        group.earliest.to_string()
+    } else {
+        format!("{} to {}", group.earliest, group.latest)
+    };
+    let n = group.covered.len();
+    let mut message = format!(
+        "overtaken by `{}` ({}, {}): as of {as_of} and not reviewed since",
+        group.event,
+        group.date,
+        ago(group.date.first_day(), cx.today)
+    );
+    if group.scope != group.owner {
+        message.push_str(" (inherited sensitive_to)");
+        return scoped_finding(view, &META, &group.scope, &group.covered, message).with_help(help(
+            group.event,
+            n == 1,
+            cx,
+        ));
+    }
+    let finding = match group.covered.as_slice() {
+        [claim] if *claim.path == *group.owner => {
+            owner_finding(view, &META, &group.value_path, &group.owner, message)
+                .with_label("sensitive to this event")
+        }
+        covered => {
+            message.push_str(&format!("; this sensitive_to entry covers {}", claims(n)));
+            cause_finding(
+                view,
+                &META,
+                &group.value_path,
+                &group.owner,
+                covered,
+                message,
+            )
+            .with_label(format!("overtakes {}", claims(n)))
+        }
+    };
+    finding.with_help(help(group.event, n == 1, cx))
 }
 
 fn help(event: &str, one: bool, cx: &Context<'_>) -> String {
@@ -222,4 +236,34 @@ fn with_event_label(
         });
     }
     finding
+}
+
+#[cfg(test)]
+mod tests {
+    use super::META;
+    use crate::rules::stale_claim::tests::lint;
+
+    #[test]
+    fn a_finding_about_one_claim_names_it() {
+        let text = "\
+title: T
+as_of: 2022-05
+events:
+  - {id: gpt-4, date: 2023-03-14, title: GPT-4 released}
+sections:
+  - title: One claim
+    sensitive_to: [gpt-4]
+    claims:
+      - {text: Alone in its section., id: alone}
+  - title: Two claims
+    sensitive_to: [gpt-4]
+    claims:
+      - {text: First., id: first}
+      - {text: Second., id: second}
+";
+        let found = lint(text, &[META.id], Default::default());
+        let about: Vec<(usize, Option<&str>)> =
+            found.iter().map(|(l, c, _)| (*l, c.as_deref())).collect();
+        assert_eq!(about, [(7, Some("alone")), (11, None)], "{found:?}");
+    }
 }

@@ -3,10 +3,11 @@
 //! Also home of the helpers the time rules share: the age in words, the effective shelf
 //! life, and the grouping of findings by the inherited value that causes them.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use jiff::Unit;
 use jiff::civil::Date;
+use notes_core::model::ClaimKind;
 use notes_core::resolve::{AsOf, ResolvedClaim};
 use notes_core::tree::Segment;
 use notes_core::{Finding, PartialDate, Severity, ShelfLife};
@@ -31,16 +32,31 @@ const DOCS: &str = "\
 Flags claims whose last check is older than their shelf life. A claim was last checked
 on the later of its `as_of` and its `reviewed` date (each the nearest one set on the
 claim or an ancestor; failing an `as_of` anywhere, the earliest `published` date of its
-sources, else the note's `written`). It is stale when today is after last checked plus
-its shelf life. Partial dates stand for the first day of their period.
+sources, else the note's `written`; with no as_of of any kind, its `reviewed` date). It
+is stale when today is after last checked plus its shelf life. Partial dates stand for
+the first day of their period.
 
 The shelf life is the claim's own or inherited `shelf_life`; else the shortest matching
 `[staleness.tags]` entry (tags are inherited); else the `[staleness.kinds]` entry for its
 kind; else `[staleness] default` (3 years). `never` never goes stale. Claims with no
-date at all are left to `undated-claim`.
+date at all (no as_of, published, written or reviewed date) are left to `undated-claim`.
 
-When an inherited value makes claims stale (the note's `as_of`, a section's `reviewed`),
-there is one finding where that value is set, saying how many claims it covers.
+Stale claims are grouped by what makes them stale: the value that sets when they were
+last checked, and their shelf life and where it comes from. Each group gives one finding,
+where its cause is set, saying how many claims it covers:
+- An inherited date (the note's `as_of`, a section's `reviewed`) that makes every claim
+  under it stale gives one finding there, whatever their shelf lives.
+- When only some of the claims under a date are stale because configuration entries
+  give them shorter shelf lives, there is one finding at the date per entry, naming it,
+  as in \"shelf life 1 year (`forecast` in [staleness.kinds])\".
+- A `shelf_life` set closer to the claims than the date is the cause: the finding is on
+  that `shelf_life` (the section's, or the claim's own, and then about that claim).
+- A finding that covers one claim names that claim (`claim` in `--format json`), even
+  when it is at a value the claim inherits.
+- Claims under an `allow` for this rule set below the cause (on a section or claim)
+  get one finding per such `allow`, at its claim's text or its section's title, within
+  the allow's reach. An expired `allow` (its `until` passed) splits them off the same
+  way, so the finding can say that the suppression expired.
 
 ## Why it matters
 Figures and the state of a fast field go out of date quietly. A claim that nobody has
@@ -94,49 +110,55 @@ struct Checked {
     what: String,
 }
 
+/// When `claim` was last checked: the later of its as_of (set, else the earliest
+/// `published` of its sources, else the note's `written`) and its reviewed date; with
+/// no as_of of any kind, its reviewed date. `None` when it has neither.
 fn last_checked(
     corpus: &Corpus<'_>,
     view: &NoteView<'_>,
     claim: &ResolvedClaim<'_>,
 ) -> Option<Checked> {
-    let as_of = claim.as_of(&view.doc.note, |id| corpus.source(id))?;
-    let mut checked = match as_of {
-        AsOf::Set(set) => Checked {
-            date: set.value,
-            value_path: set.value_path(),
-            owner: set.owner.to_vec(),
-            what: "as_of".to_owned(),
-        },
-        AsOf::Written(written) => Checked {
-            date: written.value,
-            value_path: written.value_path(),
-            owner: written.owner.to_vec(),
-            what: "written date".to_owned(),
-        },
-        AsOf::Published { date, source } => {
-            let cited = claim.sources.iter().find(|c| c.value.id == source);
-            Checked {
-                date,
-                value_path: cited.map_or_else(
-                    || NoteView::field_path(claim, "text"),
-                    notes_core::resolve::Inherited::value_path,
-                ),
-                owner: cited.map_or_else(|| claim.path.to_vec(), |c| c.owner.to_vec()),
-                what: format!("citation of `{source}` (published {date})"),
+    let as_of = claim
+        .as_of(&view.doc.note, |id| corpus.source(id))
+        .map(|as_of| match as_of {
+            AsOf::Set(set) => Checked {
+                date: set.value,
+                value_path: set.value_path(),
+                owner: set.owner.to_vec(),
+                what: "as_of".to_owned(),
+            },
+            AsOf::Written(written) => Checked {
+                date: written.value,
+                value_path: written.value_path(),
+                owner: written.owner.to_vec(),
+                what: "written date".to_owned(),
+            },
+            AsOf::Published { date, source } => {
+                let cited = claim.sources.iter().find(|c| c.value.id == source);
+                Checked {
+                    date,
+                    value_path: cited.map_or_else(
+                        || NoteView::field_path(claim, "text"),
+                        notes_core::resolve::Inherited::value_path,
+                    ),
+                    owner: cited.map_or_else(|| claim.path.to_vec(), |c| c.owner.to_vec()),
+                    what: format!("citation of `{source}` (published {date})"),
+                }
             }
+        });
+    let reviewed = claim.reviewed.as_ref().map(|reviewed| Checked {
+        date: reviewed.value,
+        value_path: reviewed.value_path(),
+        owner: reviewed.owner.to_vec(),
+        what: "reviewed date".to_owned(),
+    });
+    match (as_of, reviewed) {
+        (Some(as_of), Some(reviewed)) if reviewed.date.first_day() < as_of.date.first_day() => {
+            Some(as_of)
         }
-    };
-    if let Some(reviewed) = &claim.reviewed
-        && reviewed.value.first_day() >= checked.date.first_day()
-    {
-        checked = Checked {
-            date: reviewed.value,
-            value_path: reviewed.value_path(),
-            owner: reviewed.owner.to_vec(),
-            what: "reviewed date".to_owned(),
-        };
+        (_, Some(reviewed)) => Some(reviewed),
+        (as_of, None) => as_of,
     }
-    Some(checked)
 }
 
 /// The last day a value of `life` set on `since` is fresh; `Date::MAX` for `never`.
@@ -147,27 +169,80 @@ pub(crate) fn fresh_until(life: ShelfLife, since: Date) -> Date {
     }
 }
 
+/// Where a claim's shelf life comes from.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum LifeFrom {
+    /// A `shelf_life` set in the note, on the claim or an ancestor.
+    Set {
+        /// The tree path of the value.
+        value_path: Vec<Segment>,
+        /// The note, section or claim that sets it.
+        owner: Vec<Segment>,
+    },
+    /// The configuration's `[staleness.tags]` entry for this tag.
+    Tag(String),
+    /// The configuration's `[staleness.kinds]` entry for this kind.
+    Kind(ClaimKind),
+    /// The configuration's `[staleness] default` (3 years unless set).
+    Default,
+}
+
+impl LifeFrom {
+    /// How a message names a configuration entry, such as " (`benchmarks` in
+    /// [staleness.tags])"; empty for a value set in the note and for the default.
+    fn config_entry(&self) -> String {
+        match self {
+            LifeFrom::Tag(tag) => format!(" (`{tag}` in [staleness.tags])"),
+            LifeFrom::Kind(kind) => format!(" (`{}` in [staleness.kinds])", kind.as_str()),
+            LifeFrom::Set { .. } | LifeFrom::Default => String::new(),
+        }
+    }
+}
+
+/// A claim's shelf life and where it comes from.
+#[derive(Clone, Debug)]
+pub(crate) struct Life {
+    /// The shelf life.
+    pub value: ShelfLife,
+    /// Where it comes from.
+    pub from: LifeFrom,
+}
+
 /// A claim's shelf life: its own or inherited one, else the shortest matching tag entry
 /// of the configuration, else its kind's entry, else the configured default.
 /// `since` ranks shelf lives of different units (the one that ends first is shortest).
-pub(crate) fn shelf_life(claim: &ResolvedClaim<'_>, cx: &Context<'_>, since: Date) -> ShelfLife {
+pub(crate) fn shelf_life(claim: &ResolvedClaim<'_>, cx: &Context<'_>, since: Date) -> Life {
     if let Some(own) = &claim.shelf_life {
-        return own.value;
+        return Life {
+            value: own.value,
+            from: LifeFrom::Set {
+                value_path: own.value_path(),
+                owner: own.owner.to_vec(),
+            },
+        };
     }
     let staleness = &cx.config.staleness;
     let tagged = claim
         .tags
         .iter()
-        .filter_map(|tag| staleness.tags.get(tag.value))
-        .copied()
-        .min_by_key(|life| fresh_until(*life, since));
-    if let Some(life) = tagged {
-        return life;
+        .filter_map(|tag| Some((tag.value, *staleness.tags.get(tag.value)?)))
+        .min_by_key(|(_, life)| fresh_until(*life, since));
+    if let Some((tag, life)) = tagged {
+        return Life {
+            value: life,
+            from: LifeFrom::Tag(tag.to_owned()),
+        };
     }
     if let Some(life) = staleness.kinds.get(&claim.claim.kind) {
-        return *life;
+        return Life {
+            value: *life,
+            from: LifeFrom::Kind(claim.claim.kind),
+        };
     }
-    staleness.default_shelf_life()
+    Life {
+        value: staleness.default_shelf_life(),
+        from: LifeFrom::Default,
+    }
 }
 
 /// How long ago `then` was, in words a person reads at a glance: "4 years 6 months ago",
@@ -219,13 +294,56 @@ pub(crate) fn claims(n: usize) -> String {
     }
 }
 
-/// Whether `claim` has an `allow` for `rule` set strictly below `owner`. Such a claim gets
-/// its own finding, so that allow can suppress it (a finding at `owner` is out of its reach).
-pub(crate) fn allowed_below(claim: &ResolvedClaim<'_>, rule: &str, owner: &[Segment]) -> bool {
+/// The scope a finding of `rule` about `claim`, caused by a value set at `owner` (the
+/// note, a section or a claim on the claim's way up), must have for the claim's `allow`
+/// entries to reach it: the deepest section or claim strictly below `owner` with an
+/// `allow` for `rule` that applies to the claim, else `owner` itself. A finding at
+/// `owner` is out of the reach of an allow set below it, so such claims are reported
+/// apart, grouped by that allow's owner.
+///
+/// Expired allows (`until` passed) count like active ones, as they do in the engine:
+/// the engine matches them to a finding in their reach, keeps the finding with a note
+/// that the suppression expired, and counts them as used. Were they left out here, the
+/// finding would be out of their reach and the allow would be reported unused (with a
+/// fix that deletes it) when the advice should be to renew it.
+pub(crate) fn allow_scope(
+    claim: &ResolvedClaim<'_>,
+    rule: &str,
+    owner: &[Segment],
+) -> Vec<Segment> {
     claim
         .allow
         .iter()
-        .any(|allow| allow.value.rule == rule && allow.owner.len() > owner.len())
+        .filter(|allow| allow.value.rule == rule && allow.owner.len() > owner.len())
+        .map(|allow| &allow.owner)
+        .max_by_key(|allow_owner| allow_owner.len())
+        .map_or_else(|| owner.to_vec(), |allow_owner| allow_owner.to_vec())
+}
+
+/// The finding for `covered`, the claims of a group that an `allow` set at `scope` (below
+/// the value that causes them) reaches, scoped so that the allow matches it: about the
+/// claim, at its text, when there is one; else at the head of `scope` (a section's
+/// title, a claim's text), with the count.
+pub(crate) fn scoped_finding(
+    view: &NoteView<'_>,
+    meta: &RuleMeta,
+    scope: &[Segment],
+    covered: &[&ResolvedClaim<'_>],
+    message: String,
+) -> Finding {
+    if let [claim] = covered {
+        let path = NoteView::field_path(claim, "text");
+        return view.claim_finding(meta.id, meta.default_severity, &path, claim, message);
+    }
+    let (head, place) = if view.claim_at(scope).is_some() {
+        ("text", "at or under this claim")
+    } else {
+        ("title", "in this section")
+    };
+    let mut path = scope.to_vec();
+    path.push(Segment::key(head));
+    let message = format!("{message}; {} {place}", claims(covered.len()));
+    owner_finding(view, meta, &path, scope, message)
 }
 
 /// A finding at `path` about the note, section or claim at `owner`: a claim finding
@@ -240,102 +358,204 @@ pub(crate) fn owner_finding(
     view.owner_finding(meta.id, meta.default_severity, path, owner, message)
 }
 
-/// Stale claims that share the value that makes them stale.
-struct Group {
-    checked: Checked,
-    lives: Vec<ShelfLife>,
-    count: usize,
-    /// Whether the only claim is the one that sets the value (then it is its own cause).
-    only_owner: bool,
+/// A finding at `path`, the value that causes the findings of `covered`, set on `owner`:
+/// about the one claim when there is one (so the finding names it even where the value is
+/// inherited), else about `owner`.
+pub(crate) fn cause_finding(
+    view: &NoteView<'_>,
+    meta: &RuleMeta,
+    path: &[Segment],
+    owner: &[Segment],
+    covered: &[&ResolvedClaim<'_>],
+    message: String,
+) -> Finding {
+    match covered {
+        [claim] => view.claim_finding(meta.id, meta.default_severity, path, claim, message),
+        _ => owner_finding(view, meta, path, owner, message),
+    }
 }
 
+/// The value a stale claim's finding points at: the one that sets when the claim was
+/// last checked, or a `shelf_life` set deeper (closer to the claim) than that.
+struct Cause {
+    value_path: Vec<Segment>,
+    owner: Vec<Segment>,
+    what: String,
+}
+
+impl Cause {
+    fn of(checked: &Checked, life: &Life) -> Cause {
+        match &life.from {
+            LifeFrom::Set { value_path, owner } if owner.len() > checked.owner.len() => Cause {
+                value_path: value_path.clone(),
+                owner: owner.clone(),
+                what: "shelf_life".to_owned(),
+            },
+            _ => Cause {
+                value_path: checked.value_path.clone(),
+                owner: checked.owner.clone(),
+                what: checked.what.clone(),
+            },
+        }
+    }
+}
+
+/// How the shelf life divides stale claims that share a cause.
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum LifeKey {
+    /// A `shelf_life` set in the note, by its value's path.
+    Set(Vec<Segment>),
+    /// Configuration entries: all together (`None`) when the cause makes every claim
+    /// whose shelf life comes from the configuration stale, else one group per entry.
+    Config(Option<LifeFrom>),
+}
+
+/// Stale claims that share what makes them stale.
+struct Group<'v, 'a> {
+    checked: Checked,
+    cause: Cause,
+    /// Where the finding is scoped: the cause's owner, or the owner of an `allow` below it.
+    scope: Vec<Segment>,
+    lives: Vec<ShelfLife>,
+    sources: Vec<LifeFrom>,
+    covered: Vec<&'v ResolvedClaim<'a>>,
+}
+
+type GroupKey = (Vec<Segment>, Vec<Segment>, Vec<Segment>, LifeKey);
+
 fn check_note(corpus: &Corpus<'_>, view: &NoteView<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
-    let mut groups: Vec<Group> = Vec::new();
-    let mut index: HashMap<Vec<Segment>, usize> = HashMap::new();
+    // The causes under which a claim whose shelf life comes from the configuration is
+    // still fresh: there, the configuration entries (not the cause alone) decide.
+    let mut fresh_causes: HashSet<Vec<Segment>> = HashSet::new();
+    let mut stale = Vec::new();
     for claim in &view.claims {
         let Some(checked) = last_checked(corpus, view, claim) else {
             continue;
         };
         let since = checked.date.first_day();
         let life = shelf_life(claim, cx, since);
-        if cx.today <= fresh_until(life, since) {
-            continue;
-        }
-        if allowed_below(claim, META.id, &checked.owner) {
-            let message = format!(
-                "stale: last checked {} (inherited {}), {}; shelf life {}",
-                checked.date,
-                checked.what,
-                ago(since, cx.today),
-                life.describe()
-            );
-            let path = NoteView::field_path(claim, "text");
-            out.push(
-                view.claim_finding(META.id, META.default_severity, &path, claim, message)
-                    .with_help(help_one(cx)),
-            );
-            continue;
-        }
-        match index.get(&checked.value_path) {
-            Some(&i) => {
-                let group = &mut groups[i];
-                group.count += 1;
-                group.only_owner = false;
-                if !group.lives.contains(&life) {
-                    group.lives.push(life);
-                }
+        let cause = Cause::of(&checked, &life);
+        if cx.today <= fresh_until(life.value, since) {
+            if !matches!(life.from, LifeFrom::Set { .. }) {
+                fresh_causes.insert(cause.value_path);
             }
+            continue;
+        }
+        stale.push((claim, checked, life, cause));
+    }
+    let mut groups: Vec<Group<'_, '_>> = Vec::new();
+    let mut index: HashMap<GroupKey, usize> = HashMap::new();
+    for (claim, checked, life, cause) in stale {
+        let scope = allow_scope(claim, META.id, &cause.owner);
+        let life_key = match &life.from {
+            LifeFrom::Set { value_path, .. } => LifeKey::Set(value_path.clone()),
+            from if fresh_causes.contains(&cause.value_path) => LifeKey::Config(Some(from.clone())),
+            _ => LifeKey::Config(None),
+        };
+        let key = (
+            checked.value_path.clone(),
+            cause.value_path.clone(),
+            scope.clone(),
+            life_key,
+        );
+        let group = match index.get(&key) {
+            Some(&i) => &mut groups[i],
             None => {
-                index.insert(checked.value_path.clone(), groups.len());
+                index.insert(key, groups.len());
                 groups.push(Group {
-                    only_owner: *checked.owner == *claim.path,
                     checked,
-                    lives: vec![life],
-                    count: 1,
+                    cause,
+                    scope,
+                    lives: Vec::new(),
+                    sources: Vec::new(),
+                    covered: Vec::new(),
                 });
+                let last = groups.len() - 1;
+                &mut groups[last]
             }
+        };
+        if !group.lives.contains(&life.value) {
+            group.lives.push(life.value);
+        }
+        if !group.sources.contains(&life.from) {
+            group.sources.push(life.from);
+        }
+        group.covered.push(claim);
+    }
+    for group in groups {
+        if let Some(finding) = group_finding(view, cx, group) {
+            out.push(finding);
         }
     }
-    for mut group in groups {
-        let since = group.checked.date.first_day();
-        group.lives.sort_by_key(|life| fresh_until(*life, since));
-        let lives = match (group.lives.first(), group.lives.last()) {
-            (Some(shortest), Some(longest)) if shortest != longest => {
-                format!("{} to {}", shortest.describe(), longest.describe())
-            }
-            (Some(life), _) => life.describe(),
-            (None, _) => continue,
-        };
-        let mut message = format!(
-            "stale: last checked {}, {}; shelf life {lives}",
-            group.checked.date,
+}
+
+/// The one finding for a group of stale claims.
+fn group_finding(
+    view: &NoteView<'_>,
+    cx: &Context<'_>,
+    mut group: Group<'_, '_>,
+) -> Option<Finding> {
+    let since = group.checked.date.first_day();
+    group.lives.sort_by_key(|life| fresh_until(*life, since));
+    let mut lives = match (group.lives.first(), group.lives.last()) {
+        (Some(shortest), Some(longest)) if shortest != longest => {
+            format!("{} to {}", shortest.describe(), longest.describe())
+        }
+        (Some(life), _) => life.describe(),
+        (None, _) => return None,
+    };
+    if let [from] = group.sources.as_slice() {
+        lives.push_str(&from.config_entry());
+    }
+    let n = group.covered.len();
+    let help = if n == 1 { help_one(cx) } else { help_many(cx) };
+    let (checked, cause) = (&group.checked, &group.cause);
+    if group.scope != cause.owner {
+        let message = format!(
+            "stale: last checked {} (inherited {}), {}; shelf life {lives}",
+            checked.date,
+            checked.what,
             ago(since, cx.today),
         );
-        let finding = if group.only_owner {
-            owner_finding(
+        return Some(
+            scoped_finding(view, &META, &group.scope, &group.covered, message).with_help(help),
+        );
+    }
+    let at_date = cause.value_path == checked.value_path;
+    let inherited = if at_date {
+        String::new()
+    } else {
+        format!(" (inherited {})", checked.what)
+    };
+    let mut message = format!(
+        "stale: last checked {}{inherited}, {}; shelf life {lives}",
+        checked.date,
+        ago(since, cx.today),
+    );
+    let finding = match group.covered.as_slice() {
+        [claim] if *claim.path == *cause.owner => {
+            owner_finding(view, &META, &cause.value_path, &cause.owner, message).with_label(
+                if at_date {
+                    "last checked here"
+                } else {
+                    "shelf life set here"
+                },
+            )
+        }
+        covered => {
+            message.push_str(&format!("; this {} covers {}", cause.what, claims(n)));
+            cause_finding(
                 view,
                 &META,
-                &group.checked.value_path,
-                &group.checked.owner,
+                &cause.value_path,
+                &cause.owner,
+                covered,
                 message,
             )
-            .with_label("last checked here")
-            .with_help(help_one(cx))
-        } else {
-            message.push_str(&format!(
-                "; this {} covers {}",
-                group.checked.what,
-                claims(group.count)
-            ));
-            owner_finding(view, &META, &group.checked.value_path, &group.checked.owner, message)
-                .with_label(format!("makes {} stale", claims(group.count)))
-                .with_help(format!(
-                    "re-check the claims and set `reviewed: {}` here (or on the claims you checked), or set a `shelf_life` that fits them (`never` for historical facts)",
-                    cx.today
-                ))
-        };
-        out.push(finding);
-    }
+            .with_label(format!("makes {} stale", claims(n)))
+        }
+    };
+    Some(finding.with_help(help))
 }
 
 fn help_one(cx: &Context<'_>) -> String {
@@ -345,10 +565,97 @@ fn help_one(cx: &Context<'_>) -> String {
     )
 }
 
+fn help_many(cx: &Context<'_>) -> String {
+    format!(
+        "re-check the claims and set `reviewed: {}` here (or on the claims you checked), or set a `shelf_life` that fits them (`never` for historical facts)",
+        cx.today
+    )
+}
+
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use jiff::civil::date;
+
+    /// Lints one note, given as text, with only `rules` on 2026-11-27: (line, claim, message)
+    /// of every finding, sorted, suppressions applied.
+    pub(crate) fn lint(
+        text: &str,
+        rules: &[&str],
+        config: crate::config::Config,
+    ) -> Vec<(usize, Option<String>, String)> {
+        let path = std::path::PathBuf::from("notes/a.yaml");
+        let overlay = HashMap::from([(path.clone(), text.to_owned())]);
+        let options = crate::engine::Options {
+            today: date(2026, 11, 27),
+            config,
+            select: Some(rules.iter().map(|r| (*r).to_owned()).collect()),
+            ignore: Default::default(),
+        };
+        let outcome = crate::engine::run_with(&[path], &options, &overlay);
+        let file = &outcome.loaded[0];
+        let source = file.source().expect("the note was read");
+        outcome
+            .findings
+            .iter()
+            .map(|f| {
+                let start = f.span.expect("a finding in the file").start;
+                let line = source.text()[..start].matches('\n').count() + 1;
+                (line, f.claim.clone(), f.message.clone())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_finding_about_one_claim_names_it() {
+        let config: crate::config::Config = toml::from_str(
+            "[staleness.kinds]\nforecast = \"1y\"\n[staleness.tags]\nbenchmarks = \"6mo\"\n",
+        )
+        .expect("valid config");
+        let text = "\
+title: T
+as_of: 2025-06
+sections:
+  - title: S
+    claims:
+      - text: Fresh.
+      - {text: Own shelf life., id: sota, shelf_life: 6mo}
+      - {text: A forecast., id: math, kind: forecast}
+      - {text: Bench one., tags: [benchmarks]}
+      - {text: Bench two., tags: [benchmarks]}
+";
+        let found = lint(text, &[META.id], config);
+        let about: Vec<(usize, Option<&str>)> =
+            found.iter().map(|(l, c, _)| (*l, c.as_deref())).collect();
+        // The forecast alone under the note's as_of: at the as_of, naming the claim; the
+        // two benchmarks: at the as_of, about the note; the own shelf life: on the claim.
+        assert_eq!(
+            about,
+            [(2, Some("math")), (2, None), (7, Some("sota"))],
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_reviewed_date_alone_is_last_checked() {
+        let text = "\
+title: T
+reviewed: 2020-01-10
+sections:
+  - title: S
+    claims:
+      - {text: Alpha is true., id: alpha}
+";
+        let found = lint(text, &[META.id], Default::default());
+        assert_eq!(
+            found,
+            [(
+                2,
+                Some("alpha".to_owned()),
+                "stale: last checked 2020-01-10, 6 years 10 months ago; shelf life 3 years; this reviewed date covers 1 claim".to_owned()
+            )]
+        );
+    }
 
     #[test]
     fn ages_read_at_a_glance() {
