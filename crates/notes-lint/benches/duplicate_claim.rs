@@ -1,5 +1,11 @@
 //! Times `duplicate-claim` on 100k synthetic claims (varied text, some exact and some
-//! near duplicates). Run with `cargo bench -p notes-lint --bench duplicate_claim`.
+//! near duplicates) and measures its recall. Run with
+//! `cargo bench -p notes-lint --bench duplicate_claim`.
+//!
+//! Planted: exact copies (every 50th claim), easy near duplicates (every 20th: one or
+//! two characters changed, or a word dropped) and hard ones (every 25th from the 7th:
+//! single-letter edits scattered over the text until one more would take it below the
+//! 0.9 threshold, the case that character-shingle hashing finds worst).
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -7,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use notes_lint::config::Config;
 use notes_lint::corpus::Corpus;
-use notes_lint::rules::duplicate_claim::DuplicateClaim;
+use notes_lint::rules::duplicate_claim::{DuplicateClaim, THRESHOLD, normalise, similarity};
 use notes_lint::rules::{Context, Rule};
 
 const NOTES: usize = 100;
@@ -88,12 +94,47 @@ fn near(rng: &mut Rng, text: &str) -> String {
     chars.into_iter().collect()
 }
 
+/// A hard near duplicate of `text`: random single-letter substitutions, insertions and
+/// deletions, for as long as the result stays at or above the threshold.
+fn scattered(rng: &mut Rng, text: &str) -> String {
+    const LETTERS: &[u8] = b"abcdefghijklmnopqrstuvwxyz";
+    let base = normalise(text);
+    let mut chars: Vec<char> = text.chars().collect();
+    let mut edits = 0;
+    for _ in 0..64 {
+        let mut next = chars.clone();
+        let i = rng.below(next.len());
+        let letter = char::from(LETTERS[rng.below(LETTERS.len())]);
+        match rng.below(3) {
+            0 if next[i].is_alphabetic() => next[i] = letter,
+            1 => next.insert(i, letter),
+            2 if next[i].is_alphabetic() && next.len() > 1 => {
+                next.remove(i);
+            }
+            _ => continue,
+        }
+        let candidate: String = next.iter().collect();
+        if similarity(&base, &normalise(&candidate)) < THRESHOLD {
+            if edits > 0 {
+                break;
+            }
+            continue;
+        }
+        chars = next;
+        edits += 1;
+    }
+    chars.into_iter().collect()
+}
+
 fn main() {
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let words = vocabulary(&mut rng);
     let mut texts: Vec<String> = Vec::with_capacity(NOTES * CLAIMS_PER_NOTE);
     for i in 0..NOTES * CLAIMS_PER_NOTE {
-        let text = if i > 0 && i % 50 == 0 {
+        let text = if i % 25 == 7 {
+            let earlier = texts[rng.below(i)].clone();
+            scattered(&mut rng, &earlier)
+        } else if i > 0 && i % 50 == 0 {
             texts[rng.below(i)].clone()
         } else if i > 0 && i % 20 == 0 {
             let earlier = texts[rng.below(i)].clone();
@@ -127,19 +168,36 @@ fn main() {
     };
 
     let mut times: Vec<Duration> = Vec::new();
-    let mut found = 0;
+    let mut out = Vec::new();
     for _ in 0..5 {
-        let mut out = Vec::new();
+        out.clear();
         let start = Instant::now();
         DuplicateClaim.check(&corpus, &cx, &mut out);
         times.push(start.elapsed());
-        found = out.len();
     }
     times.sort();
-    let planted = (1..claims).filter(|i| i % 20 == 0 || i % 50 == 0).count();
+    // The index of each claim with a finding (claims are named `1.<n>` in note `note-NNN`).
+    let reported: std::collections::HashSet<usize> = out
+        .iter()
+        .filter_map(|f| {
+            let note: usize = f.note.as_deref()?.strip_prefix("note-")?.parse().ok()?;
+            let claim: usize = f.claim.as_deref()?.strip_prefix("1.")?.parse().ok()?;
+            Some(note * CLAIMS_PER_NOTE + claim - 1)
+        })
+        .collect();
+    let recall = |planted: &dyn Fn(usize) -> bool| {
+        let planted: Vec<usize> = (1..claims).filter(|&i| planted(i)).collect();
+        let found = planted.iter().filter(|i| reported.contains(i)).count();
+        (found, planted.len())
+    };
+    let (easy, easy_planted) = recall(&|i| i % 25 != 7 && (i % 20 == 0 || i % 50 == 0));
+    let (hard, hard_planted) = recall(&|i| i % 25 == 7);
     println!(
-        "duplicate-claim: {claims} claims, {found} findings ({planted} planted duplicates), \
+        "duplicate-claim: {claims} claims, {} findings; found {easy} of {easy_planted} exact and \
+         easy near duplicates, {hard} of {hard_planted} hard ones ({:.2}%); \
          best {:.1} ms, median {:.1} ms over {} runs",
+        out.len(),
+        100.0 * hard as f64 / hard_planted as f64,
         times[0].as_secs_f64() * 1e3,
         times[times.len() / 2].as_secs_f64() * 1e3,
         times.len()

@@ -252,3 +252,20 @@ impl<'a> NoteView<'a> {
         path
     }
 }
+
+/// Whether `claim` has an `allow` for `rule` set strictly below `owner` (the note, a
+/// section or a claim that is `claim` or one of its ancestors): on a section, parent
+/// claim or the claim itself that lies inside `owner`. A finding about `owner`
+/// (grouping several claims) is out of such an allow's reach, so a rule that groups
+/// claims under `owner` should leave this claim out of the group and report it on its
+/// own: the engine then suppresses that finding (or, when the allow's `until` has
+/// passed, reports it as expired) and counts the allow as used.
+///
+/// Expired allows count too, on purpose: grouping the claim would report the allow as
+/// unused ("delete this entry") when the right advice is to renew it.
+pub fn allowed_below(claim: &ResolvedClaim<'_>, rule: &str, owner: &[Segment]) -> bool {
+    claim
+        .allow
+        .iter()
+        .any(|allow| allow.value.rule == rule && allow.owner.len() > owner.len())
+}

@@ -5,7 +5,7 @@ use notes_core::tree::Segment;
 use notes_core::{Finding, Severity};
 
 use super::{Context, Rule, RuleMeta};
-use crate::corpus::{Corpus, NoteView};
+use crate::corpus::{Corpus, NoteView, allowed_below};
 
 /// The `unsourced-claim` rule.
 pub struct UnsourcedClaim;
@@ -30,6 +30,12 @@ When every such claim of a section is unsourced (two or more), the finding is re
 once, at the section's title, with the number of claims affected; when that is true of
 the whole note across several sections, once at the note's title. Otherwise each
 unsourced claim is reported at its `text`.
+
+An unsourced claim with its own `allow` for this rule (on the claim or a parent claim;
+for the note-wide finding, also on its section) is left out of such a group and
+reported at its `text`, where that `allow` applies (an expired one is then reported as
+expired, not as unused). The group is formed from the other claims only if two or more
+remain and none of them cites a source; its message says how many were left out.
 
 ## Why it matters
 Months later nobody remembers where a claim came from, so it can be neither checked
@@ -73,81 +79,137 @@ impl Rule for UnsourcedClaim {
     }
 }
 
-fn check_note(view: &NoteView<'_>, out: &mut Vec<Finding>) {
-    let sections = view.doc.note.sections.len();
-    // Per section: the claims that need a source, and those of them that have none.
-    let mut checked = vec![0_usize; sections];
-    let mut unsourced: Vec<Vec<usize>> = vec![Vec::new(); sections];
+/// Per section: the claims that need a source and have no `allow` of this rule below the
+/// group's owner, those of them that have no source, and the unsourced claims that do
+/// have such an allow (reported on their own, where that allow reaches them).
+#[derive(Clone, Default)]
+struct Tally {
+    checked: usize,
+    unsourced: Vec<usize>,
+    apart: Vec<usize>,
+}
+
+impl Tally {
+    /// Whether one finding covers the tally: two or more claims, none with a source.
+    fn whole(&self) -> bool {
+        self.checked >= 2 && self.unsourced.len() == self.checked
+    }
+}
+
+/// The claims of `view` that need a source, by section, leaving apart the unsourced
+/// ones with an `allow` of this rule set below `owner(section)`.
+fn tally(view: &NoteView<'_>, owner: impl Fn(usize) -> Vec<Segment>) -> Vec<Tally> {
+    let mut tallies = vec![Tally::default(); view.doc.note.sections.len()];
     for (i, claim) in view.claims.iter().enumerate() {
         if !needs_source(claim.claim.kind) {
             continue;
         }
-        let Some(&section) = claim.position.first() else {
+        let Some(s) = claim.position.first().and_then(|p| p.checked_sub(1)) else {
             continue;
         };
-        let s = section - 1;
-        checked[s] += 1;
-        if claim.sources.is_empty() {
-            unsourced[s].push(i);
+        let Some(tally) = tallies.get_mut(s) else {
+            continue;
+        };
+        let sourced = !claim.sources.is_empty();
+        if !sourced && allowed_below(claim, META.id, &owner(s)) {
+            tally.apart.push(i);
+            continue;
+        }
+        tally.checked += 1;
+        if !sourced {
+            tally.unsourced.push(i);
         }
     }
-    let whole_section = |s: usize| checked[s] >= 2 && unsourced[s].len() == checked[s];
-    let total: usize = checked.iter().sum();
-    let total_unsourced: usize = unsourced.iter().map(Vec::len).sum();
-    let sections_with_claims = checked.iter().filter(|&&n| n > 0).count();
+    tallies
+}
+
+/// " (not counting 2 claims with their own `allow`)", or nothing.
+fn not_counting(apart: usize) -> String {
+    match apart {
+        0 => String::new(),
+        1 => " (not counting 1 claim with its own `allow`)".to_owned(),
+        n => format!(" (not counting {n} claims with their own `allow`)"),
+    }
+}
+
+fn check_note(view: &NoteView<'_>, out: &mut Vec<Finding>) {
+    // The whole note first: every claim that needs a source, across two or more
+    // sections, has none (leaving apart those with an allow on a section or claim).
+    let note = tally(view, |_| Vec::new());
+    let total: usize = note.iter().map(|t| t.checked).sum();
+    let total_unsourced: usize = note.iter().map(|t| t.unsourced.len()).sum();
+    let sections_with_claims = note.iter().filter(|t| t.checked > 0).count();
     if total >= 2 && total_unsourced == total && sections_with_claims >= 2 {
+        let apart: Vec<usize> = note.iter().flat_map(|t| t.apart.iter().copied()).collect();
         out.push(
             view.finding(
                 META.id,
                 META.default_severity,
                 &[Segment::key("title")],
                 &[],
-                format!("none of the {total} claims in this note cites a source"),
+                format!(
+                    "none of the {total} claims in this note cites a source{}",
+                    not_counting(apart.len())
+                ),
             )
             .with_label("no source anywhere in this note")
             .with_help(
                 "give the note `summary_of: <source id>` if it summarises one source, or cite sources on its sections or claims",
             ),
         );
+        for i in apart {
+            out.push(claim_finding(view, i));
+        }
         return;
     }
-    for s in 0..sections {
-        if whole_section(s) {
-            let owner = [Segment::key("sections"), Segment::Index(s)];
-            let mut title = owner.to_vec();
-            title.push(Segment::key("title"));
-            out.push(
-                view.finding(
-                    META.id,
-                    META.default_severity,
-                    &title,
-                    &owner,
-                    format!(
-                        "none of the {} claims in this section cites a source",
-                        checked[s]
-                    ),
-                )
-                .with_label("no source for this section")
-                .with_help("add `sources: [<id>]` to the section, or cite a source on each claim"),
-            );
+    let section_owner = |s: usize| vec![Segment::key("sections"), Segment::Index(s)];
+    for (s, tally) in tally(view, section_owner).into_iter().enumerate() {
+        if !tally.whole() {
+            let mut each = tally.unsourced;
+            each.extend(tally.apart);
+            each.sort_unstable();
+            for i in each {
+                out.push(claim_finding(view, i));
+            }
             continue;
         }
-        for &i in &unsourced[s] {
-            let claim = &view.claims[i];
-            let kind = claim.claim.kind.as_str();
-            out.push(
-                view.claim_finding(
-                    META.id,
-                    META.default_severity,
-                    &NoteView::field_path(claim, "text"),
-                    claim,
-                    format!("{kind} cites no source"),
-                )
-                .with_label("no source, own or inherited")
-                .with_help(
-                    "cite a source on the claim, its parent, its section or the note; if it is your own view, set `kind: opinion`",
+        let owner = section_owner(s);
+        let mut title = owner.clone();
+        title.push(Segment::key("title"));
+        out.push(
+            view.finding(
+                META.id,
+                META.default_severity,
+                &title,
+                &owner,
+                format!(
+                    "none of the {} claims in this section cites a source{}",
+                    tally.checked,
+                    not_counting(tally.apart.len())
                 ),
-            );
+            )
+            .with_label("no source for this section")
+            .with_help("add `sources: [<id>]` to the section, or cite a source on each claim"),
+        );
+        for i in tally.apart {
+            out.push(claim_finding(view, i));
         }
     }
+}
+
+/// The finding for the one unsourced claim `view.claims[i]`, at its text.
+fn claim_finding(view: &NoteView<'_>, i: usize) -> Finding {
+    let claim = &view.claims[i];
+    let kind = claim.claim.kind.as_str();
+    view.claim_finding(
+        META.id,
+        META.default_severity,
+        &NoteView::field_path(claim, "text"),
+        claim,
+        format!("{kind} cites no source"),
+    )
+    .with_label("no source, own or inherited")
+    .with_help(
+        "cite a source on the claim, its parent, its section or the note; if it is your own view, set `kind: opinion`",
+    )
 }

@@ -356,22 +356,61 @@ impl Rule for UnsourcedFigure {
                     .with_help(
                         "cite the figure's source on this claim or its parent claim, ideally `{id: <source>, locator: <page or section>}`",
                     );
-                finding.span = Some(narrow(view, finding.span, shown));
+                finding.span = Some(narrow(view, finding.span, text, figure));
                 out.push(finding);
             }
         }
     }
 }
 
-/// The span of `shown` inside the text's span when it appears there verbatim, so the
-/// finding points at the figure; else the whole text.
-fn narrow(view: &NoteView<'_>, span: Option<Span>, shown: &str) -> Span {
+/// The span of `figure` (a range of the claim's `text`) in the file, so the finding
+/// points at that figure rather than at an earlier appearance of the same characters
+/// (the `19` of `COVID-19` before `19 papers`); the whole text's span when the mapping
+/// is not certain (escapes or line folding change the text between file and value).
+fn narrow(view: &NoteView<'_>, span: Option<Span>, text: &str, figure: Figure) -> Span {
     let span = span.unwrap_or_default();
     let source = view.doc.file.slice(span);
-    match source.find(shown) {
-        Some(offset) => Span::new(span.start + offset, span.start + offset + shown.len()),
+    match source_offset(source, text, figure.start, figure.end) {
+        Some(offset) => Span::new(
+            span.start + offset,
+            span.start + offset + (figure.end - figure.start),
+        ),
         None => span,
     }
+}
+
+/// Where `text[start..end]` is in `source`, the text as the file writes it (quotes,
+/// escapes and line breaks included), when that is certain.
+fn source_offset(source: &str, text: &str, start: usize, end: usize) -> Option<usize> {
+    // Written as is: a plain scalar, or a quoted one with nothing escaped.
+    if source == text {
+        return Some(start);
+    }
+    let quoted = |quote: char| {
+        source.len() == text.len() + 2
+            && source.starts_with(quote)
+            && source.ends_with(quote)
+            && source.get(1..source.len() - 1) == Some(text)
+    };
+    if quoted('"') || quoted('\'') {
+        return Some(start + 1);
+    }
+    // Otherwise the n-th appearance of the figure in the text is its n-th appearance in
+    // the file, provided both show it equally often.
+    let shown = text.get(start..end).filter(|s| !s.is_empty())?;
+    let nth = appearances(text, shown).take_while(|&i| i < start).count();
+    let in_text = appearances(text, shown).count();
+    let mut in_source = appearances(source, shown);
+    let offset = in_source.nth(nth)?;
+    (nth + 1 + in_source.count() == in_text).then_some(offset)
+}
+
+/// The byte offsets where `needle` starts in `haystack`, overlapping ones included.
+fn appearances<'h>(haystack: &'h str, needle: &'h str) -> impl Iterator<Item = usize> + 'h {
+    haystack
+        .char_indices()
+        .map(|(i, _)| i)
+        .filter(move |&i| haystack[i..].starts_with(needle))
 }
 
 #[cfg(test)]
@@ -442,5 +481,29 @@ mod tests {
         for text in cases {
             assert_eq!(figure(text), None, "{text}");
         }
+    }
+
+    fn located(source: &str, text: &str) -> Option<usize> {
+        let figure = find_figure(text).expect("a figure");
+        source_offset(source, text, figure.start, figure.end)
+    }
+
+    #[test]
+    fn locates_the_figure_not_an_earlier_appearance_of_it() {
+        let text = "COVID-19 papers rose; 19 papers were retracted.";
+        assert_eq!(figure(text), Some("19 papers"));
+        // Plain, double- and single-quoted, as written.
+        assert_eq!(located(text, text), Some(22));
+        assert_eq!(located(&format!("\"{text}\""), text), Some(23));
+        assert_eq!(located(&format!("'{text}'"), text), Some(23));
+        // An escape elsewhere: the second appearance in the file.
+        let escaped = "\"COVID-19 papers rose; \\u0031 19 papers were retracted.\"";
+        let decoded = "COVID-19 papers rose; 1 19 papers were retracted.";
+        let at = located(escaped, decoded).expect("certain");
+        assert_eq!(&escaped[at..at + "19 papers".len()], "19 papers");
+        assert!(at > 20);
+        // Folded over two lines: not certain, so the whole text.
+        let folded = "COVID-19 papers rose; 19\n  papers were retracted.";
+        assert_eq!(located(folded, text), None);
     }
 }
