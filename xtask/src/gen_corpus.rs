@@ -22,46 +22,35 @@ impl Rng {
     }
 }
 
-const WORDS: &[&str] = &[
-    "metrics",
-    "scaling",
-    "benchmarks",
-    "progress",
-    "research",
-    "models",
-    "training",
-    "safety",
-    "alignment",
-    "compute",
-    "data",
-    "evaluation",
-    "robustness",
-    "theory",
-    "citations",
-    "conferences",
-    "reviewers",
-    "students",
-    "advisors",
-    "methods",
-    "transformers",
-    "vision",
-    "language",
-    "reinforcement",
-    "learning",
-    "emergent",
-    "capabilities",
-    "forecasts",
-    "surveys",
-    "impact",
+const SYLLABLES: &[&str] = &[
+    "ka", "lo", "mi", "ne", "ru", "sa", "ti", "vo", "ze", "pra", "ston", "bel", "dri", "fen",
+    "gal", "hur", "jin", "kel", "mor", "nat", "pol", "quin", "ras", "sil", "tor", "ven",
 ];
 
-fn sentence(rng: &mut Rng, words: usize) -> String {
+/// A vocabulary of pseudo-words: real notes draw on thousands of words, and a tiny
+/// vocabulary would make every claim look like every other.
+fn vocabulary(rng: &mut Rng, size: usize) -> Vec<String> {
+    (0..size)
+        .map(|_| {
+            let syllables = 1 + rng.below(3);
+            (0..syllables)
+                .map(|_| SYLLABLES[usize::try_from(rng.below(SYLLABLES.len() as u64)).unwrap_or(0)])
+                .collect()
+        })
+        .collect()
+}
+
+/// A sentence of `words` words; common words are drawn far more often than rare ones,
+/// roughly as in prose.
+fn sentence(rng: &mut Rng, vocabulary: &[String], words: usize) -> String {
     let mut text = String::new();
     for i in 0..words {
         if i > 0 {
             text.push(' ');
         }
-        text.push_str(WORDS[usize::try_from(rng.below(WORDS.len() as u64)).unwrap_or(0)]);
+        let n = vocabulary.len() as u64;
+        let skewed = rng.below(n) * rng.below(n) / n;
+        text.push_str(&vocabulary[usize::try_from(skewed).unwrap_or(0)]);
     }
     let n = rng.below(1000);
     let _ = write!(text, " {n}");
@@ -73,6 +62,7 @@ pub fn run(root: &Path, out: &Path, files: usize, claims: usize, seed: u64) -> R
     let dir = root.join(out);
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let mut rng = Rng(seed);
+    let vocabulary = vocabulary(&mut rng, 5000);
     for f in 0..files {
         let mut text = String::new();
         let _ = writeln!(text, "title: Synthetic note {f}");
@@ -104,7 +94,11 @@ pub fn run(root: &Path, out: &Path, files: usize, claims: usize, seed: u64) -> R
             let mut written = 0;
             while written < per_section {
                 let words = 6 + usize::try_from(rng.below(12)).unwrap_or(0);
-                let _ = writeln!(text, "      - text: \"{}\"", sentence(&mut rng, words));
+                let _ = writeln!(
+                    text,
+                    "      - text: \"{}\"",
+                    sentence(&mut rng, &vocabulary, words)
+                );
                 let _ = writeln!(
                     text,
                     "        sources: [{{id: src-{f}-{}, locator: \"p. {}\"}}]",
@@ -120,8 +114,11 @@ pub fn run(root: &Path, out: &Path, files: usize, claims: usize, seed: u64) -> R
                     let _ = writeln!(text, "        children:");
                     for _ in 0..children {
                         let words = 5 + usize::try_from(rng.below(10)).unwrap_or(0);
-                        let _ =
-                            writeln!(text, "          - text: \"{}\"", sentence(&mut rng, words));
+                        let _ = writeln!(
+                            text,
+                            "          - text: \"{}\"",
+                            sentence(&mut rng, &vocabulary, words)
+                        );
                         written += 1;
                     }
                 }
