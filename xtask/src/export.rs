@@ -98,20 +98,7 @@ fn problems(root: &Path, loaded: &[Loaded]) -> String {
         for finding in &file.findings {
             let path = finding.file.as_deref().unwrap_or(&file.path);
             let path = slash_path(path.strip_prefix(root).unwrap_or(path));
-            let position = match (finding.span, file.source()) {
-                (Some(span), Some(source)) => {
-                    let at = source.position(span.start);
-                    format!(":{}:{}", at.line, at.column)
-                }
-                _ => String::new(),
-            };
-            let _ = writeln!(
-                out,
-                "{path}{position}: {}[{}]: {}",
-                finding.severity.as_str(),
-                finding.rule,
-                finding.message
-            );
+            let _ = writeln!(out, "{}", finding.short_line(&path, file.source()));
         }
     }
     out

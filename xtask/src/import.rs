@@ -147,20 +147,7 @@ fn verify(yaml: &str, note: &Note, file_stem: &str) -> Result<(), String> {
     if !loaded.findings.is_empty() {
         let mut report = String::new();
         for finding in &loaded.findings {
-            let position = match (finding.span, loaded.source()) {
-                (Some(span), Some(source)) => {
-                    let at = source.position(span.start);
-                    format!(":{}:{}", at.line, at.column)
-                }
-                _ => String::new(),
-            };
-            let _ = writeln!(
-                report,
-                "{name}{position}: {}[{}]: {}",
-                finding.severity.as_str(),
-                finding.rule,
-                finding.message
-            );
+            let _ = writeln!(report, "{}", finding.short_line(&name, loaded.source()));
         }
         return Err(format!(
             "{report}the imported note does not load cleanly; {bug}"

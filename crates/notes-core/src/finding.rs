@@ -159,6 +159,25 @@ impl Finding {
     }
 }
 
+impl Finding {
+    /// The finding as one line, `path:line:col: severity[rule]: message`, with the
+    /// position read from `source` (the start of the file when there is no span).
+    pub fn short_line(&self, path: &str, source: Option<&crate::SourceFile>) -> String {
+        let at = match (self.span, source) {
+            (Some(span), Some(source)) => source.position(span.start),
+            _ => crate::Position { line: 1, column: 1 },
+        };
+        format!(
+            "{path}:{}:{}: {}[{}]: {}",
+            at.line,
+            at.column,
+            self.severity.as_str(),
+            self.rule,
+            self.message
+        )
+    }
+}
+
 /// The id of the rule for files that are not valid YAML or JSON.
 pub const SYNTAX: &str = "syntax";
 /// The id of the rule for files that do not match the note schema.
