@@ -50,28 +50,12 @@ impl<'a> Corpus<'a> {
         for doc in documents {
             let index = corpus.notes.len();
             let note = &doc.note;
-            for (i, source) in note.sources.iter().enumerate() {
-                corpus
-                    .sources
-                    .entry(source.id.as_str())
-                    .or_default()
-                    .push(Def {
-                        note: index,
-                        path: vec![Segment::key("sources"), Segment::Index(i)],
-                        value: source,
-                    });
-            }
-            for (i, event) in note.events.iter().enumerate() {
-                corpus
-                    .events
-                    .entry(event.id.as_str())
-                    .or_default()
-                    .push(Def {
-                        note: index,
-                        path: vec![Segment::key("events"), Segment::Index(i)],
-                        value: event,
-                    });
-            }
+            index_defs(&mut corpus.sources, index, "sources", &note.sources, |s| {
+                s.id.as_str()
+            });
+            index_defs(&mut corpus.events, index, "events", &note.events, |e| {
+                e.id.as_str()
+            });
             let mut caveat_defs = Vec::new();
             collect_caveats(&note.caveats, &[], &mut caveat_defs);
             for (s, section) in note.sections.iter().enumerate() {
@@ -129,6 +113,23 @@ impl<'a> Corpus<'a> {
                 .and_then(|defs| defs.first())
                 .map(|d| d.value),
         }
+    }
+}
+
+/// Adds the definitions in `items` (the note's list `field`) to `defs`, by id.
+fn index_defs<'a, T>(
+    defs: &mut HashMap<&'a str, Vec<Def<'a, T>>>,
+    note: usize,
+    field: &str,
+    items: &'a [T],
+    id: impl Fn(&'a T) -> &'a str,
+) {
+    for (i, value) in items.iter().enumerate() {
+        defs.entry(id(value)).or_default().push(Def {
+            note,
+            path: vec![Segment::key(field), Segment::Index(i)],
+            value,
+        });
     }
 }
 

@@ -1,13 +1,13 @@
 //! `unused-definition`: a source or event that nothing references.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use notes_core::tree::Segment;
 use notes_core::{Finding, Severity};
 
 use super::unknown_reference::{RefKind, references};
 use super::{Context, Rule, RuleMeta};
-use crate::corpus::Corpus;
+use crate::corpus::{Corpus, Def};
 
 /// The `unused-definition` rule.
 pub struct UnusedDefinition;
@@ -72,54 +72,57 @@ impl Rule for UnusedDefinition {
                 };
             }
         }
-        for view in &corpus.notes {
-            let note = &view.doc.note;
-            for (i, source) in note.sources.iter().enumerate() {
-                if used_sources.contains(source.id.as_str()) {
-                    continue;
-                }
-                let path = [
-                    Segment::key("sources"),
-                    Segment::Index(i),
-                    Segment::key("id"),
-                ];
-                out.push(
-                    view.finding(
-                        META.id,
-                        META.default_severity,
-                        &path,
-                        &[],
-                        format!("source `{}` is never cited", source.id),
-                    )
-                    .with_label("defined here, cited nowhere")
-                    .with_help(
-                        "cite it on the claims it supports (`sources: [<id>]`), or delete it",
-                    ),
-                );
-            }
-            for (i, event) in note.events.iter().enumerate() {
-                if used_events.contains(event.id.as_str()) {
-                    continue;
-                }
-                let path = [
-                    Segment::key("events"),
-                    Segment::Index(i),
-                    Segment::key("id"),
-                ];
-                out.push(
-                    view.finding(
-                        META.id,
-                        META.default_severity,
-                        &path,
-                        &[],
-                        format!("event `{}` is never referenced", event.id),
-                    )
-                    .with_label("defined here, referenced nowhere")
-                    .with_help(
-                        "name it in `sensitive_to` of the claims it may overtake (or a caveat's `before:`), or delete it",
-                    ),
-                );
-            }
-        }
+        // The corpus already indexes every definition with its place; findings are
+        // sorted by the engine, so the map order does not matter.
+        report(
+            corpus,
+            unused(&corpus.sources, &used_sources),
+            |id| format!("source `{id}` is never cited"),
+            "defined here, cited nowhere",
+            "cite it on the claims it supports (`sources: [<id>]`), or delete it",
+            out,
+        );
+        report(
+            corpus,
+            unused(&corpus.events, &used_events),
+            |id| format!("event `{id}` is never referenced"),
+            "defined here, referenced nowhere",
+            "name it in `sensitive_to` of the claims it may overtake (or a caveat's `before:`), or delete it",
+            out,
+        );
+    }
+}
+
+/// Every definition in `defs` whose id is not in `used`: its id, note and path.
+fn unused<'a, T>(
+    defs: &HashMap<&'a str, Vec<Def<'_, T>>>,
+    used: &HashSet<&str>,
+) -> Vec<(&'a str, usize, Vec<Segment>)> {
+    defs.iter()
+        .filter(|(id, _)| !used.contains(*id))
+        .flat_map(|(id, defs)| {
+            defs.iter()
+                .map(move |def| (*id, def.note, def.path.clone()))
+        })
+        .collect()
+}
+
+/// One finding per unused definition, at its id.
+fn report(
+    corpus: &Corpus<'_>,
+    defs: Vec<(&str, usize, Vec<Segment>)>,
+    message: impl Fn(&str) -> String,
+    label: &str,
+    help: &str,
+    out: &mut Vec<Finding>,
+) {
+    for (id, note, mut path) in defs {
+        path.push(Segment::key("id"));
+        out.push(
+            corpus.notes[note]
+                .finding(META.id, META.default_severity, &path, &[], message(id))
+                .with_label(label)
+                .with_help(help),
+        );
     }
 }
