@@ -5,10 +5,6 @@
 
 use std::fmt;
 
-use serde::Deserialize;
-use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_saphyr::{Location, Spanned};
-
 use crate::source_file::{SourceFile, Span};
 
 /// A node of the document, with the span of its text.
@@ -155,224 +151,370 @@ pub struct ParseError {
 
 /// Parses `file` (YAML, or JSON as the YAML subset it is) into a spanned tree, within
 /// budgets that stop hostile input (deep nesting, alias bombs, huge node counts) early.
+///
+/// The tree is built straight from the parser's events: one pass, no intermediate
+/// values. Scalars are typed by the YAML 1.2 core schema, so `yes`, `no` and `on` stay
+/// strings and only `true`/`false` are booleans.
 pub fn parse(file: &SourceFile) -> Result<Node, ParseError> {
-    let budget = serde_saphyr::budget! {
-        max_depth: MAX_DEPTH,
-        max_nodes: 5_000_000,
-        max_events: 20_000_000,
-        max_aliases: 10_000,
-        max_anchors: 10_000,
-    };
-    let mut alias_limits = serde_saphyr::options::AliasLimits::default();
-    alias_limits.max_total_replayed_events = 200_000;
-    alias_limits.max_replay_stack_depth = 32;
-    alias_limits.max_alias_expansions_per_anchor = 10_000;
-    let options = serde_saphyr::options! {
-        budget: budget,
-        duplicate_keys: serde_saphyr::DuplicateKeyPolicy::Error,
-        alias_limits: alias_limits,
-        with_snippet: false,
-    };
-    match serde_saphyr::from_str_with_options::<RawNode>(file.text(), options) {
-        Ok(raw) => Ok(raw.into_node(file)),
-        Err(error) => Err(ParseError {
-            span: error.location().and_then(|l| location_span(file, &l, true)),
-            message: clean_message(&error.to_string()),
-        }),
-    }
+    Builder::new(file.text()).run()
 }
 
 /// How deeply mappings and lists may nest. Claims nest two levels per generation
 /// (`children`, then the claim), so this allows about thirty generations.
 pub const MAX_DEPTH: usize = 64;
+/// How many nodes one file may hold, aliases expanded.
+const MAX_NODES: usize = 5_000_000;
+/// How many nodes aliases may copy in one file, in all.
+const MAX_REPLAYED: usize = 200_000;
+/// Mappings with more keys than this check for duplicate keys with a hash set.
+const LINEAR_KEYS: usize = 16;
 
-/// The parser's messages start with "error: line N column M: "; the position is shown
-/// separately, so only the message is kept.
-fn clean_message(message: &str) -> String {
-    let first_line = message.lines().next().unwrap_or(message);
-    let mut rest = first_line.strip_prefix("error: ").unwrap_or(first_line);
-    if let Some(after) = rest.strip_prefix("line ")
-        && let Some(index) = after.find(": ")
-        && after[..index].contains("column")
-    {
-        rest = &after[index + 2..];
+/// A collection being read.
+struct Frame {
+    start: usize,
+    /// Where the last child ends, so a block collection ends at its text rather than
+    /// at the next token after its trailing comments.
+    last_end: usize,
+    flow: bool,
+    anchor: usize,
+    kind: FrameKind,
+}
+
+enum FrameKind {
+    Seq(Vec<Node>),
+    Map {
+        entries: Vec<Entry>,
+        key: Option<(String, Span)>,
+        keys: Option<std::collections::HashSet<String>>,
+    },
+}
+
+struct Builder<'t> {
+    text: &'t str,
+    stack: Vec<Frame>,
+    anchors: std::collections::HashMap<usize, Node>,
+    nodes: usize,
+    replayed: usize,
+    documents: usize,
+    root: Option<Node>,
+}
+
+impl<'t> Builder<'t> {
+    fn new(text: &'t str) -> Self {
+        Builder {
+            text,
+            stack: Vec::new(),
+            anchors: std::collections::HashMap::new(),
+            nodes: 0,
+            replayed: 0,
+            documents: 0,
+            root: None,
+        }
     }
-    let rest = rest
-        .split(", set DuplicateKeyPolicy")
-        .next()
-        .unwrap_or(rest);
-    strip_position(rest).trim().to_owned()
+
+    fn offset(&self, marker: &granit_parser::Marker) -> usize {
+        let offset = marker.byte_offset().unwrap_or_else(|| {
+            self.text
+                .char_indices()
+                .nth(marker.index())
+                .map_or(self.text.len(), |(i, _)| i)
+        });
+        offset.min(self.text.len())
+    }
+
+    /// The byte range of `span`, its end moved back over trailing whitespace (block
+    /// scalars' spans run over their line breaks; a label ends at the text).
+    fn span(&self, span: &granit_parser::Span) -> Span {
+        let start = self.offset(&span.start);
+        let end = self.offset(&span.end).max(start);
+        Span::new(start, self.trim_end(start, end))
+    }
+
+    fn trim_end(&self, start: usize, mut end: usize) -> usize {
+        let bytes = self.text.as_bytes();
+        while end > start && bytes.get(end - 1).is_some_and(u8::is_ascii_whitespace) {
+            end -= 1;
+        }
+        end
+    }
+
+    fn error(&self, message: impl Into<String>, at: Span) -> ParseError {
+        ParseError {
+            message: message.into(),
+            span: Some(at),
+        }
+    }
+
+    fn run(mut self) -> Result<Node, ParseError> {
+        use granit_parser::Event;
+        let mut parser = granit_parser::Parser::new_from_str(self.text);
+        while let Some(next) = parser.next_event() {
+            let (event, raw_span) = next.map_err(|error| {
+                let at = self.offset(error.marker());
+                ParseError {
+                    message: scan_message(&error),
+                    span: Some(Span::point(at)),
+                }
+            })?;
+            let span = self.span(&raw_span);
+            match event {
+                Event::DocumentStart(..) => {
+                    self.documents += 1;
+                    if self.documents > 1 {
+                        return Err(self.error(
+                            "a note file holds one YAML document, and this starts a second one",
+                            span,
+                        ));
+                    }
+                }
+                Event::Scalar(value, style, anchor, tag) => {
+                    let value = scalar(value, style, tag.as_deref());
+                    self.finish(Node { span, value }, anchor)?;
+                }
+                Event::SequenceStart(style, anchor, _) => {
+                    self.open(span, style, anchor, FrameKind::Seq(Vec::new()))?;
+                }
+                Event::MappingStart(style, anchor, _) => {
+                    let kind = FrameKind::Map {
+                        entries: Vec::new(),
+                        key: None,
+                        keys: None,
+                    };
+                    self.open(span, style, anchor, kind)?;
+                }
+                Event::SequenceEnd | Event::MappingEnd => {
+                    let Some(frame) = self.stack.pop() else {
+                        return Err(self.error("unbalanced end of a collection", span));
+                    };
+                    let end = if frame.flow {
+                        span.end.max(frame.last_end)
+                    } else {
+                        frame.last_end.max(frame.start)
+                    };
+                    let value = match frame.kind {
+                        FrameKind::Seq(items) => NodeValue::Seq(items),
+                        FrameKind::Map { entries, .. } => NodeValue::Map(entries),
+                    };
+                    let node = Node {
+                        span: Span::new(frame.start, end),
+                        value,
+                    };
+                    self.finish(node, frame.anchor)?;
+                }
+                Event::Alias(id) => {
+                    let Some(target) = self.anchors.get(&id) else {
+                        return Err(
+                            self.error("this alias names no anchor defined before it", span)
+                        );
+                    };
+                    let count = target.count();
+                    self.replayed += count;
+                    if self.replayed > MAX_REPLAYED {
+                        return Err(self.error(
+                            format!(
+                                "aliases expand to more than {MAX_REPLAYED} nodes: \
+                                 alias expansion is limited to stop alias bombs"
+                            ),
+                            span,
+                        ));
+                    }
+                    // The copy keeps the anchored value's spans: findings point at it.
+                    let node = target.clone();
+                    self.nodes += count - 1;
+                    self.finish(node, 0)?;
+                }
+                Event::UnresolvedAlias(name) => {
+                    return Err(self.error(
+                        format!("the alias `*{name}` names no anchor defined before it"),
+                        span,
+                    ));
+                }
+                _ => {}
+            }
+        }
+        Ok(self.root.unwrap_or(Node {
+            span: Span::point(0),
+            value: NodeValue::Null,
+        }))
+    }
+
+    fn open(
+        &mut self,
+        span: Span,
+        style: granit_parser::StructureStyle,
+        anchor: usize,
+        kind: FrameKind,
+    ) -> Result<(), ParseError> {
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(self.error(
+                format!("recursion limit exceeded: lists and mappings nest deeper than {MAX_DEPTH} levels"),
+                Span::point(span.start),
+            ));
+        }
+        self.stack.push(Frame {
+            start: span.start,
+            last_end: span.start,
+            flow: style == granit_parser::StructureStyle::Flow,
+            anchor,
+            kind,
+        });
+        Ok(())
+    }
+
+    /// Adds a complete node to the collection being read, or makes it the root.
+    fn finish(&mut self, node: Node, anchor: usize) -> Result<(), ParseError> {
+        self.nodes += 1;
+        if self.nodes > MAX_NODES {
+            return Err(self.error(
+                format!("the file holds more than {MAX_NODES} values"),
+                Span::point(node.span.start),
+            ));
+        }
+        if anchor != 0 {
+            self.anchors.insert(anchor, node.clone());
+        }
+        let Some(frame) = self.stack.last_mut() else {
+            self.root = Some(node);
+            return Ok(());
+        };
+        frame.last_end = frame.last_end.max(node.span.end);
+        match &mut frame.kind {
+            FrameKind::Seq(items) => items.push(node),
+            FrameKind::Map { entries, key, keys } => match key.take() {
+                Some((key, key_span)) => entries.push(Entry {
+                    key,
+                    key_span,
+                    value: node,
+                }),
+                None => {
+                    let text = match node.value {
+                        NodeValue::String(text) => text,
+                        NodeValue::Seq(_) | NodeValue::Map(_) => {
+                            let span = node.span;
+                            return Err(self.error(
+                                "a mapping key must be a plain value, not a list or a mapping",
+                                span,
+                            ));
+                        }
+                        _ => self.text[node.span.start..node.span.end].to_owned(),
+                    };
+                    let duplicate = if entries.len() < LINEAR_KEYS {
+                        entries.iter().any(|e| e.key == text)
+                    } else {
+                        let set = keys
+                            .get_or_insert_with(|| entries.iter().map(|e| e.key.clone()).collect());
+                        !set.insert(text.clone())
+                    };
+                    if duplicate {
+                        let span = node.span;
+                        return Err(self.error(format!("duplicate mapping key: {text}"), span));
+                    }
+                    *key = Some((text, node.span));
+                }
+            },
+        }
+        Ok(())
+    }
 }
 
-/// Drops the parser's " at line N, column M": the position is shown with the snippet.
-fn strip_position(message: &str) -> String {
-    let Some(index) = message.find(" at line ") else {
-        return message.to_owned();
-    };
-    let digits = |c: char| c.is_ascii_digit();
-    let tail = message[index + " at line ".len()..].trim_start_matches(digits);
-    let tail = tail
-        .strip_prefix(", column ")
-        .map_or(tail, |t| t.trim_start_matches(digits));
-    format!("{}{tail}", &message[..index])
+impl Node {
+    /// How many nodes this one holds, itself included.
+    fn count(&self) -> usize {
+        match &self.value {
+            NodeValue::Seq(items) => 1 + items.iter().map(Node::count).sum::<usize>(),
+            NodeValue::Map(entries) => 1 + entries.iter().map(|e| e.value.count()).sum::<usize>(),
+            _ => 1,
+        }
+    }
 }
 
-fn location_span(file: &SourceFile, location: &Location, point: bool) -> Option<Span> {
-    if location.line() == 0 {
+/// The parser's description of a syntax error, without its position (the position is
+/// shown with the snippet).
+fn scan_message(error: &granit_parser::ScanError) -> String {
+    let info = error.info();
+    let first = info.lines().next().unwrap_or("the file is not valid YAML");
+    first.trim().to_owned()
+}
+
+/// A scalar typed by the YAML 1.2 core schema: quoted and block scalars are strings; a
+/// plain one is null, a boolean, an integer or a float when it is written as one.
+fn scalar(
+    value: std::borrow::Cow<'_, str>,
+    style: granit_parser::ScalarStyle,
+    tag: Option<&granit_parser::Tag>,
+) -> NodeValue {
+    if let Some(tag) = tag {
+        match tag.core_suffix() {
+            Some("str") => return NodeValue::String(value.into_owned()),
+            Some("null") => return NodeValue::Null,
+            Some(_) => {}
+            // `!` and custom tags: a quoted scalar stays a string, a plain one is typed.
+            None if tag.suffix().is_empty() => return NodeValue::String(value.into_owned()),
+            None => {}
+        }
+    }
+    if style != granit_parser::ScalarStyle::Plain {
+        return NodeValue::String(value.into_owned());
+    }
+    plain(&value).unwrap_or_else(|| NodeValue::String(value.into_owned()))
+}
+
+/// The typed value of a plain scalar, or `None` for a string.
+fn plain(text: &str) -> Option<NodeValue> {
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return Some(NodeValue::Null),
+        "true" | "True" | "TRUE" => return Some(NodeValue::Bool(true)),
+        "false" | "False" | "FALSE" => return Some(NodeValue::Bool(false)),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" | "-.inf" | "-.Inf" | "-.INF"
+        | ".nan" | ".NaN" | ".NAN" => return Some(NodeValue::NonFinite),
+        _ => {}
+    }
+    let first = *text.as_bytes().first()?;
+    if !(first.is_ascii_digit() || matches!(first, b'-' | b'+' | b'.')) {
         return None;
     }
-    let span = location.span();
-    let start = match span.byte_offset() {
-        Some(start) if start < u64::from(u32::MAX) => usize::try_from(start).ok()?,
-        _ => file.offset_of(
-            usize::try_from(location.line()).ok()?,
-            usize::try_from(location.column()).ok()?,
-        ),
-    };
-    let len = match span.byte_len() {
-        Some(len) if len < u64::from(u32::MAX) && !point => usize::try_from(len).ok()?,
-        _ if point => 0,
-        _ => {
-            // Without byte lengths, count characters from the start.
-            let chars = usize::try_from(span.len()).ok()?;
-            file.text()
-                .get(start..)?
-                .char_indices()
-                .nth(chars)
-                .map_or(file.text().len() - start, |(i, _)| i)
-        }
-    };
-    let mut end = (start + len).min(file.text().len());
-    // Block scalars' spans run over their trailing line breaks; a label ends at the text.
-    while end > start
-        && file
-            .text()
-            .as_bytes()
-            .get(end - 1)
-            .is_some_and(u8::is_ascii_whitespace)
-    {
-        end -= 1;
+    let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let digits = |s: &str, radix: u32| !s.is_empty() && s.chars().all(|c| c.is_digit(radix));
+    if let Some(hex) = text.strip_prefix("0x") {
+        return digits(hex, 16)
+            .then(|| u64::from_str_radix(hex, 16).ok())
+            .flatten()
+            .map(|n| NodeValue::Number(n.into()));
     }
-    Some(Span::new(start, end))
-}
-
-/// The tree as the parser gives it, before spans are turned into byte ranges.
-struct RawNode(Spanned<RawValue>);
-
-enum RawValue {
-    Null,
-    Bool(bool),
-    Number(serde_json::Number),
-    NonFinite,
-    String(String),
-    Seq(Vec<RawNode>),
-    Map(Vec<(Spanned<String>, RawNode)>),
-}
-
-impl RawNode {
-    fn into_node(self, file: &SourceFile) -> Node {
-        let span = location_span(file, &self.0.referenced, false).unwrap_or_default();
-        let value = match self.0.value {
-            RawValue::Null => NodeValue::Null,
-            RawValue::Bool(b) => NodeValue::Bool(b),
-            RawValue::Number(n) => NodeValue::Number(n),
-            RawValue::NonFinite => NodeValue::NonFinite,
-            RawValue::String(s) => NodeValue::String(s),
-            RawValue::Seq(items) => {
-                NodeValue::Seq(items.into_iter().map(|n| n.into_node(file)).collect())
-            }
-            RawValue::Map(entries) => NodeValue::Map(
-                entries
-                    .into_iter()
-                    .map(|(key, value)| Entry {
-                        key_span: location_span(file, &key.referenced, false).unwrap_or_default(),
-                        key: key.value,
-                        value: value.into_node(file),
-                    })
-                    .collect(),
-            ),
+    if let Some(octal) = text.strip_prefix("0o") {
+        return digits(octal, 8)
+            .then(|| u64::from_str_radix(octal, 8).ok())
+            .flatten()
+            .map(|n| NodeValue::Number(n.into()));
+    }
+    if digits(unsigned, 10) {
+        let number = if text.starts_with('-') {
+            text.parse::<i64>().ok().map(serde_json::Number::from)
+        } else {
+            unsigned.parse::<u64>().ok().map(serde_json::Number::from)
         };
-        Node { span, value }
-    }
-}
-
-impl<'de> Deserialize<'de> for RawNode {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Spanned::<RawValue>::deserialize(deserializer).map(RawNode)
-    }
-}
-
-impl<'de> Deserialize<'de> for RawValue {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(RawVisitor)
-    }
-}
-
-struct RawVisitor;
-
-impl<'de> Visitor<'de> for RawVisitor {
-    type Value = RawValue;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any YAML value")
-    }
-
-    fn visit_unit<E>(self) -> Result<RawValue, E> {
-        Ok(RawValue::Null)
-    }
-
-    fn visit_none<E>(self) -> Result<RawValue, E> {
-        Ok(RawValue::Null)
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<RawValue, D::Error> {
-        RawValue::deserialize(deserializer)
-    }
-
-    fn visit_bool<E>(self, v: bool) -> Result<RawValue, E> {
-        Ok(RawValue::Bool(v))
-    }
-
-    fn visit_i64<E>(self, v: i64) -> Result<RawValue, E> {
-        Ok(RawValue::Number(v.into()))
-    }
-
-    fn visit_u64<E>(self, v: u64) -> Result<RawValue, E> {
-        Ok(RawValue::Number(v.into()))
-    }
-
-    fn visit_f64<E>(self, v: f64) -> Result<RawValue, E> {
-        Ok(serde_json::Number::from_f64(v).map_or(RawValue::NonFinite, RawValue::Number))
-    }
-
-    fn visit_str<E>(self, v: &str) -> Result<RawValue, E> {
-        Ok(RawValue::String(v.to_owned()))
-    }
-
-    fn visit_string<E>(self, v: String) -> Result<RawValue, E> {
-        Ok(RawValue::String(v))
-    }
-
-    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<RawValue, E> {
-        Ok(RawValue::String(String::from_utf8_lossy(v).into_owned()))
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawValue, A::Error> {
-        let mut items = Vec::new();
-        while let Some(item) = seq.next_element::<RawNode>()? {
-            items.push(item);
+        if let Some(number) = number {
+            return Some(NodeValue::Number(number));
         }
-        Ok(RawValue::Seq(items))
     }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawValue, A::Error> {
-        let mut entries = Vec::new();
-        while let Some(key) = map.next_key::<Spanned<String>>()? {
-            let value = map.next_value::<RawNode>()?;
-            entries.push((key, value));
+    // [-+]? ( \. [0-9]+ | [0-9]+ ( \. [0-9]* )? ) ( [eE] [-+]? [0-9]+ )?
+    let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
+        Some(i) => (&unsigned[..i], Some(&unsigned[i + 1..])),
+        None => (unsigned, None),
+    };
+    let mantissa_ok = match mantissa.split_once('.') {
+        Some((whole, fraction)) => {
+            (whole.is_empty() && digits(fraction, 10))
+                || (digits(whole, 10) && (fraction.is_empty() || digits(fraction, 10)))
         }
-        Ok(RawValue::Map(entries))
+        None => digits(mantissa, 10),
+    };
+    let exponent_ok = exponent.is_none_or(|e| digits(e.strip_prefix(['-', '+']).unwrap_or(e), 10));
+    if !(mantissa_ok && exponent_ok) {
+        return None;
     }
+    let value: f64 = text.parse().ok()?;
+    Some(serde_json::Number::from_f64(value).map_or(NodeValue::NonFinite, NodeValue::Number))
 }
 
 #[cfg(test)]
