@@ -8,12 +8,14 @@ pub mod export;
 pub mod finding;
 pub mod load;
 pub mod model;
+pub mod recover;
 pub mod resolve;
 pub mod schema;
 pub mod shelf_life;
 pub mod source_file;
 pub mod suggest;
 pub mod tree;
+pub mod typed;
 
 pub use date::PartialDate;
 pub use finding::{Edit, Finding, Fix, Label, Severity};

@@ -3,12 +3,13 @@
 //! Loading never panics: it returns what it could read plus findings, and one bad
 //! file never stops the others.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::finding::{Finding, SCHEMA, SYNTAX, Severity};
 use crate::model::Note;
 use crate::source_file::{SourceFile, Span};
-use crate::tree::{self, Node, NodeValue};
+use crate::tree::{self, Node, NodeValue, Segment};
 
 /// Files larger than this are refused rather than parsed.
 pub const MAX_FILE_BYTES: usize = 64 * 1024 * 1024;
@@ -24,14 +25,18 @@ pub struct Document {
     pub note: Note,
     /// The note's id: its `id`, or the file name without its extension.
     pub id: String,
+    /// After a schema error dropped claims: the claims whose position in `tree` is not
+    /// the one they were written at, by tree path, with their written position.
+    pub renumbered: HashMap<Vec<Segment>, Vec<usize>>,
 }
 
-/// What loading one file gave: a document when it is a valid note, and findings.
+/// What loading one file gave: the note it could read, and findings. A schema error
+/// drops only the node it is in, so a note with schema errors still has a document.
 #[derive(Debug)]
 pub struct Loaded {
     /// The path the file was read from.
     pub path: PathBuf,
-    /// The note, when the file is valid.
+    /// The note, when the file is a note: valid, or with its bad nodes dropped.
     pub document: Option<Document>,
     /// The file's text, when it could be read, even if it is not a valid note.
     pub file: Option<SourceFile>,
@@ -124,31 +129,25 @@ pub fn load_bytes(path: &Path, bytes: &[u8]) -> Loaded {
         .with_help("add `title: ...` and the note's sections");
         return failed(Some(file), finding);
     }
-    let instance = tree.to_json();
-    let mut findings = crate::schema::check(&file, &tree, &instance);
-    if !findings.is_empty() {
-        findings.sort_by_key(|f| f.span);
-        return Loaded {
-            path: path.to_owned(),
-            document: None,
-            file: Some(file),
-            findings,
-        };
-    }
-    let note: Note = match serde_json::from_value(instance) {
-        Ok(note) => note,
-        Err(error) => {
-            // The schema is generated from the model, so this means they disagree: a bug.
-            let finding = Finding::new(
-                SCHEMA,
-                Severity::Error,
-                path,
-                Some(Span::point(0)),
-                format!("the note passed the schema but does not fit the model: {error}"),
-            )
-            .with_help("this is a bug in notes-lint: please report it with the file");
-            return failed(Some(file), finding);
-        }
+    let (tree, note, renumbered, mut findings) = match crate::typed::from_node::<Note>(&tree) {
+        // The fast path: the tree fits the model, so it fits the schema.
+        Ok(note) => (tree, note, HashMap::new(), Vec::new()),
+        Err(error) => match recover(&file, tree, &error) {
+            Recovered::Note {
+                tree,
+                note,
+                renumbered,
+                findings,
+            } => (tree, *note, renumbered, findings),
+            Recovered::Nothing(findings) => {
+                return Loaded {
+                    path: path.to_owned(),
+                    document: None,
+                    file: Some(file),
+                    findings,
+                };
+            }
+        },
     };
     let id = match &note.id {
         Some(id) => id.0.clone(),
@@ -181,10 +180,66 @@ pub fn load_bytes(path: &Path, bytes: &[u8]) -> Loaded {
             tree,
             note,
             id,
+            renumbered,
         }),
         file: None,
         findings,
     }
+}
+
+/// What the slow path made of a file the model refused.
+enum Recovered {
+    /// The note without its bad nodes, and the schema findings.
+    Note {
+        tree: Node,
+        note: Box<Note>,
+        renumbered: HashMap<Vec<Segment>, Vec<usize>>,
+        findings: Vec<Finding>,
+    },
+    /// No note could be read: the findings say why.
+    Nothing(Vec<Finding>),
+}
+
+/// Rounds of dropping nodes before giving up; one is nearly always enough.
+const RECOVERY_ROUNDS: usize = 8;
+
+/// The slow path: every schema problem with its place, then the note without the nodes
+/// they are in.
+fn recover(file: &SourceFile, tree: Node, error: &crate::typed::Error) -> Recovered {
+    let problems = crate::schema::check_located(file, &tree, &tree.to_json());
+    let mut findings: Vec<Finding> = problems.iter().map(|p| p.finding.clone()).collect();
+    findings.sort_by_key(|f| f.span);
+    if problems.is_empty() {
+        // The schema is generated from the model, so this means they disagree: a bug.
+        let finding = Finding::new(
+            SCHEMA,
+            Severity::Error,
+            file.path(),
+            Some(Span::point(0)),
+            format!("the note passed the schema but does not fit the model: {error}"),
+        )
+        .with_help("this is a bug in notes-lint: please report it with the file");
+        return Recovered::Nothing(vec![finding]);
+    }
+    let original = tree;
+    let mut pruned = original.clone();
+    let mut round_problems = problems;
+    for _ in 0..RECOVERY_ROUNDS {
+        if !crate::recover::prune(&mut pruned, &round_problems) {
+            break;
+        }
+        if let Ok(note) = crate::typed::from_node::<Note>(&pruned) {
+            let renumbered = crate::recover::renumbered(&original, &pruned);
+            return Recovered::Note {
+                tree: pruned,
+                note: Box::new(note),
+                renumbered,
+                findings,
+            };
+        }
+        round_problems = crate::schema::check_located(file, &pruned, &pruned.to_json());
+    }
+    Recovered::Nothing(findings)
 }
 
 /// Whether `text` is a valid id: `^[a-z0-9][a-z0-9-]*$`.

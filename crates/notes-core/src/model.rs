@@ -14,9 +14,22 @@ use crate::date::PartialDate;
 use crate::shelf_life::ShelfLife;
 
 /// An identifier: lowercase letters, digits and dashes, starting with a letter or digit.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
 pub struct Id(pub String);
+
+impl<'de> Deserialize<'de> for Id {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        if crate::load::is_id(&text) {
+            Ok(Id(text))
+        } else {
+            Err(serde::de::Error::custom(format!(
+                "`{text}` is not a valid id"
+            )))
+        }
+    }
+}
 
 impl Id {
     /// The identifier's text.
@@ -211,7 +224,7 @@ pub struct Caveat {
 }
 
 /// A caveat given in place, or the id of a caveat defined elsewhere.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum CaveatRef {
     /// The id of a caveat defined elsewhere in the corpus.
@@ -221,7 +234,7 @@ pub enum CaveatRef {
 }
 
 /// A citation: a source id, or a source id with a locator.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum Citation {
     /// The id of the cited source.
@@ -239,6 +252,54 @@ pub struct LocatedCitation {
     /// Where in the source: a page, section, figure, timestamp or heading.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locator: Option<String>,
+}
+
+/// Reads a value that is either a string or a mapping, as the schema's `anyOf` of the
+/// two: unlike serde's untagged enums, a list is not read as a mapping's fields.
+struct StringOrMap<S, M> {
+    what: &'static str,
+    string: fn(String) -> S,
+    map: fn(M) -> S,
+}
+
+impl<'de, S, M: Deserialize<'de>> serde::de::Visitor<'de> for StringOrMap<S, M> {
+    type Value = S;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.what)
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<S, E> {
+        Ok((self.string)(v.to_owned()))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<S, E> {
+        Ok((self.string)(v))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<S, A::Error> {
+        M::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(self.map)
+    }
+}
+
+impl<'de> Deserialize<'de> for Citation {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(StringOrMap {
+            what: "a source id or a mapping with `id` and `locator`",
+            string: Citation::Id,
+            map: Citation::Located,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for CaveatRef {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(StringOrMap {
+            what: "a caveat id or a caveat mapping with `text`",
+            string: CaveatRef::Id,
+            map: CaveatRef::Inline,
+        })
+    }
 }
 
 impl Citation {

@@ -87,16 +87,40 @@ fn schema_root() -> &'static Value {
 /// Checks `instance` (the JSON form of `tree`) against the note schema and returns
 /// one finding per problem, every problem of the file, each at its place.
 pub fn check(file: &SourceFile, tree: &Node, instance: &Value) -> Vec<Finding> {
+    check_located(file, tree, instance)
+        .into_iter()
+        .map(|p| p.finding)
+        .collect()
+}
+
+/// A schema problem: its finding, and where in the tree it is.
+#[derive(Debug)]
+pub struct Located {
+    /// The finding to report.
+    pub finding: Finding,
+    /// The tree path of the value at fault (for an unknown field, of its mapping).
+    pub path: Vec<Segment>,
+    /// For an unknown field, its key.
+    pub unknown_key: Option<String>,
+}
+
+/// Like [`check`], with each problem's place in the tree, so the loader can drop the
+/// node it is in and keep the rest of the file.
+pub fn check_located(file: &SourceFile, tree: &Node, instance: &Value) -> Vec<Located> {
     let validator = match validator() {
         Ok(validator) => validator,
         Err(error) => {
-            return vec![Finding::new(
-                SCHEMA,
-                Severity::Error,
-                file.path(),
-                None,
-                format!("the note schema itself is invalid: {error}"),
-            )];
+            return vec![Located {
+                finding: Finding::new(
+                    SCHEMA,
+                    Severity::Error,
+                    file.path(),
+                    None,
+                    format!("the note schema itself is invalid: {error}"),
+                ),
+                path: Vec::new(),
+                unknown_key: None,
+            }];
         }
     };
     let errors: Vec<ValidationError<'static>> = validator
@@ -108,14 +132,22 @@ pub fn check(file: &SourceFile, tree: &Node, instance: &Value) -> Vec<Finding> {
         collect(error, &mut problems);
     }
     let mut seen = BTreeSet::new();
-    let mut findings = Vec::new();
+    let mut located = Vec::new();
     for problem in problems {
         let finding = to_finding(file, tree, &problem);
         if seen.insert((finding.span, finding.message.clone())) {
-            findings.push(finding);
+            let unknown_key = match problem.kind {
+                ProblemKind::UnknownField(key) => Some(key.to_owned()),
+                ProblemKind::Leaf(_) | ProblemKind::NoAlternative => None,
+            };
+            located.push(Located {
+                finding,
+                path: problem.path,
+                unknown_key,
+            });
         }
     }
-    findings
+    located
 }
 
 /// One schema error, with `anyOf`/`oneOf` already narrowed to the branch the value meant.

@@ -115,6 +115,10 @@ impl FromStr for ShelfLife {
         };
         let digits = text.bytes().take_while(u8::is_ascii_digit).count();
         let (amount, unit) = text.split_at(digits);
+        // As the schema's pattern: one to four digits, no leading zero.
+        if digits > 4 || (digits > 1 && amount.starts_with('0')) {
+            return Err(invalid());
+        }
         let amount: u16 = amount.parse().map_err(|_| invalid())?;
         let unit = match unit {
             "d" => PeriodUnit::Day,

@@ -87,6 +87,24 @@ impl Node {
         Some(node)
     }
 
+    /// The node at `path` below this one, to change it.
+    pub fn get_mut<'a>(
+        &mut self,
+        path: impl IntoIterator<Item = &'a Segment>,
+    ) -> Option<&mut Node> {
+        let mut node = self;
+        for segment in path {
+            node = match (segment, &mut node.value) {
+                (Segment::Key(key), NodeValue::Map(entries)) => {
+                    &mut entries.iter_mut().find(|e| &e.key == key)?.value
+                }
+                (Segment::Index(index), NodeValue::Seq(items)) => items.get_mut(*index)?,
+                _ => return None,
+            };
+        }
+        Some(node)
+    }
+
     /// The entry for `key`, if this node is a mapping that has it.
     pub fn entry(&self, key: &str) -> Option<&Entry> {
         match &self.value {

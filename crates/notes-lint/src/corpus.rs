@@ -72,7 +72,15 @@ impl<'a> Corpus<'a> {
                     });
                 }
             }
-            let claims = resolve_claims(note);
+            let mut claims = resolve_claims(note);
+            if !doc.renumbered.is_empty() {
+                // Claims after a dropped one keep the position they were written at.
+                for claim in &mut claims {
+                    if let Some(position) = doc.renumbered.get(&claim.path[..]) {
+                        claim.position.clone_from(position);
+                    }
+                }
+            }
             let by_path = claims
                 .iter()
                 .enumerate()

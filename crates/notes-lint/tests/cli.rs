@@ -104,8 +104,11 @@ fn human_output_labels_the_value_in_a_nested_claim() {
   help: write the date as YYYY, YYYY-MM or YYYY-MM-DD, such as 2022-05
 ";
     assert!(out.contains(expected), "{out}");
+    // The schema error drops the child claim it is in, and only that: its parent is
+    // still linted (and has no source).
+    assert!(out.contains("claim cites no source"), "{out}");
     assert!(
-        out.ends_with("1 error, 0 warnings, 0 infos in 1 file, 0 notes, 0 claims\n"),
+        out.ends_with("1 error, 1 warning, 0 infos in 1 file, 1 note, 1 claim\n"),
         "{out}"
     );
 }
@@ -133,9 +136,14 @@ fn json_output_has_the_contract_shape() {
         ["files", "notes", "claims", "errors", "warnings", "infos"]
     );
     assert_eq!(report["summary"]["files"], 1);
-    assert_eq!(report["summary"]["notes"], 0);
-    assert_eq!(report["summary"]["errors"], 1);
-    let finding = &report["findings"][0];
+    // The claim with the bad date is dropped; the note and its other claims are linted.
+    assert_eq!(report["summary"]["notes"], 1);
+    assert_eq!(report["summary"]["claims"], 3);
+    let findings = report["findings"].as_array().expect("findings");
+    let schema: Vec<_> = findings.iter().filter(|f| f["rule"] == "schema").collect();
+    assert_eq!(schema.len(), 1, "{findings:?}");
+    assert!(findings.iter().any(|f| f["rule"] == "duplicate-id"));
+    let finding = schema[0];
     let finding_keys: Vec<&str> = finding
         .as_object()
         .expect("finding")
