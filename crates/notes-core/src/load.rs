@@ -19,7 +19,8 @@ pub const MAX_FILE_BYTES: usize = 64 * 1024 * 1024;
 pub struct Document {
     /// The file, for positions and snippets.
     pub file: SourceFile,
-    /// The spanned tree the note was built from.
+    /// The spanned tree the note was built from: its spans and keys (string values are
+    /// dropped once the note is built; their text is in `note` and `file`).
     pub tree: Node,
     /// The note.
     pub note: Note,
@@ -129,7 +130,7 @@ pub fn load_bytes(path: &Path, bytes: &[u8]) -> Loaded {
         .with_help("add `title: ...` and the note's sections");
         return failed(Some(file), finding);
     }
-    let (tree, note, renumbered, mut findings) = match crate::typed::from_node::<Note>(&tree) {
+    let (mut tree, note, renumbered, mut findings) = match crate::typed::from_node::<Note>(&tree) {
         // The fast path: the tree fits the model, so it fits the schema.
         Ok(note) => (tree, note, HashMap::new(), Vec::new()),
         Err(error) => match recover(&file, tree, &error) {
@@ -149,6 +150,7 @@ pub fn load_bytes(path: &Path, bytes: &[u8]) -> Loaded {
             }
         },
     };
+    tree.forget_text();
     let id = match &note.id {
         Some(id) => id.0.clone(),
         None => {

@@ -105,6 +105,24 @@ impl Node {
         Some(node)
     }
 
+    /// Drops the text of string values, keeping every span and key: once the note is
+    /// built, the tree is only an index of positions, and the text is in the model and
+    /// in the file.
+    pub fn forget_text(&mut self) {
+        match &mut self.value {
+            NodeValue::String(text) => *text = String::new(),
+            NodeValue::Seq(items) => {
+                items.shrink_to_fit();
+                items.iter_mut().for_each(Node::forget_text);
+            }
+            NodeValue::Map(entries) => {
+                entries.shrink_to_fit();
+                entries.iter_mut().for_each(|e| e.value.forget_text());
+            }
+            NodeValue::Null | NodeValue::Bool(_) | NodeValue::Number(_) | NodeValue::NonFinite => {}
+        }
+    }
+
     /// The entry for `key`, if this node is a mapping that has it.
     pub fn entry(&self, key: &str) -> Option<&Entry> {
         match &self.value {
