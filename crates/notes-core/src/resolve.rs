@@ -16,6 +16,20 @@ use crate::tree::Segment;
 /// A path into a note's tree, shared between the values it owns.
 pub type Path = Arc<[Segment]>;
 
+/// An inherited list, shared by every claim that inherits it unchanged.
+pub type Shared<T> = Arc<[Inherited<T>]>;
+
+/// `list` with `more` appended: the same list when there is nothing to add.
+fn extended<T: Clone>(
+    list: &Shared<T>,
+    more: impl ExactSizeIterator<Item = Inherited<T>>,
+) -> Shared<T> {
+    if more.len() == 0 {
+        return Arc::clone(list);
+    }
+    list.iter().cloned().chain(more).collect()
+}
+
 /// A value and the place that set it: the note, a section or a claim.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Inherited<T> {
@@ -94,16 +108,17 @@ pub struct ResolvedClaim<'a> {
     pub position: Vec<usize>,
     /// The index of its parent claim in the note's resolved list, if it has one.
     pub parent: Option<usize>,
-    /// Its sources, own and inherited, the note's `summary_of` included.
-    pub sources: Vec<Inherited<Cited<'a>>>,
+    /// Its sources, own and inherited, the note's `summary_of` included. Lists are
+    /// shared: a claim that adds nothing to a list holds its parent's.
+    pub sources: Shared<Cited<'a>>,
     /// Its caveats, own and inherited.
-    pub caveats: Vec<Inherited<&'a CaveatRef>>,
+    pub caveats: Shared<&'a CaveatRef>,
     /// The events it is sensitive to, own and inherited.
-    pub sensitive_to: Vec<Inherited<&'a str>>,
+    pub sensitive_to: Shared<&'a str>,
     /// Its tags, own and inherited.
-    pub tags: Vec<Inherited<&'a str>>,
+    pub tags: Shared<&'a str>,
     /// Its suppressions, own and inherited.
-    pub allow: Vec<Inherited<&'a Allow>>,
+    pub allow: Shared<&'a Allow>,
     /// The nearest `as_of` set on it or an ancestor.
     pub as_of_set: Option<Inherited<PartialDate>>,
     /// The nearest `reviewed` set on it or an ancestor.
@@ -186,71 +201,82 @@ struct Scope<'a> {
 }
 
 /// The inherited state at one level of the walk.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 struct Context<'a> {
-    sources: Vec<Inherited<Cited<'a>>>,
-    caveats: Vec<Inherited<&'a CaveatRef>>,
-    sensitive_to: Vec<Inherited<&'a str>>,
-    tags: Vec<Inherited<&'a str>>,
-    allow: Vec<Inherited<&'a Allow>>,
+    sources: Shared<Cited<'a>>,
+    caveats: Shared<&'a CaveatRef>,
+    sensitive_to: Shared<&'a str>,
+    tags: Shared<&'a str>,
+    allow: Shared<&'a Allow>,
     as_of: Option<Inherited<PartialDate>>,
     reviewed: Option<Inherited<PartialDate>>,
     shelf_life: Option<Inherited<ShelfLife>>,
 }
 
+impl Default for Context<'_> {
+    fn default() -> Self {
+        Context {
+            sources: Arc::new([]),
+            caveats: Arc::new([]),
+            sensitive_to: Arc::new([]),
+            tags: Arc::new([]),
+            allow: Arc::new([]),
+            as_of: None,
+            reviewed: None,
+            shelf_life: None,
+        }
+    }
+}
+
 impl<'a> Context<'a> {
     fn enter(&self, scope: Scope<'a>) -> Context<'a> {
-        let mut next = self.clone();
-        for (i, citation) in scope.sources.iter().enumerate() {
+        let owner = &scope.owner;
+        let sources = scope.sources.iter().enumerate().map(|(i, citation)| {
             let cited = Cited {
                 id: citation.id(),
                 locator: citation.locator(),
             };
-            next.sources
-                .push(inherited(cited, &scope.owner, "sources", Some(i)));
+            inherited(cited, owner, "sources", Some(i))
+        });
+        let caveats = scope
+            .caveats
+            .iter()
+            .enumerate()
+            .map(|(i, caveat)| inherited(caveat, owner, "caveats", Some(i)));
+        let sensitive_to = scope
+            .sensitive_to
+            .iter()
+            .enumerate()
+            .map(|(i, event)| inherited(event.as_str(), owner, "sensitive_to", Some(i)));
+        let tags = scope
+            .tags
+            .iter()
+            .enumerate()
+            .map(|(i, tag)| inherited(tag.as_str(), owner, "tags", Some(i)));
+        let allow = scope
+            .allow
+            .iter()
+            .enumerate()
+            .map(|(i, allow)| inherited(allow, owner, "allow", Some(i)));
+        Context {
+            sources: extended(&self.sources, sources),
+            caveats: extended(&self.caveats, caveats),
+            sensitive_to: extended(&self.sensitive_to, sensitive_to),
+            tags: extended(&self.tags, tags),
+            allow: extended(&self.allow, allow),
+            as_of: scope
+                .as_of
+                .map(|value| inherited(value, owner, "as_of", None))
+                .or_else(|| self.as_of.clone()),
+            reviewed: scope
+                .reviewed
+                .map(|value| inherited(value, owner, "reviewed", None))
+                .or_else(|| self.reviewed.clone()),
+            shelf_life: scope
+                .shelf_life
+                .map(|value| inherited(value, owner, "shelf_life", None))
+                .or_else(|| self.shelf_life.clone()),
         }
-        for (i, caveat) in scope.caveats.iter().enumerate() {
-            next.caveats.push(Inherited {
-                value: caveat,
-                owner: scope.owner.clone(),
-                field: "caveats",
-                index: Some(i),
-            });
-        }
-        for (i, event) in scope.sensitive_to.iter().enumerate() {
-            next.sensitive_to.push(Inherited {
-                value: event.as_str(),
-                owner: scope.owner.clone(),
-                field: "sensitive_to",
-                index: Some(i),
-            });
-        }
-        for (i, tag) in scope.tags.iter().enumerate() {
-            next.tags.push(Inherited {
-                value: tag.as_str(),
-                owner: scope.owner.clone(),
-                field: "tags",
-                index: Some(i),
-            });
-        }
-        for (i, allow) in scope.allow.iter().enumerate() {
-            next.allow.push(Inherited {
-                value: allow,
-                owner: scope.owner.clone(),
-                field: "allow",
-                index: Some(i),
-            });
-        }
-        if let Some(value) = scope.as_of {
-            next.as_of = Some(inherited(value, &scope.owner, "as_of", None));
-        }
-        if let Some(value) = scope.reviewed {
-            next.reviewed = Some(inherited(value, &scope.owner, "reviewed", None));
-        }
-        if let Some(value) = scope.shelf_life {
-            next.shelf_life = Some(inherited(value, &scope.owner, "shelf_life", None));
-        }
-        next
     }
 }
 
@@ -259,7 +285,7 @@ pub fn resolve_claims(note: &Note) -> Vec<ResolvedClaim<'_>> {
     let root: Path = Path::from(Vec::new());
     let mut base = Context::default();
     if let Some(summary_of) = &note.summary_of {
-        base.sources.push(Inherited {
+        base.sources = Arc::new([Inherited {
             value: Cited {
                 id: summary_of,
                 locator: None,
@@ -267,7 +293,7 @@ pub fn resolve_claims(note: &Note) -> Vec<ResolvedClaim<'_>> {
             owner: root.clone(),
             field: "summary_of",
             index: None,
-        });
+        }]);
     }
     let note_context = base.enter(Scope {
         owner: root.clone(),
