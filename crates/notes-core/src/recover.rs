@@ -175,7 +175,7 @@ fn set_title(tree: &mut Node, path: &[Segment]) -> bool {
             entries.insert(
                 0,
                 Entry {
-                    key: "title".to_owned(),
+                    key: crate::tree::intern("title"),
                     key_span: at,
                     value: Node {
                         span: at,

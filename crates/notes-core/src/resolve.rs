@@ -54,7 +54,7 @@ impl<T> Inherited<T> {
     /// The tree path of the value itself.
     pub fn value_path(&self) -> Vec<Segment> {
         let mut path = self.owner.to_vec();
-        path.push(Segment::Key(self.field.to_owned()));
+        path.push(Segment::key(self.field));
         if let Some(index) = self.index {
             path.push(Segment::Index(index));
         }

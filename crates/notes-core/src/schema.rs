@@ -169,7 +169,7 @@ fn segments(error: &ValidationError<'_>) -> Vec<Segment> {
         .instance_path()
         .iter()
         .map(|segment| match segment {
-            LocationSegment::Property(key) => Segment::Key(key.into_owned()),
+            LocationSegment::Property(key) => Segment::key(&key),
             LocationSegment::Index(index) => Segment::Index(index),
         })
         .collect()
@@ -249,7 +249,7 @@ fn schema_at(path: &[Segment]) -> Option<(&'static Value, Option<&'static str>)>
         };
         schema = pick_branch(root, schema, wanted)?;
         schema = match segment {
-            Segment::Key(key) => schema.get("properties")?.get(key)?,
+            Segment::Key(key) => schema.get("properties")?.get(key.as_ref())?,
             Segment::Index(_) => schema.get("items")?,
         };
         (schema, name) = deref(root, schema, None);

@@ -3,6 +3,7 @@
 //! Every later step reads positions from this tree: schema errors are mapped back to
 //! it by their instance path, and lint rules locate model values by the same paths.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use crate::source_file::{SourceFile, Span};
@@ -39,18 +40,72 @@ pub enum NodeValue {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Entry {
     /// The key.
-    pub key: String,
+    pub key: Key,
     /// Where the key is.
     pub key_span: Span,
     /// The value.
     pub value: Node,
 }
 
+/// A mapping key. The note format's field names are shared statics, so the keys of a
+/// large note and the paths into it allocate nothing; other keys own their text.
+pub type Key = Cow<'static, str>;
+
+/// Every field name of the note format, sorted.
+const FIELDS: [&str; 38] = [
+    "$schema",
+    "accessed",
+    "allow",
+    "archive_url",
+    "arxiv",
+    "as_of",
+    "authors",
+    "before",
+    "caveats",
+    "children",
+    "claims",
+    "date",
+    "doi",
+    "events",
+    "id",
+    "isbn",
+    "kind",
+    "locator",
+    "outcome",
+    "published",
+    "reason",
+    "resolves",
+    "review_by",
+    "reviewed",
+    "rule",
+    "sections",
+    "sensitive_to",
+    "shelf_life",
+    "sources",
+    "summary_of",
+    "tags",
+    "text",
+    "title",
+    "type",
+    "until",
+    "url",
+    "venue",
+    "written",
+];
+
+/// `name` as a key: shared when it is a field name of the format.
+pub fn intern(name: &str) -> Key {
+    match FIELDS.binary_search(&name) {
+        Ok(i) => Cow::Borrowed(FIELDS[i]),
+        Err(_) => Cow::Owned(name.to_owned()),
+    }
+}
+
 /// One step of a path into the tree.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Segment {
     /// A mapping key.
-    Key(String),
+    Key(Key),
     /// A sequence index, 0-based.
     Index(usize),
 }
@@ -58,7 +113,7 @@ pub enum Segment {
 impl Segment {
     /// A mapping-key segment.
     pub fn key(name: &str) -> Segment {
-        Segment::Key(name.to_owned())
+        Segment::Key(intern(name))
     }
 }
 
@@ -155,7 +210,7 @@ impl Node {
             NodeValue::Map(entries) => Value::Object(
                 entries
                     .iter()
-                    .map(|e| (e.key.clone(), e.value.to_json()))
+                    .map(|e| (e.key.to_string(), e.value.to_json()))
                     .collect(),
             ),
         }
@@ -220,8 +275,8 @@ enum FrameKind {
     Seq(Vec<Node>),
     Map {
         entries: Vec<Entry>,
-        key: Option<(String, Span)>,
-        keys: Option<std::collections::HashSet<String>>,
+        key: Option<(Key, Span)>,
+        keys: Option<std::collections::HashSet<Key>>,
     },
 }
 
@@ -423,8 +478,8 @@ impl<'t> Builder<'t> {
                     value: node,
                 }),
                 None => {
-                    let text = match node.value {
-                        NodeValue::String(text) => text,
+                    let text: Key = match node.value {
+                        NodeValue::String(text) => intern(&text),
                         NodeValue::Seq(_) | NodeValue::Map(_) => {
                             let span = node.span;
                             return Err(self.error(
@@ -432,7 +487,7 @@ impl<'t> Builder<'t> {
                                 span,
                             ));
                         }
-                        _ => self.text[node.span.start..node.span.end].to_owned(),
+                        _ => intern(&self.text[node.span.start..node.span.end]),
                     };
                     let duplicate = if entries.len() < LINEAR_KEYS {
                         entries.iter().any(|e| e.key == text)
@@ -585,6 +640,36 @@ mod tests {
         let section = tree.get(&path[..2]).unwrap();
         let entry = section.entry("claims").unwrap();
         assert_eq!(file.slice(entry.key_span), "claims");
+    }
+
+    #[test]
+    fn every_field_name_of_the_schema_is_interned() {
+        assert!(
+            FIELDS.windows(2).all(|w| w[0] < w[1]),
+            "FIELDS must stay sorted"
+        );
+        fn names(value: &serde_json::Value, out: &mut Vec<String>) {
+            match value {
+                serde_json::Value::Object(map) => {
+                    if let Some(serde_json::Value::Object(props)) = map.get("properties") {
+                        out.extend(props.keys().cloned());
+                    }
+                    map.values().for_each(|v| names(v, out));
+                }
+                serde_json::Value::Array(items) => items.iter().for_each(|v| names(v, out)),
+                _ => {}
+            }
+        }
+        let mut fields = Vec::new();
+        names(&crate::schema::note_schema(), &mut fields);
+        assert!(!fields.is_empty());
+        for field in fields {
+            assert!(
+                matches!(intern(&field), Cow::Borrowed(_)),
+                "{field} is not interned"
+            );
+        }
+        assert!(matches!(intern("sorces"), Cow::Owned(_)));
     }
 
     #[test]
