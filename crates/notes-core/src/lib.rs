@@ -8,6 +8,7 @@ pub mod export;
 pub mod finding;
 pub mod load;
 pub mod model;
+pub mod positions;
 pub mod recover;
 pub mod resolve;
 pub mod schema;

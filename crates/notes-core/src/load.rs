@@ -19,9 +19,8 @@ pub const MAX_FILE_BYTES: usize = 64 * 1024 * 1024;
 pub struct Document {
     /// The file, for positions and snippets.
     pub file: SourceFile,
-    /// The spanned tree the note was built from: its spans and keys (string values are
-    /// dropped once the note is built; their text is in `note` and `file`).
-    pub tree: Node,
+    /// Where every value and key of the note is, by tree path.
+    pub positions: crate::positions::Positions,
     /// The note.
     pub note: Note,
     /// The note's id: its `id`, or the file name without its extension.
@@ -130,7 +129,7 @@ pub fn load_bytes(path: &Path, bytes: &[u8]) -> Loaded {
         .with_help("add `title: ...` and the note's sections");
         return failed(Some(file), finding);
     }
-    let (mut tree, note, renumbered, mut findings) = match crate::typed::from_node::<Note>(&tree) {
+    let (tree, note, renumbered, mut findings) = match crate::typed::from_node::<Note>(&tree) {
         // The fast path: the tree fits the model, so it fits the schema.
         Ok(note) => (tree, note, HashMap::new(), Vec::new()),
         Err(error) => match recover(&file, tree, &error) {
@@ -150,7 +149,9 @@ pub fn load_bytes(path: &Path, bytes: &[u8]) -> Loaded {
             }
         },
     };
-    tree.forget_text();
+    // The tree's values are in the note now; only where things are is kept.
+    let positions = crate::positions::Positions::new(&tree);
+    drop(tree);
     let id = match &note.id {
         Some(id) => id.0.clone(),
         None => {
@@ -179,7 +180,7 @@ pub fn load_bytes(path: &Path, bytes: &[u8]) -> Loaded {
         path: path.to_owned(),
         document: Some(Document {
             file,
-            tree,
+            positions,
             note,
             id,
             renumbered,

@@ -294,7 +294,7 @@ mod tests {
         ];
         // `C` keeps the position it was written at, and its span.
         assert_eq!(document.renumbered.get(&c_path), Some(&vec![1, 3]));
-        let span = document.tree.get(&c_path).expect("C in the tree").span;
+        let span = document.positions.span(&c_path).expect("C in the tree");
         assert!(document.file.slice(span).starts_with("text: C"));
     }
 

@@ -93,6 +93,19 @@ const FIELDS: [&str; 38] = [
     "written",
 ];
 
+/// The index of `name` among the format's field names.
+pub(crate) fn field_index(name: &str) -> Option<u32> {
+    FIELDS
+        .binary_search(&name)
+        .ok()
+        .and_then(|i| u32::try_from(i).ok())
+}
+
+/// The field name at `index`.
+pub(crate) fn field_name(index: u32) -> Option<&'static str> {
+    FIELDS.get(index as usize).copied()
+}
+
 /// `name` as a key: shared when it is a field name of the format.
 pub fn intern(name: &str) -> Key {
     match FIELDS.binary_search(&name) {
@@ -158,24 +171,6 @@ impl Node {
             };
         }
         Some(node)
-    }
-
-    /// Drops the text of string values, keeping every span and key: once the note is
-    /// built, the tree is only an index of positions, and the text is in the model and
-    /// in the file.
-    pub fn forget_text(&mut self) {
-        match &mut self.value {
-            NodeValue::String(text) => *text = String::new(),
-            NodeValue::Seq(items) => {
-                items.shrink_to_fit();
-                items.iter_mut().for_each(Node::forget_text);
-            }
-            NodeValue::Map(entries) => {
-                entries.shrink_to_fit();
-                entries.iter_mut().for_each(|e| e.value.forget_text());
-            }
-            NodeValue::Null | NodeValue::Bool(_) | NodeValue::Number(_) | NodeValue::NonFinite => {}
-        }
     }
 
     /// The entry for `key`, if this node is a mapping that has it.
@@ -510,7 +505,7 @@ impl<'t> Builder<'t> {
 
 impl Node {
     /// How many nodes this one holds, itself included.
-    fn count(&self) -> usize {
+    pub(crate) fn count(&self) -> usize {
         match &self.value {
             NodeValue::Seq(items) => 1 + items.iter().map(Node::count).sum::<usize>(),
             NodeValue::Map(entries) => 1 + entries.iter().map(|e| e.value.count()).sum::<usize>(),

@@ -177,20 +177,15 @@ impl<'a> NoteView<'a> {
 
     /// The span of the value at `path`, or of the nearest enclosing value that exists.
     pub fn span(&self, path: &[Segment]) -> Span {
-        self.doc.tree.nearest(path).0.span
+        self.doc.positions.nearest(path).0
     }
 
     /// The span of the key of the entry at `path` (such as `as_of` in `as_of: 2022`).
     pub fn key_span(&self, path: &[Segment]) -> Span {
-        match path.split_last() {
-            Some((Segment::Key(key), parent)) => self
-                .doc
-                .tree
-                .get(parent)
-                .and_then(|node| node.entry(key))
-                .map_or_else(|| self.span(path), |entry| entry.key_span),
-            _ => self.span(path),
-        }
+        self.doc
+            .positions
+            .key_span(path)
+            .unwrap_or_else(|| self.span(path))
     }
 
     /// The claim at tree path `path`, if a claim is there.

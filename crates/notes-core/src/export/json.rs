@@ -70,8 +70,8 @@ fn export_note(doc: &Document, file: &str, definitions: &Definitions<'_>) -> Exp
     let claims = resolved
         .iter()
         .map(|claim| {
-            let (node, _) = doc.tree.nearest(&claim.path);
-            let position = doc.file.position(node.span.start);
+            let (span, _) = doc.positions.nearest(&claim.path);
+            let position = doc.file.position(span.start);
             let as_of = claim
                 .as_of(&doc.note, |id| definitions.source(id).map(|(s, _)| s))
                 .map(|as_of| match as_of {
