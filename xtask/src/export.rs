@@ -13,12 +13,23 @@ const COMMAND: &str = "cargo xtask export";
 
 /// Exports `root/notes` to `out` (relative to `root` unless absolute), or with `check`
 /// writes nothing and fails with a unified diff when `out` is out of date.
+///
+/// A write holds a lock on the export directory, so two exports run at once write one
+/// after the other and leave one complete export; each file is replaced atomically,
+/// and temporary files that a killed export left behind are deleted.
 pub fn run(root: &Path, out: &Path, check: bool) -> Result<(), String> {
-    let loaded: Vec<Loaded> = note_files(&root.join("notes"))?
+    let listing = note_files(root)?;
+    let loaded: Vec<Loaded> = listing
+        .files
         .iter()
         .map(|path| notes_core::load_path(path))
         .collect();
-    let problems = problems(root, &loaded);
+    let mut problems = String::new();
+    for finding in &listing.refused {
+        let path = finding.file.as_deref().map(slash_path).unwrap_or_default();
+        let _ = writeln!(problems, "{}", finding.short_line(&path, None));
+    }
+    problems.push_str(&self::problems(root, &loaded));
     if !problems.is_empty() {
         return Err(format!(
             "{problems}the notes do not load cleanly, so nothing was exported: fix the problems above"
@@ -34,8 +45,8 @@ pub fn run(root: &Path, out: &Path, check: bool) -> Result<(), String> {
             content: file.content,
         })
         .collect();
-    let removed = stale_markdown(root, out, &files);
     if check {
+        let removed = stale_markdown(root, out, &files);
         let mut report = generated::stale_report(root, &files).unwrap_or_default();
         for path in &removed {
             let old = std::fs::read_to_string(root.join(path)).unwrap_or_default();
@@ -57,6 +68,16 @@ pub fn run(root: &Path, out: &Path, check: bool) -> Result<(), String> {
             slash_path(out)
         ));
     }
+    let out_dir = root.join(out);
+    std::fs::create_dir_all(&out_dir)
+        .map_err(|e| format!("cannot create {}: {e}", out_dir.display()))?;
+    let _lock = lock(&out_dir)?;
+    // Under the lock no other export writes here: a temporary file is a leftover.
+    for dir in [out_dir.clone(), out_dir.join("markdown")] {
+        notes_lint::atomic::remove_leftovers(&dir)
+            .map_err(|e| format!("cannot clean {}: {e}", dir.display()))?;
+    }
+    let removed = stale_markdown(root, out, &files);
     generated::sync(root, &files, false, COMMAND)?;
     for path in removed {
         std::fs::remove_file(root.join(&path))
@@ -66,29 +87,82 @@ pub fn run(root: &Path, out: &Path, check: bool) -> Result<(), String> {
     Ok(())
 }
 
-/// The note files directly in `dir` (`.yaml`, `.yml`, `.json`), sorted; none when it
-/// does not exist.
-fn note_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
-    let entries = match std::fs::read_dir(dir) {
+/// An exclusive lock on the directory `dir`, held until it is dropped (the process
+/// ending releases it too, however it ends).
+#[cfg(unix)]
+fn lock(dir: &Path) -> Result<std::fs::File, String> {
+    let handle =
+        std::fs::File::open(dir).map_err(|e| format!("cannot open {}: {e}", dir.display()))?;
+    handle
+        .lock()
+        .map_err(|e| format!("cannot lock {}: {e}", dir.display()))?;
+    Ok(handle)
+}
+
+/// Directories cannot be opened as files here: exports are not serialised.
+#[cfg(not(unix))]
+fn lock(_: &Path) -> Result<(), String> {
+    Ok(())
+}
+
+/// The note files of an export, and the links it refused to follow.
+struct Listing {
+    files: Vec<PathBuf>,
+    refused: Vec<notes_core::Finding>,
+}
+
+/// The note files directly in `root/notes` (`.yaml`, `.yml`, `.json`), sorted; none
+/// when it does not exist. A symbolic link is followed only when its target is a file
+/// inside the repository (`root`); any other link with a note's name is refused with a
+/// finding that names it, and nothing of its target is read.
+fn note_files(root: &Path) -> Result<Listing, String> {
+    let dir = root.join("notes");
+    let mut listing = Listing {
+        files: Vec::new(),
+        refused: Vec::new(),
+    };
+    let entries = match std::fs::read_dir(&dir) {
         Ok(entries) => entries,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(listing),
         Err(error) => return Err(format!("cannot read {}: {error}", dir.display())),
     };
-    let mut files = Vec::new();
+    let repository = std::fs::canonicalize(root)
+        .map_err(|e| format!("cannot resolve {}: {e}", root.display()))?;
     for entry in entries {
-        let path = entry
-            .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
-            .path();
+        let entry = entry.map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+        let path = entry.path();
         let is_note = path
             .extension()
             .and_then(|e| e.to_str())
             .is_some_and(|e| matches!(e, "yaml" | "yml" | "json"));
-        if is_note && path.is_file() {
-            files.push(path);
+        if !is_note {
+            continue;
+        }
+        let file_type = entry
+            .file_type()
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let shown = Path::new("notes").join(entry.file_name());
+        if file_type.is_symlink() {
+            match std::fs::canonicalize(&path) {
+                Ok(target) if target.starts_with(&repository) => {
+                    if target.is_file() {
+                        listing.files.push(path);
+                    }
+                }
+                Ok(_) => listing
+                    .refused
+                    .push(notes_lint::discover::outside_link(&shown, "the repository")),
+                Err(_) => listing
+                    .refused
+                    .push(notes_lint::discover::unresolved_link(&shown)),
+            }
+        } else if file_type.is_file() {
+            listing.files.push(path);
         }
     }
-    files.sort();
-    Ok(files)
+    listing.files.sort();
+    listing.refused.sort_by(|a, b| a.file.cmp(&b.file));
+    Ok(listing)
 }
 
 /// Every loading finding as `file:line:col: severity[rule]: message`, one per line.

@@ -116,25 +116,14 @@ pub fn stale_report(root: &Path, files: &[Generated]) -> Option<String> {
     (!report.is_empty()).then_some(report)
 }
 
-/// Writes `content` to a temporary file beside `path`, then renames it into place, so
-/// a reader never sees half a file.
+/// Writes `content` to `path` atomically (a temporary file beside it, flushed, then
+/// renamed into place), so a reader never sees half a file and a killed run leaves
+/// the old file intact.
 pub fn write_atomically(path: &Path, content: &str) -> Result<(), String> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let mut temp = tempfile::NamedTempFile::new_in(dir)
-        .map_err(|e| format!("cannot write in {}: {e}", dir.display()))?;
-    std::io::Write::write_all(&mut temp, content.as_bytes())
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    // Temporary files are private; a generated file is as readable as any other.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(temp.path(), std::fs::Permissions::from_mode(0o644))
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    }
-    temp.persist(path)
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    Ok(())
+    notes_lint::atomic::write(path, content.as_bytes())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 #[cfg(test)]

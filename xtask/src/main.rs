@@ -14,6 +14,10 @@ mod import;
 #[derive(Debug, Parser)]
 #[command(name = "xtask")]
 struct Args {
+    /// The workspace root the commands read and write under. Default: the workspace
+    /// this xtask was built from.
+    #[arg(long, global = true, value_name = "DIR")]
+    root: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -65,7 +69,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    let root = workspace_root();
+    let root = args.root.clone().unwrap_or_else(workspace_root);
     let result = match args.command {
         Command::Schema { check } => {
             generated::sync(&root, &generated::schemas(), check, "cargo xtask schema")

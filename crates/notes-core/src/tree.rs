@@ -249,9 +249,9 @@ pub fn parse(file: &SourceFile) -> Result<Node, ParseError> {
 /// (`children`, then the claim), so this allows about thirty generations.
 pub const MAX_DEPTH: usize = 64;
 /// How many nodes one file may hold, aliases expanded.
-const MAX_NODES: usize = 5_000_000;
+pub const MAX_NODES: usize = 5_000_000;
 /// How many nodes aliases may copy in one file, in all.
-const MAX_REPLAYED: usize = 200_000;
+pub const MAX_REPLAYED: usize = 200_000;
 /// Mappings with more keys than this check for duplicate keys with a hash set.
 const LINEAR_KEYS: usize = 16;
 

@@ -162,43 +162,40 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
     } else {
         args.paths.clone()
     };
-    let files = crate::discover::note_files(&paths)
+    let discovered = crate::discover::discover(&paths)
         .map_err(|missing| format!("error: no such file or folder: {}", missing.0.display()))?;
-    let files = exclude(files, &loaded_config)?;
+    let excluded = exclusions(&loaded_config)?;
+    let files: Vec<PathBuf> = discovered
+        .files
+        .into_iter()
+        .filter(|file| !excluded(file))
+        .collect();
+    // Links that leave the tree were not read; each is reported once, in every run.
+    let refused: Vec<_> = discovered
+        .refused
+        .into_iter()
+        .filter(|finding| finding.file.as_deref().is_none_or(|file| !excluded(file)))
+        .collect();
     let options = engine::Options {
         today,
         config: loaded_config.config,
         select: (!args.select.is_empty()).then(|| args.select.iter().cloned().collect()),
         ignore: args.ignore.iter().cloned().collect::<BTreeSet<_>>(),
     };
-    let mut outcome = engine::run(&files, &options);
+    let lint = |overlay: &HashMap<PathBuf, String>| {
+        let mut outcome = engine::run_with(&files, &options, overlay);
+        outcome.findings.extend(refused.iter().cloned());
+        engine::sort_findings(&mut outcome.findings);
+        outcome
+    };
+    let mut outcome = lint(&HashMap::new());
     if args.fix {
-        // Apply fixes in memory until none is left (a fix can unblock others, such as
-        // a renamed field that lets the note load), at most a few rounds.
-        let mut originals: HashMap<PathBuf, String> = HashMap::new();
-        let mut overlay: HashMap<PathBuf, String> = HashMap::new();
-        for _ in 0..8 {
-            let fixes = crate::fix::fixed_texts(&outcome.findings, |path| {
-                outcome.source(path).map(|s| s.text().to_owned())
-            });
-            if fixes.is_empty() {
-                break;
-            }
-            for (path, (old, new)) in fixes {
-                originals.entry(path.clone()).or_insert(old);
-                overlay.insert(path, new);
-            }
-            outcome = engine::run_with(&files, &options, &overlay);
-        }
-        let mut changed: Vec<(&PathBuf, &String)> = overlay
-            .iter()
-            .filter(|(path, new)| originals.get(*path) != Some(*new))
-            .collect();
-        changed.sort();
+        let fixed = crate::fix::fix_until_done(outcome, lint);
+        outcome = fixed.outcome;
+        let changed = fixed.changed;
         if args.diff {
             let mut text = String::new();
-            for (path, new) in &changed {
-                let old = originals.get(*path).map_or("", String::as_str);
+            for (path, old, new) in &changed {
                 text.push_str(&crate::fix::diff(path, old, new));
             }
             print(&text);
@@ -208,7 +205,7 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
                 ExitCode::from(1)
             });
         }
-        for (path, new) in &changed {
+        for (path, _, new) in &changed {
             crate::fix::write_atomically(path, new)
                 .map_err(|e| format!("error: cannot write {}: {e}", path.display()))?;
         }
@@ -247,11 +244,8 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
     })
 }
 
-/// Drops the files the configuration's `exclude` globs match, relative to its folder.
-fn exclude(files: Vec<PathBuf>, loaded: &config::Loaded) -> Result<Vec<PathBuf>, String> {
-    if loaded.config.exclude.is_empty() {
-        return Ok(files);
-    }
+/// Whether the configuration's `exclude` globs match a file, relative to its folder.
+fn exclusions(loaded: &config::Loaded) -> Result<impl Fn(&Path) -> bool + use<>, String> {
     let mut builder = globset::GlobSetBuilder::new();
     for pattern in &loaded.config.exclude {
         let glob = globset::Glob::new(pattern)
@@ -268,24 +262,22 @@ fn exclude(files: Vec<PathBuf>, loaded: &config::Loaded) -> Result<Vec<PathBuf>,
         .map(Path::to_path_buf)
         .unwrap_or_default();
     let cwd = std::env::current_dir().unwrap_or_default();
-    Ok(files
-        .into_iter()
-        .filter(|file| {
-            let absolute = if file.is_absolute() {
-                file.clone()
-            } else {
-                cwd.join(file)
-            };
-            let absolute_base = if base.is_absolute() {
-                base.clone()
-            } else {
-                cwd.join(&base)
-            };
-            let relative = absolute
-                .strip_prefix(&absolute_base)
-                .map_or(file.as_path(), |r| r);
-            let relative = relative.strip_prefix("./").unwrap_or(relative);
-            !set.is_match(relative)
-        })
-        .collect())
+    let absolute_base = if base.is_absolute() {
+        base
+    } else {
+        cwd.join(&base)
+    };
+    Ok(move |file: &Path| {
+        if set.is_empty() {
+            return false;
+        }
+        let absolute = if file.is_absolute() {
+            file.to_path_buf()
+        } else {
+            cwd.join(file)
+        };
+        let relative = absolute.strip_prefix(&absolute_base).unwrap_or(file);
+        let relative = relative.strip_prefix("./").unwrap_or(relative);
+        set.is_match(relative)
+    })
 }

@@ -97,19 +97,37 @@ pub fn run_with(
     options: &Options,
     overlay: &HashMap<PathBuf, String>,
 ) -> Outcome {
-    let load = || -> Vec<Loaded> {
-        files
-            .par_iter()
-            .map(|path| match overlay.get(path) {
-                Some(text) => notes_core::load_bytes(path, text.as_bytes()),
-                None => notes_core::load_path(path),
-            })
-            .collect()
-    };
-    let loaded = match pool() {
-        Some(pool) => pool.install(load),
-        None => load(),
-    };
+    match pool() {
+        Some(pool) => run_in(pool, files, options, overlay),
+        None => lint(files, options, overlay),
+    }
+}
+
+/// Like [`run_with`], with loading and rules on the threads of `pool` (whose stacks
+/// must be large enough for the loader's nesting limit; see `pool()`). The outcome
+/// does not depend on the pool's size, nor on the order of `files`.
+pub fn run_in(
+    pool: &rayon::ThreadPool,
+    files: &[PathBuf],
+    options: &Options,
+    overlay: &HashMap<PathBuf, String>,
+) -> Outcome {
+    pool.install(|| lint(files, options, overlay))
+}
+
+fn lint(files: &[PathBuf], options: &Options, overlay: &HashMap<PathBuf, String>) -> Outcome {
+    // Sorted, so the corpus (and whichever definition comes first) and the binary
+    // search in `Outcome::source` do not depend on the order the caller gave.
+    let mut files = files.to_vec();
+    files.sort();
+    files.dedup();
+    let loaded: Vec<Loaded> = files
+        .par_iter()
+        .map(|path| match overlay.get(path) {
+            Some(text) => notes_core::load_bytes(path, text.as_bytes()),
+            None => notes_core::load_path(path),
+        })
+        .collect();
     let mut findings: Vec<Finding> = loaded
         .iter()
         .flat_map(|l| l.findings.iter().cloned())

@@ -1,11 +1,13 @@
 //! `--fix` and `--diff`: applying findings' safe fixes as byte-range edits of the
 //! original text, so comments, blank lines and quoting survive.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use notes_core::{Edit, Finding, Span};
 use similar::TextDiff;
+
+use crate::engine::Outcome;
 
 /// The fixed text of every file that has fixes, from the original texts.
 pub fn fixed_texts(
@@ -69,19 +71,55 @@ pub fn diff(path: &Path, old: &str, new: &str) -> String {
         .to_string()
 }
 
-/// Writes `content` to a temporary file beside `path`, then renames it into place.
+/// Writes `content` to `path` atomically (see [`crate::atomic::write`]).
 pub fn write_atomically(path: &Path, content: &str) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    let mut temp = tempfile::NamedTempFile::new_in(dir)?;
-    std::io::Write::write_all(&mut temp, content.as_bytes())?;
-    if let Ok(metadata) = std::fs::metadata(path) {
-        let _ = std::fs::set_permissions(temp.path(), metadata.permissions());
+    crate::atomic::write(path, content.as_bytes())
+}
+
+/// At most this many rounds of fixes; one or two are nearly always enough.
+pub const MAX_ROUNDS: usize = 8;
+
+/// What `--fix` did in memory: the lint of the fixed texts, and the files it changed.
+#[derive(Debug)]
+pub struct FixRun {
+    /// The lint of the files with every fix applied.
+    pub outcome: Outcome,
+    /// Every changed file, sorted by path: its path, original text and fixed text.
+    pub changed: Vec<(PathBuf, String, String)>,
+}
+
+/// Applies the safe fixes of `outcome` in memory until none is left (a fix can unblock
+/// others, such as a renamed field that lets the note load), at most [`MAX_ROUNDS`]
+/// rounds. `lint` lints the files again, taking the texts in its argument instead of
+/// the ones on disk. Nothing is written.
+pub fn fix_until_done(
+    mut outcome: Outcome,
+    lint: impl Fn(&HashMap<PathBuf, String>) -> Outcome,
+) -> FixRun {
+    let mut originals: HashMap<PathBuf, String> = HashMap::new();
+    let mut overlay: HashMap<PathBuf, String> = HashMap::new();
+    for _ in 0..MAX_ROUNDS {
+        let fixes = fixed_texts(&outcome.findings, |path| {
+            outcome.source(path).map(|s| s.text().to_owned())
+        });
+        if fixes.is_empty() {
+            break;
+        }
+        for (path, (old, new)) in fixes {
+            originals.entry(path.clone()).or_insert(old);
+            overlay.insert(path, new);
+        }
+        outcome = lint(&overlay);
     }
-    temp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    let mut changed: Vec<(PathBuf, String, String)> = overlay
+        .into_iter()
+        .filter_map(|(path, new)| {
+            let old = originals.remove(&path).unwrap_or_default();
+            (old != new).then_some((path, old, new))
+        })
+        .collect();
+    changed.sort();
+    FixRun { outcome, changed }
 }
 
 fn line_start(text: &str, offset: usize) -> usize {

@@ -1,6 +1,7 @@
 //! notes-lint: rules that flag stale, overtaken, unsourced, dangling and duplicated
 //! claims in research notes, and the command that runs them.
 
+pub mod atomic;
 pub mod cli;
 pub mod config;
 pub mod corpus;

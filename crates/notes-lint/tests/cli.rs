@@ -486,3 +486,156 @@ fn exclude_globs_skip_files_relative_to_the_config() {
         .expect("runs");
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
 }
+
+/// A notes folder with a link to a file outside it that holds a fake secret, and a
+/// link to a note inside it. Returns (the outside folder, the tree, the notes folder).
+#[cfg(unix)]
+fn tree_with_links() -> (tempfile::TempDir, tempfile::TempDir, PathBuf) {
+    let outside = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        outside.path().join("secret.yaml"),
+        "title: SECRET-TOKEN-123\nsections: [SECRET-TOKEN-123]\n",
+    )
+    .expect("write");
+    let tree = tempfile::tempdir().expect("temp dir");
+    let notes = tree.path().join("notes");
+    std::fs::create_dir_all(notes.join("shared")).expect("mkdir");
+    std::fs::write(
+        notes.join("shared/real.yaml"),
+        "title: Real\nsections:\n  - title: S\n    claims:\n      - text: A claim.\n",
+    )
+    .expect("write");
+    std::os::unix::fs::symlink(outside.path().join("secret.yaml"), notes.join("leak.yaml"))
+        .expect("symlink");
+    std::os::unix::fs::symlink(notes.join("shared/real.yaml"), notes.join("alias.yaml"))
+        .expect("symlink");
+    (outside, tree, notes)
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_out_of_the_linted_folder_is_reported_and_never_read() {
+    let (_outside, tree, _notes) = tree_with_links();
+    for format in ["human", "short", "json", "sarif", "github"] {
+        let output = Command::new(env!("CARGO_BIN_EXE_notes-lint"))
+            .args(["--format", format, "--today", "2026-11-27", "notes"])
+            .current_dir(tree.path())
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("runs");
+        let out = stdout(&output);
+        let err = String::from_utf8_lossy(&output.stderr);
+        assert!(!out.contains("SECRET"), "{format}: {out}");
+        assert!(!err.contains("SECRET"), "{format}: {err}");
+        assert_eq!(output.status.code(), Some(1), "{format}: {out}");
+        assert_eq!(
+            out.matches("is a symbolic link to a file outside the folder being linted")
+                .count(),
+            1,
+            "{format}: one finding for the link: {out}"
+        );
+        assert!(out.contains("leak.yaml"), "{format}: {out}");
+        if format == "short" {
+            // The link inside the folder is followed like any note; the one that leaves
+            // it is an error of the `syntax` rule, which cannot be turned off.
+            assert_eq!(
+                out.lines()
+                    .filter(|l| l.starts_with("notes/leak.yaml:"))
+                    .collect::<Vec<_>>(),
+                [
+                    "notes/leak.yaml:1:1: error[syntax]: `notes/leak.yaml` is a symbolic link \
+                  to a file outside the folder being linted: not read"
+                ]
+            );
+            assert!(out.contains("notes/alias.yaml:"), "{out}");
+            assert!(out.contains("notes/shared/real.yaml:"), "{out}");
+        }
+        if format == "json" {
+            let report: serde_json::Value =
+                serde_json::from_slice(&output.stdout).expect("valid JSON");
+            assert_eq!(report["summary"]["files"], 2, "{out}");
+        }
+    }
+    // --fix neither reads nor writes through the link.
+    let fix = Command::new(env!("CARGO_BIN_EXE_notes-lint"))
+        .args(["--fix", "--diff", "notes"])
+        .current_dir(tree.path())
+        .output()
+        .expect("runs");
+    assert!(!stdout(&fix).contains("SECRET"));
+    // Named on the command line, the link is read: the user asked for it.
+    let named = Command::new(env!("CARGO_BIN_EXE_notes-lint"))
+        .args(["--format", "short", "notes/leak.yaml"])
+        .current_dir(tree.path())
+        .output()
+        .expect("runs");
+    assert!(
+        stdout(&named).contains("notes/leak.yaml:2:"),
+        "{}",
+        stdout(&named)
+    );
+    assert!(!stdout(&named).contains("symbolic link"));
+}
+
+#[cfg(unix)]
+#[test]
+fn fix_killed_before_its_rename_leaves_the_file_intact() {
+    let (_dir, file) = copy_fixture("note.yaml");
+    let original = std::fs::read_to_string(&file).expect("read");
+    let folder = file.parent().expect("folder").to_path_buf();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_notes-lint"))
+        .args(["--fix", "--format", "short"])
+        .arg(&file)
+        .env(notes_lint::atomic::TEST_PAUSE_ENV, "60000")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("runs");
+    let temp_files = || -> Vec<PathBuf> {
+        std::fs::read_dir(&folder)
+            .expect("list")
+            .map(|e| e.expect("entry").path())
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(notes_lint::atomic::is_temp_name)
+            })
+            .collect()
+    };
+    let start = Instant::now();
+    // The fixed text is written in full to a temporary file before the pause.
+    while temp_files().is_empty()
+        || temp_files()
+            .iter()
+            .any(|t| std::fs::metadata(t).is_ok_and(|m| m.len() == 0))
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "no temporary file appeared"
+        );
+        assert!(
+            child.try_wait().expect("wait").is_none(),
+            "--fix ended early"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().expect("kill");
+    child.wait().expect("wait");
+    assert_eq!(
+        std::fs::read_to_string(&file).expect("read"),
+        original,
+        "the note changed though the rename never happened"
+    );
+    // The leftover is hidden and is no note: the next run ignores it and fixes the file.
+    assert_eq!(temp_files().len(), 1);
+    let again = notes_lint(&["--fix", "--format", "short", file.to_str().expect("utf-8")]);
+    assert_eq!(again.status.code(), Some(0), "{}", stdout(&again));
+    assert_ne!(std::fs::read_to_string(&file).expect("read"), original);
+    let listed = notes_lint(&["--format", "short", folder.to_str().expect("utf-8")]);
+    let listed = stdout(&listed);
+    assert!(listed.contains("note.yaml:"), "{listed}");
+    assert!(
+        !listed.contains(notes_lint::atomic::TEMP_PREFIX),
+        "the leftover was taken for a note: {listed}"
+    );
+}

@@ -95,13 +95,18 @@ struct Excerpt {
 impl Excerpt {
     fn around(file: &SourceFile, spans: &[Span]) -> Option<Excerpt> {
         let text = file.text();
-        let start = spans.iter().map(|s| s.start).min()?.min(text.len());
-        let end = spans
-            .iter()
-            .map(|s| s.end)
-            .max()?
-            .min(text.len())
-            .max(start);
+        // A span may end inside a character (one bad byte of a file that is not UTF-8
+        // became a three-byte replacement character): widen it to whole characters.
+        let start = floor_char(text, spans.iter().map(|s| s.start).min()?.min(text.len()));
+        let end = ceil_char(
+            text,
+            spans
+                .iter()
+                .map(|s| s.end)
+                .max()?
+                .min(text.len())
+                .max(start),
+        );
         let line_of = |offset: usize| text[..offset].rfind('\n').map_or(0, |i| i + 1);
         // One line of context either side.
         let mut from = line_of(start);
@@ -133,8 +138,14 @@ impl Excerpt {
 
     /// `span` (file offsets) relative to the excerpt, if it lies inside it.
     fn local(&self, span: Span) -> Option<SourceSpan> {
-        let start = span.start.checked_sub(self.offset)?;
-        let end = span.end.checked_sub(self.offset)?.min(self.text.len());
+        let start = floor_char(
+            &self.text,
+            span.start.checked_sub(self.offset)?.min(self.text.len()),
+        );
+        let end = ceil_char(
+            &self.text,
+            span.end.checked_sub(self.offset)?.min(self.text.len()),
+        );
         (start <= self.text.len()).then(|| SourceSpan::new(start.into(), end.saturating_sub(start)))
     }
 }
@@ -142,6 +153,13 @@ impl Excerpt {
 fn floor_char(text: &str, mut offset: usize) -> usize {
     while !text.is_char_boundary(offset) {
         offset -= 1;
+    }
+    offset
+}
+
+fn ceil_char(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset += 1;
     }
     offset
 }
