@@ -94,11 +94,7 @@ pub fn load_bytes(path: &Path, bytes: &[u8]) -> Loaded {
             let at = error.valid_up_to();
             let file = SourceFile::new(path, String::from_utf8_lossy(bytes).into_owned());
             // The bad bytes became one replacement character: the span covers all of it.
-            let end = at
-                + file.text()[at..]
-                    .chars()
-                    .next()
-                    .map_or(0, char::len_utf8);
+            let end = at + file.text()[at..].chars().next().map_or(0, char::len_utf8);
             // Lossy decoding keeps every valid byte before the first bad one in place.
             let finding = Finding::new(
                 SYNTAX,

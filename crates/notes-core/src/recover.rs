@@ -6,7 +6,6 @@
 //! else the one bad field of the note or a section. A missing or bad `title` of the note
 //! or a section becomes an empty one, so the section and its claims stay.
 
-use std::cmp::Ordering;
 use std::collections::HashMap;
 
 use crate::schema::Located;
@@ -101,21 +100,6 @@ fn cut_in_scope(
     }
 }
 
-fn compare(a: &[Segment], b: &[Segment]) -> Ordering {
-    for (x, y) in a.iter().zip(b) {
-        let order = match (x, y) {
-            (Segment::Index(x), Segment::Index(y)) => x.cmp(y),
-            (Segment::Key(x), Segment::Key(y)) => x.cmp(y),
-            (Segment::Key(_), Segment::Index(_)) => Ordering::Less,
-            (Segment::Index(_), Segment::Key(_)) => Ordering::Greater,
-        };
-        if order != Ordering::Equal {
-            return order;
-        }
-    }
-    a.len().cmp(&b.len())
-}
-
 /// Changes `tree` so that none of `problems` is left in it; returns whether it changed.
 pub fn prune(tree: &mut Node, problems: &[Located]) -> bool {
     let mut cuts: Vec<Cut> = problems
@@ -130,7 +114,7 @@ pub fn prune(tree: &mut Node, problems: &[Located]) -> bool {
             Cut::Title(_) => None,
         })
         .collect();
-    removals.sort_by(|a, b| compare(a, b));
+    removals.sort();
     removals.dedup();
     // A removal inside another one is done by that one.
     let outer: Vec<Vec<Segment>> = removals

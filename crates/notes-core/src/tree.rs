@@ -130,6 +130,26 @@ impl Segment {
     }
 }
 
+/// Keys sort by their text, indexes by number, and a key before an index, so the
+/// paths of a note's claims sort in document order (a parent before its children).
+impl Ord for Segment {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        use std::cmp::Ordering;
+        match (self, other) {
+            (Segment::Key(a), Segment::Key(b)) => a.cmp(b),
+            (Segment::Index(a), Segment::Index(b)) => a.cmp(b),
+            (Segment::Key(_), Segment::Index(_)) => Ordering::Less,
+            (Segment::Index(_), Segment::Key(_)) => Ordering::Greater,
+        }
+    }
+}
+
+impl PartialOrd for Segment {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
 impl fmt::Display for Segment {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

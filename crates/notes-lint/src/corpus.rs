@@ -15,8 +15,6 @@ pub struct NoteView<'a> {
     pub doc: &'a Document,
     /// Every claim, depth first in document order.
     pub claims: Vec<ResolvedClaim<'a>>,
-    /// The index in `claims` of each claim's tree path.
-    by_path: HashMap<notes_core::resolve::Path, usize>,
 }
 
 /// Where something is defined: which note, and the tree path of the definition.
@@ -81,16 +79,8 @@ impl<'a> Corpus<'a> {
                     }
                 }
             }
-            let by_path = claims
-                .iter()
-                .enumerate()
-                .map(|(i, claim)| (claim.path.clone(), i))
-                .collect();
-            corpus.notes.push(NoteView {
-                doc,
-                claims,
-                by_path,
-            });
+            debug_assert!(claims.windows(2).all(|w| w[0].path < w[1].path));
+            corpus.notes.push(NoteView { doc, claims });
         }
         corpus
     }
@@ -190,7 +180,11 @@ impl<'a> NoteView<'a> {
 
     /// The claim at tree path `path`, if a claim is there.
     pub fn claim_at(&self, path: &[Segment]) -> Option<&ResolvedClaim<'a>> {
-        self.by_path.get(path).map(|&i| &self.claims[i])
+        // Claims are in document order, which is the order of their paths.
+        self.claims
+            .binary_search_by(|claim| claim.path[..].cmp(path))
+            .ok()
+            .map(|i| &self.claims[i])
     }
 
     /// A finding of `rule` at the value at `path`, about whatever is at `owner`: the
