@@ -104,8 +104,9 @@ pub struct ResolvedClaim<'a> {
     pub claim: &'a Claim,
     /// Its tree path.
     pub path: Path,
-    /// Its 1-based position: section, then claim, then children, such as `[2, 3, 1]`.
-    pub position: Vec<usize>,
+    /// Its 1-based position when it is not the one its path gives (after a schema error
+    /// dropped an earlier claim): see [`ResolvedClaim::position`].
+    pub written_at: Option<Arc<[usize]>>,
     /// The index of its parent claim in the note's resolved list, if it has one.
     pub parent: Option<usize>,
     /// Its sources, own and inherited, the note's `summary_of` included. Lists are
@@ -136,9 +137,24 @@ impl ResolvedClaim<'_> {
         }
     }
 
+    /// Its 1-based position: section, then claim, then children, such as `[2, 3, 1]`.
+    pub fn position(&self) -> Vec<usize> {
+        match &self.written_at {
+            Some(position) => position.to_vec(),
+            None => self
+                .path
+                .iter()
+                .filter_map(|segment| match segment {
+                    Segment::Index(i) => Some(i + 1),
+                    Segment::Key(_) => None,
+                })
+                .collect(),
+        }
+    }
+
     /// Its position like `2.3.1`.
     pub fn position_name(&self) -> String {
-        let parts: Vec<String> = self.position.iter().map(usize::to_string).collect();
+        let parts: Vec<String> = self.position().iter().map(usize::to_string).collect();
         parts.join(".")
     }
 
@@ -320,15 +336,7 @@ pub fn resolve_claims(note: &Note) -> Vec<ResolvedClaim<'_>> {
             reviewed: section.reviewed,
             shelf_life: section.shelf_life,
         });
-        walk(
-            &section.claims,
-            "claims",
-            &owner,
-            &[s + 1],
-            None,
-            &context,
-            &mut out,
-        );
+        walk(&section.claims, "claims", &owner, None, &context, &mut out);
     }
     out
 }
@@ -337,7 +345,6 @@ fn walk<'a>(
     claims: &'a [Claim],
     field: &str,
     owner: &[Segment],
-    position: &[usize],
     parent: Option<usize>,
     context: &Context<'a>,
     out: &mut Vec<ResolvedClaim<'a>>,
@@ -355,13 +362,11 @@ fn walk<'a>(
             reviewed: claim.reviewed,
             shelf_life: claim.shelf_life,
         });
-        let mut here = position.to_vec();
-        here.push(i + 1);
         let index = out.len();
         out.push(ResolvedClaim {
             claim,
             path: path.clone(),
-            position: here.clone(),
+            written_at: None,
             parent,
             sources: context.sources.clone(),
             caveats: context.caveats.clone(),
@@ -376,7 +381,6 @@ fn walk<'a>(
             &claim.children,
             "children",
             &path,
-            &here,
             Some(index),
             &context,
             out,

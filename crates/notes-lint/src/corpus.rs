@@ -75,7 +75,7 @@ impl<'a> Corpus<'a> {
                 // Claims after a dropped one keep the position they were written at.
                 for claim in &mut claims {
                     if let Some(position) = doc.renumbered.get(&claim.path[..]) {
-                        claim.position.clone_from(position);
+                        claim.written_at = Some(position.as_slice().into());
                     }
                 }
             }

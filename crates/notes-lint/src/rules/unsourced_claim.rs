@@ -104,7 +104,8 @@ fn tally(view: &NoteView<'_>, owner: impl Fn(usize) -> Vec<Segment>) -> Vec<Tall
         if !needs_source(claim.claim.kind) {
             continue;
         }
-        let Some(s) = claim.position.first().and_then(|p| p.checked_sub(1)) else {
+        // The section's index in the note: the second segment of the claim's path.
+        let Some(&Segment::Index(s)) = claim.path.get(1) else {
             continue;
         };
         let Some(tally) = tallies.get_mut(s) else {
