@@ -11,7 +11,8 @@ pub struct Generated {
     pub content: String,
 }
 
-/// The JSON Schemas under `schema/`.
+/// The JSON Schemas under `schema/`, the rule docs under `docs/rules/` and the field
+/// tables of `docs/format.md`.
 pub fn schemas() -> Vec<Generated> {
     vec![
         Generated {
@@ -37,6 +38,7 @@ pub fn schemas() -> Vec<Generated> {
         },
     ]
     .into_iter()
+    .chain(std::iter::once(format_reference()))
     .chain(
         notes_lint::docs::rule_docs()
             .into_iter()
@@ -46,6 +48,16 @@ pub fn schemas() -> Vec<Generated> {
             }),
     )
     .collect()
+}
+
+/// `docs/format.md` with its field tables rendered from the note schema.
+fn format_reference() -> Generated {
+    let path = PathBuf::from("docs/format.md");
+    let page = std::fs::read_to_string(crate::workspace_root().join(&path)).unwrap_or_default();
+    Generated {
+        content: notes_lint::docs::format_reference(&page),
+        path,
+    }
 }
 
 /// A schema as committed: a `$comment` saying it is generated, then the schema, pretty-printed.
