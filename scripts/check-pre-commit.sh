@@ -80,4 +80,4 @@ if ! grep -q "unknown-reference" <<<"$out" || ! grep -q "kaplan-2021" <<<"$out" 
   exit 1
 fi
 echo "check-pre-commit: a note that cites an unknown source fails with the finding:"
-grep "unknown-reference" <<<"$out" | sed 's/^/  /'
+grep -A8 "unknown-reference" <<<"$out" | sed "s/^/  /"
