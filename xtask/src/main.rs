@@ -24,7 +24,9 @@ struct Args {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Write the JSON Schemas under schema/ and the rule docs under docs/rules/ (or check them with --check).
+    /// Write the generated files (or check them with --check): the JSON Schemas under schema/,
+    /// the rule docs under docs/rules/, the field tables of docs/format.md, and the shell
+    /// completions and man page under docs/shell/.
     Schema {
         /// Write nothing; fail with a diff when a schema is out of date.
         #[arg(long)]

@@ -23,6 +23,9 @@ pub const DATE_PATTERN: &str = concat!(
     ")$"
 );
 
+/// What editors say about a value that is not a partial date: what is wrong and what to write.
+pub const DATE_ERROR_MESSAGE: &str = "Not a date: write YYYY, YYYY-MM or YYYY-MM-DD, such as 2022, 2022-05 or 2022-05-09 (a real month and day; not `May 2022`).";
+
 /// A date known to the year, the month or the day.
 ///
 /// In every comparison a partial date stands for the first day of its period:
@@ -217,17 +220,21 @@ impl JsonSchema for PartialDate {
     }
 
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        // One schema with both types rather than an `anyOf` of an integer and a string:
+        // editors then report a malformed date with `patternErrorMessage` instead of
+        // "expected an integer" from the first alternative. `minimum`/`maximum` apply only
+        // to integers and `pattern`/`format` only to strings, so it accepts the same values.
         json_schema!({
             "description": "A date known to the year, month or day: 2022, 2022-05 or 2022-05-09. A partial date stands for the first day of its period.",
+            "markdownDescription": "A date known to the year, month or day: `2022`, `2022-05` or `2022-05-09`. A partial date stands for the first day of its period (`2022-05` is 1 May 2022).",
             "examples": ["2022-05", "2023-03-14", 2022],
-            "anyOf": [
-                {"type": "integer", "minimum": 1, "maximum": 9999},
-                {
-                    "type": "string",
-                    "pattern": DATE_PATTERN,
-                    "format": PARTIAL_DATE_FORMAT
-                }
-            ]
+            "type": ["integer", "string"],
+            "minimum": 1,
+            "maximum": 9999,
+            "pattern": DATE_PATTERN,
+            "format": PARTIAL_DATE_FORMAT,
+            "errorMessage": DATE_ERROR_MESSAGE,
+            "patternErrorMessage": DATE_ERROR_MESSAGE
         })
     }
 }

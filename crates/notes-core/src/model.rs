@@ -54,6 +54,8 @@ impl JsonSchema for Id {
             "description": "An identifier: lowercase letters, digits and dashes, starting with a letter or digit.",
             "type": "string",
             "pattern": "^[a-z0-9][a-z0-9-]*$",
+            "errorMessage": "Not an id: use lowercase letters, digits and dashes, starting with a letter or digit, such as `pais-2`.",
+            "patternErrorMessage": "Not an id: use lowercase letters, digits and dashes, starting with a letter or digit, such as `pais-2`.",
             "examples": ["pais-2", "gpt-4"]
         })
     }

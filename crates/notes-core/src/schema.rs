@@ -388,7 +388,10 @@ fn to_finding(file: &SourceFile, tree: &Node, problem: &Problem<'_>) -> Finding 
             .with_help(format!("add `{name}:`"))
         }
         ValidationErrorKind::Type { kind } => {
-            let expected = type_words(&format!("{kind:?}"));
+            let expected = match def_name {
+                Some("PartialDate") => "a date (YYYY, YYYY-MM or YYYY-MM-DD)".to_owned(),
+                _ => type_words(&format!("{kind:?}")),
+            };
             if matches!(node.value, NodeValue::Null) {
                 finding(
                     node.span,

@@ -168,6 +168,8 @@ impl JsonSchema for ShelfLife {
             "description": "How long a claim stays fresh after it was last checked: a number and a unit (d, w, mo, y), or `never`.",
             "type": "string",
             "pattern": "^(never|[1-9][0-9]{0,3}(d|w|mo|y))$",
+            "errorMessage": "Not a shelf life: write a number and a unit (90d, 6w, 6mo, 2y), or `never`.",
+            "patternErrorMessage": "Not a shelf life: write a number and a unit (90d, 6w, 6mo, 2y), or `never`.",
             "examples": ["6mo", "2y", "90d", "never"]
         })
     }

@@ -15,44 +15,76 @@ use crate::rules;
 
 /// Lints research notes: stale, overtaken, unsourced, dangling and duplicated claims.
 #[derive(Debug, Parser)]
-#[command(name = "notes-lint", version, about, max_term_width = 100)]
+#[command(
+    name = "notes-lint",
+    version,
+    about,
+    max_term_width = 100,
+    after_help = EXAMPLES
+)]
 pub struct Args {
     /// Note files or folders to lint. Default: ./notes if it exists, else the current folder.
     pub paths: Vec<PathBuf>,
-    /// How to print findings.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
-    /// The date to judge staleness against, YYYY-MM-DD. Default: the system date.
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_today)]
-    pub today: Option<Date>,
+    /// Also read these note files or folders, for the checks across notes (unknown and
+    /// unused ids, duplicates), but report only on PATHS. For pre-commit:
+    /// `notes-lint --context notes CHANGED_FILES...`.
+    #[arg(long, value_name = "PATH", help_heading = "Input")]
+    pub context: Vec<PathBuf>,
     /// The configuration file. Default: notes-lint.toml in the working folder or above.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", help_heading = "Input")]
     pub config: Option<PathBuf>,
+    /// The date to judge staleness against, YYYY-MM-DD. Default: the system date.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_today, help_heading = "Input")]
+    pub today: Option<Date>,
+    /// How to print findings.
+    #[arg(long, value_enum, default_value_t = Format::Human, help_heading = "Output")]
+    pub format: Format,
+    /// When to colour the human output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, help_heading = "Output")]
+    pub color: ColorChoice,
     /// Fail the run on warnings too.
-    #[arg(long)]
+    #[arg(long, help_heading = "Rules")]
     pub deny_warnings: bool,
     /// Run only these rules (comma-separated ids).
-    #[arg(long, value_name = "RULE,...", value_delimiter = ',')]
+    #[arg(
+        long,
+        value_name = "RULE,...",
+        value_delimiter = ',',
+        help_heading = "Rules"
+    )]
     pub select: Vec<String>,
     /// Do not run these rules (comma-separated ids).
-    #[arg(long, value_name = "RULE,...", value_delimiter = ',')]
+    #[arg(
+        long,
+        value_name = "RULE,...",
+        value_delimiter = ',',
+        help_heading = "Rules"
+    )]
     pub ignore: Vec<String>,
+    /// Apply the safe fixes to the files, then report what remains.
+    #[arg(long, help_heading = "Fixes")]
+    pub fix: bool,
+    /// Print the safe fixes as a unified diff and write nothing (implies --fix).
+    #[arg(long, help_heading = "Fixes")]
+    pub diff: bool,
     /// Print a rule's documentation and exit.
-    #[arg(long, value_name = "RULE")]
+    #[arg(long, value_name = "RULE", help_heading = "Documentation")]
     pub explain: Option<String>,
     /// Print every rule with its default severity and exit.
-    #[arg(long)]
+    #[arg(long, help_heading = "Documentation")]
     pub list_rules: bool,
-    /// Apply the safe fixes to the files, then report what remains.
-    #[arg(long)]
-    pub fix: bool,
-    /// With --fix: print the fixes as a unified diff and write nothing.
-    #[arg(long, requires = "fix")]
-    pub diff: bool,
-    /// When to colour the human output.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
 }
+
+const EXAMPLES: &str = "\
+Examples:
+  notes-lint                                  lint ./notes
+  notes-lint --format short notes/a.yaml      one line per finding
+  notes-lint --diff                           show the safe fixes, write nothing
+  notes-lint --explain stale-claim            what a rule flags and how to fix it
+  notes-lint --context notes notes/a.yaml     report on one note, check ids against all
+
+Exit status: 0 no error-level finding, 1 findings, 2 notes-lint could not run.
+The note format: docs/format.md in the repository.";
 
 /// An output format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -100,9 +132,21 @@ pub fn main() -> ExitCode {
 fn check_rule_names(names: &[String], flag: &str) -> Result<(), String> {
     for name in names {
         if rules::by_id(name).is_none() {
-            let hint = notes_core::suggest::did_you_mean(name, rules::ids())
-                .map(|best| format!(" (did you mean `{best}`?)"))
-                .unwrap_or_default();
+            let hint = match notes_core::suggest::did_you_mean(name, rules::ids()) {
+                Some(best) => format!(" (did you mean `{best}`?)"),
+                // A part of an id, such as `unsourced` or `stale`: the ids that contain it.
+                None => {
+                    let containing: Vec<String> = rules::ids()
+                        .filter(|id| name.len() >= 3 && id.contains(name.as_str()))
+                        .map(|id| format!("`{id}`"))
+                        .collect();
+                    if containing.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (did you mean {}?)", containing.join(" or "))
+                    }
+                }
+            };
             return Err(format!(
                 "error: {flag}: unknown rule `{name}`{hint}; `notes-lint --list-rules` lists them"
             ));
@@ -176,6 +220,18 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         .into_iter()
         .filter(|finding| finding.file.as_deref().is_none_or(|file| !excluded(file)))
         .collect();
+    let context: Vec<PathBuf> = if args.context.is_empty() {
+        Vec::new()
+    } else {
+        crate::discover::discover(&args.context)
+            .map_err(|missing| format!("error: no such file or folder: {}", missing.0.display()))?
+            .files
+            .into_iter()
+            .filter(|file| !excluded(file))
+            .collect()
+    };
+    let reported = Reported::new(&files, &context);
+    let files = reported.all_files(files, context);
     let options = engine::Options {
         today,
         config: loaded_config.config,
@@ -183,13 +239,13 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         ignore: args.ignore.iter().cloned().collect::<BTreeSet<_>>(),
     };
     let lint = |overlay: &HashMap<PathBuf, String>| {
-        let mut outcome = engine::run_with(&files, &options, overlay);
+        let mut outcome = reported.restrict(engine::run_with(&files, &options, overlay));
         outcome.findings.extend(refused.iter().cloned());
         engine::sort_findings(&mut outcome.findings);
         outcome
     };
     let mut outcome = lint(&HashMap::new());
-    if args.fix {
+    if args.fix || args.diff {
         let fixed = crate::fix::fix_until_done(outcome, lint);
         outcome = fixed.outcome;
         let changed = fixed.changed;
@@ -280,4 +336,55 @@ fn exclusions(loaded: &config::Loaded) -> Result<impl Fn(&Path) -> bool + use<>,
         let relative = relative.strip_prefix("./").unwrap_or(relative);
         set.is_match(relative)
     })
+}
+
+/// Which files findings are reported on: all that are read, or with `--context`, only
+/// the ones named as PATHS.
+enum Reported {
+    All,
+    Only(BTreeSet<PathBuf>),
+}
+
+impl Reported {
+    fn new(files: &[PathBuf], context: &[PathBuf]) -> Self {
+        if context.is_empty() {
+            Reported::All
+        } else {
+            Reported::Only(files.iter().map(|f| normalize(f)).collect())
+        }
+    }
+
+    /// The files to read: the reported ones and the context, each once, sorted.
+    fn all_files(&self, mut files: Vec<PathBuf>, context: Vec<PathBuf>) -> Vec<PathBuf> {
+        if let Reported::Only(reported) = self {
+            files.extend(
+                context
+                    .into_iter()
+                    .filter(|file| !reported.contains(&normalize(file))),
+            );
+            files.sort();
+        }
+        files
+    }
+
+    /// Drops the findings about files that are only context. A finding about no file
+    /// in particular is kept.
+    fn restrict(&self, mut outcome: engine::Outcome) -> engine::Outcome {
+        if let Reported::Only(reported) = self {
+            outcome.findings.retain(|finding| {
+                finding
+                    .file
+                    .as_deref()
+                    .is_none_or(|file| reported.contains(&normalize(file)))
+            });
+        }
+        outcome
+    }
+}
+
+/// A path without `./` components, so `./notes/a.yaml` and `notes/a.yaml` compare equal.
+fn normalize(path: &Path) -> PathBuf {
+    path.components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .collect()
 }

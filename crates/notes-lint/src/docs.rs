@@ -41,3 +41,145 @@ pub fn config_schema() -> serde_json::Value {
         .into_root_schema_for::<crate::config::Config>()
         .to_value()
 }
+
+/// The marker that opens a generated field table in `docs/format.md`; the name of the
+/// schema definition follows it (`Note` for the note itself).
+const FIELDS_START: &str = "<!-- fields: ";
+/// The marker that closes a generated field table.
+const FIELDS_END: &str = "<!-- end of fields -->";
+
+/// `docs/format.md` with every field table between `<!-- fields: NAME -->` and
+/// `<!-- end of fields -->` rendered from the note schema, so the page and the
+/// descriptions editors show on hover say the same thing. The prose around the tables
+/// is left as written.
+pub fn format_reference(page: &str) -> String {
+    let schema = notes_core::schema::note_schema();
+    let mut out = String::with_capacity(page.len());
+    let mut rest = page;
+    while let Some(start) = rest.find(FIELDS_START) {
+        let Some(name_end) = rest[start..].find(" -->").map(|i| start + i) else {
+            break;
+        };
+        let name = &rest[start + FIELDS_START.len()..name_end];
+        let Some(end) = rest[name_end..].find(FIELDS_END).map(|i| name_end + i) else {
+            break;
+        };
+        out.push_str(&rest[..name_end + " -->".len()]);
+        out.push('\n');
+        out.push_str(&field_table(&schema, name));
+        out.push_str(FIELDS_END);
+        rest = &rest[end + FIELDS_END.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn field_table(schema: &serde_json::Value, name: &str) -> String {
+    let definition = if name == "Note" {
+        Some(schema)
+    } else {
+        schema.get("$defs").and_then(|defs| defs.get(name))
+    };
+    let Some(definition) = definition else {
+        return format!("(no definition named `{name}` in the note schema)\n");
+    };
+    let required: Vec<&str> = definition
+        .get("required")
+        .and_then(serde_json::Value::as_array)
+        .map(|r| r.iter().filter_map(serde_json::Value::as_str).collect())
+        .unwrap_or_default();
+    let mut table = String::from("\n| Field | Value | Meaning |\n| --- | --- | --- |\n");
+    let properties = definition
+        .get("properties")
+        .and_then(serde_json::Value::as_object);
+    for (field, property) in properties.into_iter().flatten() {
+        if field == "$schema" {
+            continue;
+        }
+        let description = property
+            .get("description")
+            .or_else(|| definition_of(schema, property).and_then(|d| d.get("description")))
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or("");
+        let field = if required.contains(&field.as_str()) {
+            format!("`{field}` (required)")
+        } else {
+            format!("`{field}`")
+        };
+        let _ = writeln!(
+            table,
+            "| {field} | {} | {} |",
+            value_words(schema, property),
+            description.replace('|', "\\|")
+        );
+    }
+    table.push('\n');
+    table
+}
+
+/// The `$defs` entry a property refers to, if it is a reference.
+fn definition_of<'s>(
+    schema: &'s serde_json::Value,
+    property: &serde_json::Value,
+) -> Option<&'s serde_json::Value> {
+    let name = property.get("$ref")?.as_str()?.strip_prefix("#/$defs/")?;
+    schema.get("$defs")?.get(name)
+}
+
+/// What a property's value is, in words: "date", "list of citations", "one of: ...".
+fn value_words(schema: &serde_json::Value, property: &serde_json::Value) -> String {
+    if let Some(items) = property.get("items") {
+        return format!("list of {}", plural(&value_words(schema, items)));
+    }
+    let name = property
+        .get("$ref")
+        .and_then(serde_json::Value::as_str)
+        .and_then(|r| r.strip_prefix("#/$defs/"));
+    match name {
+        Some("PartialDate") => "date".to_owned(),
+        Some("ShelfLife") => "shelf life".to_owned(),
+        Some("Id") => "id".to_owned(),
+        Some("Citation") => "source id or `{id, locator}`".to_owned(),
+        Some("CaveatRef") => "caveat id or caveat".to_owned(),
+        Some("LocatedCitation") => "citation".to_owned(),
+        Some("Allow") => "suppression".to_owned(),
+        Some(other) => {
+            let choices = definition_of(schema, property).and_then(|d| {
+                d.get("oneOf")
+                    .and_then(serde_json::Value::as_array)
+                    .and_then(|branches| {
+                        branches
+                            .iter()
+                            .map(|b| b.get("const").and_then(serde_json::Value::as_str))
+                            .collect::<Option<Vec<_>>>()
+                    })
+            });
+            match choices {
+                Some(choices) => choices
+                    .iter()
+                    .map(|c| format!("`{c}`"))
+                    .collect::<Vec<_>>()
+                    .join(" \\| "),
+                None => other.to_lowercase(),
+            }
+        }
+        None => match property.get("type").and_then(serde_json::Value::as_str) {
+            Some("string") => "text".to_owned(),
+            Some("integer") => "whole number".to_owned(),
+            Some("boolean") => "`true` or `false`".to_owned(),
+            Some(other) => other.to_owned(),
+            None => "value".to_owned(),
+        },
+    }
+}
+
+fn plural(words: &str) -> String {
+    match words {
+        "source id or `{id, locator}`" => "source ids or `{id, locator}`".to_owned(),
+        "caveat id or caveat" => "caveat ids or caveats".to_owned(),
+        "text" => "texts".to_owned(),
+        "shelf life" => "shelf lives".to_owned(),
+        "suppression" => "suppressions".to_owned(),
+        other => format!("{other}s"),
+    }
+}

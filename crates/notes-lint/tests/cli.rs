@@ -639,3 +639,104 @@ fn fix_killed_before_its_rename_leaves_the_file_intact() {
         "the leftover was taken for a note: {listed}"
     );
 }
+
+#[test]
+fn diff_alone_shows_the_fixes_and_writes_nothing() {
+    let (_dir, file) = copy_fixture("note.yaml");
+    let path = file.to_str().expect("utf-8");
+    let original = std::fs::read_to_string(&file).expect("read");
+    let alone = notes_lint(&["--diff", path]);
+    let with_fix = notes_lint(&["--fix", "--diff", path]);
+    assert_eq!(alone.status.code(), Some(1), "{}", stdout(&alone));
+    assert!(stdout(&alone).contains("+++ "), "{}", stdout(&alone));
+    assert_eq!(stdout(&alone), stdout(&with_fix));
+    assert_eq!(std::fs::read_to_string(&file).expect("read"), original);
+}
+
+#[test]
+fn the_human_format_shows_related_places_without_a_bare_advice_header() {
+    let output = notes_lint(&[
+        "--today",
+        "2026-11-27",
+        "tests/rules/duplicate-claim/duplicates",
+    ]);
+    let out = stdout(&output);
+    assert!(out.contains("first written here"), "{out}");
+    assert!(!out.contains("Advice:"), "{out}");
+}
+
+#[test]
+fn help_groups_the_options_and_shows_examples() {
+    let out = stdout(&notes_lint(&["--help"]));
+    for heading in [
+        "Input:",
+        "Output:",
+        "Rules:",
+        "Fixes:",
+        "Documentation:",
+        "Examples:",
+    ] {
+        assert!(out.lines().any(|l| l == heading), "no {heading} in\n{out}");
+    }
+    assert!(out.contains("notes-lint --explain stale-claim"), "{out}");
+}
+
+#[test]
+fn an_unknown_rule_suggests_the_nearest_ones_and_exits_2() {
+    let typo = notes_lint(&["--select", "stale-claims"]);
+    assert_eq!(typo.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&typo.stderr).into_owned();
+    assert!(err.contains("did you mean `stale-claim`?"), "{err}");
+
+    let part = notes_lint(&["--ignore", "unsourced"]);
+    assert_eq!(part.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&part.stderr).into_owned();
+    assert!(
+        err.contains("did you mean `unsourced-claim` or `unsourced-figure`?"),
+        "{err}"
+    );
+}
+
+#[test]
+fn context_files_are_read_for_cross_note_checks_but_not_reported_on() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let notes = dir.path().join("notes");
+    std::fs::create_dir(&notes).expect("mkdir");
+    std::fs::write(
+        notes.join("a.yaml"),
+        "title: A\nas_of: 2026-01\nsections:\n  - title: S\n    claims:\n      - text: Cites a source of b.\n        sources: [kaplan-2020]\n",
+    )
+    .expect("write a");
+    std::fs::write(
+        notes.join("b.yaml"),
+        "title: B\nas_of: 2026-01\nsources:\n  - {id: kaplan-2020, type: paper, title: Scaling laws, arxiv: \"2001.08361\"}\nsections:\n  - title: S\n    claims:\n      - text: TODO\n        sources: [kaplan-2020]\n",
+    )
+    .expect("write b");
+    let run = |args: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_notes-lint"))
+            .args(["--format", "short", "--today", "2026-11-27"])
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .expect("runs");
+        (output.status.code(), stdout(&output))
+    };
+    // Alone, a.yaml cites a source it does not define.
+    let (code, alone) = run(&["notes/a.yaml"]);
+    assert_eq!(code, Some(1), "{alone}");
+    assert!(alone.contains("[unknown-reference]"), "{alone}");
+    // The whole folder: the source is found, and b.yaml's placeholder is reported.
+    let (_, all) = run(&["notes"]);
+    assert!(!all.contains("[unknown-reference]"), "{all}");
+    assert!(
+        all.contains("notes/b.yaml:8:15: warning[placeholder]"),
+        "{all}"
+    );
+    // With the folder as context: the source is found, and nothing about b.yaml is reported.
+    let (code, out) = run(&["--context", "notes", "notes/a.yaml"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert_eq!(out, "", "{out}");
+    // A context path that does not exist is an error of the command.
+    let (code, _) = run(&["--context", "nowhere", "notes/a.yaml"]);
+    assert_eq!(code, Some(2));
+}

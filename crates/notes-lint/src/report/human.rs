@@ -32,7 +32,8 @@ pub fn render(outcome: &Outcome, color: Color, width: usize) -> String {
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(width)
         .with_links(false)
-        .with_context_lines(1);
+        .with_context_lines(1)
+        .with_show_related_as_nested(true);
     let source_of = |file: &std::path::Path| outcome.source(file);
     let mut out = String::new();
     for finding in &outcome.findings {
