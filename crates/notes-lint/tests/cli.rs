@@ -174,6 +174,55 @@ fn json_output_has_the_contract_shape() {
 }
 
 #[test]
+fn json_lists_a_cluster_once_with_its_other_places() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let claim = "The field is focused around a small number of conferences.";
+    std::fs::write(
+        dir.path().join("a.yaml"),
+        format!("title: A\nsections:\n  - title: S\n    claims:\n      - text: {claim}\n      - text: other\n      - text: {claim}\n"),
+    )
+    .expect("write");
+    std::fs::write(
+        dir.path().join("b.yaml"),
+        format!("title: B\nsections:\n  - title: S\n    claims:\n      - text: {claim}\n"),
+    )
+    .expect("write");
+    let output = notes_lint(&[
+        "--format",
+        "json",
+        "--select",
+        "duplicate-claim",
+        dir.path().to_str().expect("utf-8 path"),
+    ]);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("valid JSON");
+    let findings = report["findings"].as_array().expect("findings");
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    let finding = &findings[0];
+    assert_eq!(finding["line"], 5);
+    assert!(
+        finding["file"]
+            .as_str()
+            .is_some_and(|f| f.ends_with("a.yaml"))
+    );
+    let related = finding["related"].as_array().expect("related places");
+    assert_eq!(related.len(), 2);
+    assert!(
+        related[0]["file"]
+            .as_str()
+            .is_some_and(|f| f.ends_with("a.yaml"))
+    );
+    assert_eq!(related[0]["line"], 7);
+    assert_eq!(related[0]["column"], 15);
+    assert!(
+        related[1]["file"]
+            .as_str()
+            .is_some_and(|f| f.ends_with("b.yaml"))
+    );
+    assert_eq!(related[1]["line"], 5);
+    assert_eq!(related[1]["message"], "same text");
+}
+
+#[test]
 fn json_findings_name_the_note_and_claim() {
     let dir = tempfile::tempdir().expect("temp dir");
     let file = dir.path().join("twins.yaml");
