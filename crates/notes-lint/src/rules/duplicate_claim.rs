@@ -9,7 +9,7 @@
 //! third of its trigrams. Every cost per claim is bounded whatever the notes say: a
 //! claim is compared with the earliest few claims of each of its buckets only,
 //! candidates are screened by length and letter counts, at most a few are confirmed
-//! with `similar`'s character diff (whose search is itself bounded), and texts over a
+//! with a bit-parallel LCS (rapidfuzz's, whose cost depends on the lengths only), and texts over a
 //! length are only compared for equality. Claims linked this way form clusters, one
 //! finding each. `cargo bench -p notes-lint --bench duplicate_claim` measures time and
 //! recall.
@@ -79,8 +79,8 @@ by comparing every pair of claims, and the work per claim is bounded so that no 
 (however repetitive its wording) makes the rule slow; so a few are missed:
 - texts that differ by a changed, dropped or added word are nearly always found;
   when a 0.9 similarity comes from single characters spread over the whole text (the
-  hardest case), about 999 pairs in 1000 are (in the rule's benchmark);
-- within one bucket of the index, a claim is compared with the 8 earliest claims
+  hardest case), about 998 pairs in 1000 are (in the rule's benchmark);
+- within one bucket of the index, a claim is compared with the 16 earliest claims
   only, and per claim at most 4 candidates that pass cheap length and letter-count
   checks are compared in full (those sharing the most buckets first): in notes that
   repeat one phrasing thousands of times, a near copy may not be among them;
@@ -123,7 +123,7 @@ const BANDS: usize = 32;
 const ROWS: usize = 2;
 const HASHES: usize = BANDS * ROWS;
 /// How many of the earliest claims of one LSH bucket the later ones are compared with.
-pub const BUCKET_CAP: usize = 8;
+pub const BUCKET_CAP: usize = 16;
 /// How many candidates (those sharing the most bands first) that pass the cheap bounds
 /// are confirmed with a diff, per claim.
 pub const MAX_DIFFS: usize = 4;
@@ -230,17 +230,23 @@ fn ratio_bound(a: &Histogram, b: &Histogram, chars: usize) -> f32 {
 }
 
 /// The similarity of two normalised texts: `2 × matching characters / total
-/// characters`, the matching characters from `similar`'s Myers diff of their
-/// characters (whose search is bounded, so the cost of one comparison is too).
+/// characters`, the matching characters the longest common subsequence of their
+/// characters.
 pub fn similarity(a: &str, b: &str) -> f32 {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    char_similarity(&a, &b)
+    rapidfuzz::distance::indel::normalized_similarity(a.chars(), b.chars()) as f32
 }
 
-fn char_similarity(a: &[char], b: &[char]) -> f32 {
-    let ops = similar::capture_diff_slices(similar::Algorithm::Myers, a, b);
-    similar::diff_ratio(&ops, a.len(), b.len())
+/// The similarity of two texts if it is at least the threshold. The bit-parallel LCS
+/// this uses costs `⌈n/64⌉ × m` steps for texts of `n` and `m` characters, whatever
+/// the texts say.
+fn similar_enough(a: &[char], b: &[char]) -> Option<f32> {
+    let args = rapidfuzz::distance::indel::Args::default().score_cutoff(f64::from(THRESHOLD));
+    rapidfuzz::distance::indel::normalized_similarity_with_args(
+        a.iter().copied(),
+        b.iter().copied(),
+        &args,
+    )
+    .map(|ratio| ratio as f32)
 }
 
 /// Whether texts of `a` and `b` characters can be similar enough: at best every
@@ -416,8 +422,10 @@ fn confirm(near: &[Near], c: usize, candidates: &mut [u32]) -> Option<(usize, f3
             continue;
         }
         diffs += 1;
-        let ratio = char_similarity(&that.chars, &this.chars);
-        if ratio >= THRESHOLD && confirmed.is_none_or(|(best, _)| other < best) {
+        let Some(ratio) = similar_enough(&that.chars, &this.chars) else {
+            continue;
+        };
+        if confirmed.is_none_or(|(best, _)| other < best) {
             confirmed = Some((other, ratio));
         }
     }
