@@ -264,6 +264,34 @@ fn sarif_output_validates_against_the_sarif_schema() {
 }
 
 #[test]
+fn sarif_lists_a_clusters_other_places_as_related_locations() {
+    let output = notes_lint(&[
+        "--format",
+        "sarif",
+        "--select",
+        "duplicate-claim",
+        "tests/rules/duplicate-claim/cluster",
+    ]);
+    let log: serde_json::Value = serde_json::from_slice(&output.stdout).expect("valid JSON");
+    let schema_text =
+        std::fs::read_to_string(root().join("tests/data/sarif-2.1.0.json")).expect("schema");
+    let schema: serde_json::Value = serde_json::from_str(&schema_text).expect("schema JSON");
+    let validator = jsonschema::validator_for(&schema).expect("the SARIF schema compiles");
+    let errors: Vec<String> = validator.iter_errors(&log).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let first = &log["runs"][0]["results"][0];
+    let related = first["relatedLocations"]
+        .as_array()
+        .expect("related locations");
+    assert_eq!(related.len(), 2);
+    assert_eq!(
+        related[1]["physicalLocation"]["artifactLocation"]["uri"],
+        "tests/rules/duplicate-claim/cluster/b.yaml"
+    );
+    assert_eq!(related[1]["physicalLocation"]["region"]["startLine"], 6);
+}
+
+#[test]
 fn exit_codes_follow_the_contract() {
     assert_eq!(notes_lint(&["notes"]).status.code(), Some(0));
     assert_eq!(notes_lint(&["tests/cli/nested"]).status.code(), Some(1));
