@@ -283,7 +283,7 @@ fn sarif_lists_a_clusters_other_places_as_related_locations() {
     let related = first["relatedLocations"]
         .as_array()
         .expect("related locations");
-    assert_eq!(related.len(), 2);
+    assert_eq!(related.len(), 3);
     assert_eq!(
         related[1]["physicalLocation"]["artifactLocation"]["uri"],
         "tests/rules/duplicate-claim/cluster/b.yaml"

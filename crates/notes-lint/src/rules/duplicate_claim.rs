@@ -3,7 +3,8 @@
 //! Comparing every pair of claims is quadratic, so candidates come from indexes:
 //! exact duplicates from a map of normalised texts, near ones from MinHash signatures
 //! of character trigrams split into LSH bands, keyed by what near duplicates must
-//! share (the `summary_of` group, the figures and the names). Bands of two rows make
+//! share exactly (the `summary_of` group and the figures; names are checked when
+//! confirming, since their case may differ). Bands of two rows make
 //! pairs with a low trigram overlap candidates too: single-character edits spread over
 //! a text destroy up to three trigrams each, so a pair 0.9 similar may share only a
 //! third of its trigrams. Every cost per claim is bounded whatever the notes say: a
@@ -55,7 +56,8 @@ currency signs (`$5`), percent signs (`5%`, `5 %`) and decimal points (`2.5`). S
 `Growth was -5%.` and `Growth was 5%.` are not the same text, while a hyphen between
 a letter and a digit is not a sign (`GPT-4` reads `gpt 4`). Two texts are nearly the
 same when their character-level similarity (`2 × matching characters / total
-characters`) is at least 0.9, and they give the same figures and the same names:
+characters`) is at least 0.9, they give the same figures, and each one's names are
+words of the other:
 - a figure is a number with its marks and magnitude (`2%`, `~30k`, `1.5M`) or a number
   word (`two`, `dozen`); claims that differ in one are different claims (when only one
   figure differs, `conflicting-figure` reports them);
@@ -174,8 +176,8 @@ fn band_key(group: u64, band: usize, rows: &[u32]) -> u64 {
     key
 }
 
-/// A stable hash of what two near-duplicates must share: the `summary_of` group, the
-/// figures and the names.
+/// A stable hash of what two near-duplicates must share exactly: the `summary_of`
+/// group and the figures. (Names are checked when confirming: their case may differ.)
 fn group_hash(summary_of: Option<&str>, shape: &Shape) -> u64 {
     let mut hash = mix(0x51_7cc1_b727_220a);
     let mut eat = |bytes: &[u8]| {
@@ -192,10 +194,6 @@ fn group_hash(summary_of: Option<&str>, shape: &Shape) -> u64 {
     }
     for figure in &shape.figures {
         eat(figure.as_bytes());
-    }
-    eat(b"\0names");
-    for name in &shape.names {
-        eat(name.as_bytes());
     }
     hash
 }
@@ -256,10 +254,23 @@ fn lengths_allow(a: usize, b: usize) -> bool {
 }
 
 /// A claim compared for near duplicates: its characters, histogram and group.
-struct Near {
+struct Near<'i> {
     item: usize,
     chars: Vec<char>,
     histogram: Histogram,
+    /// The normalised text, with a space before and after.
+    spaced: String,
+    names: &'i [String],
+}
+
+impl Near<'_> {
+    /// Whether every name of `self` is a word (or words) of `other`: otherwise the two
+    /// texts differ in a name (`the ODM` and `the ARM`), whatever their similarity.
+    fn names_in(&self, other: &Near<'_>) -> bool {
+        self.names
+            .iter()
+            .all(|name| other.spaced.contains(&format!(" {name} ")))
+    }
 }
 
 /// How a claim joined its cluster: the earlier claim it repeats, and the similarity
@@ -329,12 +340,15 @@ fn links(corpus: &Corpus<'_>, claims: &[At]) -> Vec<Option<Link>> {
     let near: Vec<Near> = near
         .into_par_iter()
         .map(|item| {
-            let chars: Vec<char> = items[item].0.chars().collect();
+            let (norm, shape) = &items[item];
+            let chars: Vec<char> = norm.chars().collect();
             let histogram = histogram(&chars);
             Near {
                 item,
                 chars,
                 histogram,
+                spaced: format!(" {norm} "),
+                names: &shape.names,
             }
         })
         .collect();
@@ -400,7 +414,7 @@ fn links(corpus: &Corpus<'_>, claims: &[At]) -> Vec<Option<Link>> {
 /// The earliest confirmed near duplicate of claim `c` among `candidates` (earlier
 /// claims, once per bucket they share), trying those that share the most buckets
 /// first, with at most [`MAX_DIFFS`] diffs.
-fn confirm(near: &[Near], c: usize, candidates: &mut [u32]) -> Option<(usize, f32)> {
+fn confirm(near: &[Near<'_>], c: usize, candidates: &mut [u32]) -> Option<(usize, f32)> {
     candidates.sort_unstable();
     let mut ranked: Vec<(usize, usize)> = candidates
         .chunk_by(|a, b| a == b)
@@ -418,6 +432,8 @@ fn confirm(near: &[Near], c: usize, candidates: &mut [u32]) -> Option<(usize, f3
         let total = this.chars.len() + that.chars.len();
         if !lengths_allow(this.chars.len(), that.chars.len())
             || ratio_bound(&this.histogram, &that.histogram, total) < THRESHOLD
+            || !this.names_in(that)
+            || !that.names_in(this)
         {
             continue;
         }
@@ -509,6 +525,50 @@ fn report_clusters(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn near(text: &str) -> (String, Shape) {
+        (normalise(text), shape(text))
+    }
+
+    #[test]
+    fn names_must_appear_in_both_texts_whatever_their_case() {
+        let view = |(norm, shape): &(String, Shape)| -> (String, Vec<String>) {
+            (format!(" {norm} "), shape.names.clone())
+        };
+        let check = |a: &str, b: &str| {
+            let (a, b) = (near(a), near(b));
+            let ((sa, na), (sb, nb)) = (view(&a), view(&b));
+            let (a, b) = (
+                Near {
+                    item: 0,
+                    chars: Vec::new(),
+                    histogram: [0; HIST],
+                    spaced: sa,
+                    names: &na,
+                },
+                Near {
+                    item: 1,
+                    chars: Vec::new(),
+                    histogram: [0; HIST],
+                    spaced: sb,
+                    names: &nb,
+                },
+            );
+            a.names_in(&b) && b.names_in(&a)
+        };
+        assert!(check(
+            "The Field is focused around a few conferences.",
+            "the field is focused around a few big conferences"
+        ));
+        assert!(!check(
+            "The training loss of the ODM drops quickly.",
+            "The training loss of the ARM drops quickly."
+        ));
+        assert!(!check(
+            "Accuracy on CIFAR-10 is high for most models.",
+            "Accuracy on CIFAR-100 is high for most models."
+        ));
+    }
 
     /// The fraction of `pairs` whose signatures share a band.
     fn banded(pairs: &[(&str, &str)]) -> f64 {
