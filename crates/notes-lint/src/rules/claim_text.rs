@@ -302,11 +302,23 @@ pub fn shape(text: &str) -> Shape {
                 parts.push(norm);
             }
         }
-        last = Some(role);
+        // Punctuation after a word ends a run of figures or a name: `in 2021, 2%`.
+        let closed = raw.ends_with(|c: char| !c.is_alphanumeric() && !matches!(c, '%' | '‰'));
+        last = (!closed).then_some(role);
         last_word = core.to_lowercase();
     }
     shape.masked = parts.join(" ");
     shape
+}
+
+/// Whether `figure` (as [`Shape::figures`] gives it) is a year, `1900` to `2100`: a
+/// claim about another year is another claim, not a conflicting figure.
+pub fn is_year(figure: &str) -> bool {
+    figure.len() == 4
+        && figure.bytes().all(|b| b.is_ascii_digit())
+        && figure
+            .parse::<u16>()
+            .is_ok_and(|year| (1900..=2100).contains(&year))
 }
 
 /// Whether a claim is a lead-in: text ending in `:` that introduces its children.
@@ -493,6 +505,10 @@ mod tests {
             s.masked,
             "models trained on # images # times for # each # less"
         );
+
+        let s = shape("In 2021, 2% of papers; in 2022, 3 million papers.");
+        assert_eq!(s.figures, ["2021", "2%", "2022", "3 million"]);
+        assert!(is_year(&s.figures[0]) && !is_year(&s.figures[1]));
 
         let s = shape("Growth was 5 %.");
         assert_eq!(s.figures, ["5%"]);

@@ -10,8 +10,8 @@ use notes_core::{Finding, Severity};
 use rayon::prelude::*;
 
 use super::claim_text::{
-    At, MAX_LABELS, MAX_NAMED, Shape, cluster_finding, compared_claims, count, place, shape,
-    summary_group, unlabelled,
+    At, MAX_LABELS, MAX_NAMED, Shape, cluster_finding, compared_claims, count, is_year, place,
+    shape, summary_group, unlabelled,
 };
 use super::{Context, Rule, RuleMeta};
 use crate::corpus::Corpus;
@@ -46,6 +46,8 @@ The claims are not compared when:
   three teams` and `3 labs and four teams`): they are about different things;
 - their notes summarise different works (their `summary_of` differ, or one has it and
   the other not): one sentence in two summaries reports two works;
+- the figure that differs is a year (`in 2021` and `in 2022`): they are claims about
+  two years;
 - the text has fewer than 3 words besides its figures, or more than 8 figures;
 - one is a lead-in (text ending in `:` with children).
 
@@ -110,6 +112,9 @@ impl Rule for ConflictingFigure {
                 continue;
             }
             for position in 0..shape.figures.len() {
+                if is_year(&shape.figures[position]) {
+                    continue;
+                }
                 let others = shape
                     .figures
                     .iter()

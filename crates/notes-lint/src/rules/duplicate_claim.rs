@@ -58,9 +58,10 @@ a letter and a digit is not a sign (`GPT-4` reads `gpt 4`). Two texts are nearly
 same when their character-level similarity (`2 × matching characters / total
 characters`) is at least 0.9, they give the same figures, and each one's names are
 words of the other:
-- a figure is a number with its marks and magnitude (`2%`, `~30k`, `1.5M`) or a number
-  word (`two`, `dozen`); claims that differ in one are different claims (when only one
-  figure differs, `conflicting-figure` reports them);
+- a figure is a number with its marks and magnitude (`2%`, `~30k`, `1.5M`, `2021`)
+  or a number word (`two`, `dozen`), unless it is part of a name; claims that differ
+  in one are different claims (when only one figure differs, `conflicting-figure`
+  reports them);
 - a name is a word of letters and digits (`CIFAR-10`, `GPT-4`), a capitalised word
   other than a sentence's first (`NeurIPS`, `ODM`), with a number that follows it
   (`VOC 2007`); `CIFAR-10` and `CIFAR-100`, or `the loss of the ODM` and `the loss of
