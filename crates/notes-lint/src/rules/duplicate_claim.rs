@@ -82,11 +82,12 @@ by comparing every pair of claims, and the work per claim is bounded so that no 
 (however repetitive its wording) makes the rule slow; so a few are missed:
 - texts that differ by a changed, dropped or added word are nearly always found;
   when a 0.9 similarity comes from single characters spread over the whole text (the
-  hardest case), about 998 pairs in 1000 are (in the rule's benchmark);
+  hardest case), about 996 pairs in 1000 are (in the rule's benchmark);
 - within one bucket of the index, a claim is compared with the 16 earliest claims
-  only, and per claim at most 4 candidates that pass cheap length and letter-count
-  checks are compared in full (those sharing the most buckets first): in notes that
-  repeat one phrasing thousands of times, a near copy may not be among them;
+  only; per claim, the 128 candidates that share the most buckets go through cheap
+  checks (length, letter counts, names), and at most 4 of those that pass are compared
+  in full: in notes that repeat one phrasing thousands of times, a near copy may not
+  be among them;
 - near copies are linked to one copy each, so a cluster can hold two claims that are
   each nearly the same as a third but less alike themselves.
 
@@ -127,8 +128,11 @@ const ROWS: usize = 2;
 const HASHES: usize = BANDS * ROWS;
 /// How many of the earliest claims of one LSH bucket the later ones are compared with.
 pub const BUCKET_CAP: usize = 16;
-/// How many candidates (those sharing the most bands first) that pass the cheap bounds
-/// are confirmed with a diff, per claim.
+/// How many candidates (those sharing the most bands first) go through the cheap
+/// bounds, per claim.
+pub const MAX_CHECKS: usize = 128;
+/// How many candidates that pass the cheap bounds are confirmed with a full
+/// comparison, per claim.
 pub const MAX_DIFFS: usize = 4;
 /// Characters are counted in this many buckets for a cheap upper bound on the ratio.
 const HIST: usize = 64;
@@ -199,11 +203,11 @@ fn group_hash(summary_of: Option<&str>, shape: &Shape) -> u64 {
     hash
 }
 
-/// A text's character counts, in `HIST` buckets.
-type Histogram = [u16; HIST];
+/// A text's character counts, in `HIST` buckets of one byte (saturating).
+type Histogram = [u8; HIST];
 
 fn histogram(chars: &[char]) -> Histogram {
-    let mut histogram = [0_u16; HIST];
+    let mut histogram = [0_u8; HIST];
     for &c in chars {
         let slot = &mut histogram[c as usize % HIST];
         *slot = slot.saturating_add(1);
@@ -212,20 +216,21 @@ fn histogram(chars: &[char]) -> Histogram {
 }
 
 /// An upper bound on the diff ratio of two texts of `chars` characters in all: only
-/// equal characters can match. (A saturated count only makes the bound higher.)
+/// equal characters can match. A count saturated in one text still bounds the bucket
+/// by the other's; saturated in both, the bucket could hold any number of matches,
+/// and the bound is 1.
 fn ratio_bound(a: &Histogram, b: &Histogram, chars: usize) -> f32 {
-    let common: u32 = a
-        .iter()
-        .zip(b)
-        .map(|(x, y)| {
-            if *x == u16::MAX || *y == u16::MAX {
-                u32::from(u16::MAX)
-            } else {
-                u32::from((*x).min(*y))
-            }
-        })
-        .sum();
-    2.0 * common as f32 / chars as f32
+    let mut common = 0_u32;
+    let mut unbounded = false;
+    for (x, y) in a.iter().zip(b) {
+        common += u32::from((*x).min(*y));
+        unbounded |= *x == u8::MAX && *y == u8::MAX;
+    }
+    if unbounded {
+        1.0
+    } else {
+        2.0 * common as f32 / chars as f32
+    }
 }
 
 /// The similarity of two normalised texts: `2 × matching characters / total
@@ -254,11 +259,10 @@ fn lengths_allow(a: usize, b: usize) -> bool {
     (2 * a.min(b)) as f32 / ((a + b) as f32) >= THRESHOLD
 }
 
-/// A claim compared for near duplicates: its characters, histogram and group.
+/// A claim compared for near duplicates: its characters and names.
 struct Near<'i> {
     item: usize,
     chars: Vec<char>,
-    histogram: Histogram,
     /// The normalised text, with a space before and after.
     spaced: String,
     names: &'i [String],
@@ -268,10 +272,20 @@ impl Near<'_> {
     /// Whether every name of `self` is a word (or words) of `other`: otherwise the two
     /// texts differ in a name (`the ODM` and `the ARM`), whatever their similarity.
     fn names_in(&self, other: &Near<'_>) -> bool {
-        self.names
-            .iter()
-            .all(|name| other.spaced.contains(&format!(" {name} ")))
+        self.names.iter().all(|name| {
+            other.spaced.match_indices(name.as_str()).any(|(at, _)| {
+                other.spaced[..at].ends_with(' ')
+                    && other.spaced[at + name.len()..].starts_with(' ')
+            })
+        })
     }
+}
+
+/// What the cheap bounds read, per claim compared for near duplicates: its length in
+/// characters and its character histogram.
+struct Screens {
+    lengths: Vec<u32>,
+    histograms: Vec<Histogram>,
 }
 
 /// How a claim joined its cluster: the earlier claim it repeats, and the similarity
@@ -343,11 +357,9 @@ fn links(corpus: &Corpus<'_>, claims: &[At]) -> Vec<Option<Link>> {
         .map(|item| {
             let (norm, shape) = &items[item];
             let chars: Vec<char> = norm.chars().collect();
-            let histogram = histogram(&chars);
             Near {
                 item,
                 chars,
-                histogram,
                 spaced: format!(" {norm} "),
                 names: &shape.names,
             }
@@ -384,6 +396,12 @@ fn links(corpus: &Corpus<'_>, claims: &[At]) -> Vec<Option<Link>> {
         positions[c * BANDS + usize::from(filled[c])] = p as u32;
         filled[c] += 1;
     }
+    // The cheap bounds read these for candidates all over the corpus: compact arrays
+    // keep those reads in cache.
+    let screens = Screens {
+        lengths: near.iter().map(|n| n.chars.len() as u32).collect(),
+        histograms: near.par_iter().map(|n| histogram(&n.chars)).collect(),
+    };
     let found: Vec<Option<(usize, f32)>> = (0..near.len())
         .into_par_iter()
         .map(|c| {
@@ -398,7 +416,7 @@ fn links(corpus: &Corpus<'_>, claims: &[At]) -> Vec<Option<Link>> {
                         .filter(|&other| other as usize != c),
                 );
             }
-            confirm(&near, c, &mut candidates)
+            confirm(&near, &screens, c, &mut candidates)
         })
         .collect();
     for (c, found) in found.into_iter().enumerate() {
@@ -414,8 +432,13 @@ fn links(corpus: &Corpus<'_>, claims: &[At]) -> Vec<Option<Link>> {
 
 /// The earliest confirmed near duplicate of claim `c` among `candidates` (earlier
 /// claims, once per bucket they share), trying those that share the most buckets
-/// first, with at most [`MAX_DIFFS`] diffs.
-fn confirm(near: &[Near<'_>], c: usize, candidates: &mut [u32]) -> Option<(usize, f32)> {
+/// first: at most [`MAX_CHECKS`] of them, and at most [`MAX_DIFFS`] full comparisons.
+fn confirm(
+    near: &[Near<'_>],
+    screens: &Screens,
+    c: usize,
+    candidates: &mut [u32],
+) -> Option<(usize, f32)> {
     candidates.sort_unstable();
     let mut ranked: Vec<(usize, usize)> = candidates
         .chunk_by(|a, b| a == b)
@@ -425,17 +448,22 @@ fn confirm(near: &[Near<'_>], c: usize, candidates: &mut [u32]) -> Option<(usize
     let this = &near[c];
     let mut confirmed: Option<(usize, f32)> = None;
     let mut diffs = 0;
-    for &(_, other) in &ranked {
+    for &(_, other) in ranked.iter().take(MAX_CHECKS) {
         if diffs == MAX_DIFFS {
             break;
         }
-        let that = &near[other];
-        let total = this.chars.len() + that.chars.len();
-        if !lengths_allow(this.chars.len(), that.chars.len())
-            || ratio_bound(&this.histogram, &that.histogram, total) < THRESHOLD
-            || !this.names_in(that)
-            || !that.names_in(this)
+        let (length, other_length) = (screens.lengths[c], screens.lengths[other]);
+        if !lengths_allow(length as usize, other_length as usize)
+            || ratio_bound(
+                &screens.histograms[c],
+                &screens.histograms[other],
+                (length + other_length) as usize,
+            ) < THRESHOLD
         {
+            continue;
+        }
+        let that = &near[other];
+        if !this.names_in(that) || !that.names_in(this) {
             continue;
         }
         diffs += 1;
@@ -543,14 +571,12 @@ mod tests {
                 Near {
                     item: 0,
                     chars: Vec::new(),
-                    histogram: [0; HIST],
                     spaced: sa,
                     names: &na,
                 },
                 Near {
                     item: 1,
                     chars: Vec::new(),
-                    histogram: [0; HIST],
                     spaced: sb,
                     names: &nb,
                 },
