@@ -382,18 +382,17 @@ fn links(corpus: &Corpus<'_>, claims: &[At]) -> Vec<Option<Link>> {
         })
         .collect();
     keys.par_sort_unstable();
-    // Where each entry's bucket starts, and where each claim's entries are.
-    let mut starts: Vec<u32> = Vec::with_capacity(keys.len());
-    let mut positions: Vec<u32> = vec![0; keys.len()];
+    // Per claim, side by side, each of its entries: where the entry's bucket starts,
+    // and where the entry is (its bucket's claims before it are earlier claims).
+    let mut entries: Vec<(u32, u32)> = vec![(0, 0); keys.len()];
     let mut filled: Vec<u8> = vec![0; near.len()];
     let mut start = 0;
     for (p, &key) in keys.iter().enumerate() {
         if p > 0 && keys[p - 1] >> 32 != key >> 32 {
             start = p as u32;
         }
-        starts.push(start);
         let c = key as u32 as usize;
-        positions[c * BANDS + usize::from(filled[c])] = p as u32;
+        entries[c * BANDS + usize::from(filled[c])] = (start, p as u32);
         filled[c] += 1;
     }
     // The cheap bounds read these for candidates all over the corpus: compact arrays
@@ -406,8 +405,8 @@ fn links(corpus: &Corpus<'_>, claims: &[At]) -> Vec<Option<Link>> {
         .into_par_iter()
         .map(|c| {
             let mut candidates: Vec<u32> = Vec::with_capacity(BANDS * BUCKET_CAP);
-            for &p in &positions[c * BANDS..(c + 1) * BANDS] {
-                let start = starts[p as usize] as usize;
+            for &(start, p) in &entries[c * BANDS..(c + 1) * BANDS] {
+                let start = start as usize;
                 let head = (start + BUCKET_CAP).min(p as usize);
                 candidates.extend(
                     keys[start..head]
