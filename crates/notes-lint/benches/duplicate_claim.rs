@@ -1,5 +1,6 @@
 //! Times `duplicate-claim` on 100k synthetic claims (varied text, some exact and some
-//! near duplicates) and measures its recall. Run with
+//! near duplicates) and measures its recall: a planted copy is found when it is in a
+//! cluster, the claim a finding is on or one that finding labels. Run with
 //! `cargo bench -p notes-lint --bench duplicate_claim`.
 //!
 //! Planted: exact copies (every 50th claim), easy near duplicates (every 20th: one or
@@ -7,12 +8,13 @@
 //! single-letter edits scattered over the text until one more would take it below the
 //! 0.9 threshold, the case that character-shingle hashing finds worst).
 
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use notes_lint::config::Config;
-use notes_lint::corpus::Corpus;
+use notes_lint::corpus::{Corpus, NoteView};
 use notes_lint::rules::duplicate_claim::{DuplicateClaim, THRESHOLD, normalise, similarity};
 use notes_lint::rules::{Context, Rule};
 
@@ -176,15 +178,34 @@ fn main() {
         times.push(start.elapsed());
     }
     times.sort();
-    // The index of each claim with a finding (claims are named `1.<n>` in note `note-NNN`).
-    let reported: std::collections::HashSet<usize> = out
-        .iter()
-        .filter_map(|f| {
-            let note: usize = f.note.as_deref()?.strip_prefix("note-")?.parse().ok()?;
-            let claim: usize = f.claim.as_deref()?.strip_prefix("1.")?.parse().ok()?;
-            Some(note * CLAIMS_PER_NOTE + claim - 1)
-        })
-        .collect();
+    // Every claim in a cluster: the one a finding is on and those it labels, found by
+    // where their texts start (claim `i` of note `n` is claim `n * CLAIMS_PER_NOTE + i`).
+    let mut by_place: HashMap<(&Path, usize), usize> = HashMap::new();
+    for (n, view) in corpus.notes.iter().enumerate() {
+        for (i, claim) in view.claims.iter().enumerate() {
+            let span = view.span(&NoteView::field_path(claim, "text"));
+            by_place.insert((view.doc.file.path(), span.start), n * CLAIMS_PER_NOTE + i);
+        }
+    }
+    let mut reported: HashSet<usize> = HashSet::new();
+    let mut unlabelled = 0;
+    for finding in &out {
+        let file = finding.file.as_deref().expect("a finding has a file");
+        let span = finding.span.expect("a finding has a span");
+        reported.extend(by_place.get(&(file, span.start)));
+        for label in &finding.labels {
+            let file = label.file.as_deref().unwrap_or(file);
+            reported.extend(by_place.get(&(file, label.span.start)));
+        }
+        // Places past the label cap are counted in the help, not labelled.
+        if let Some(more) = finding.help.as_deref().and_then(|h| h.split(", ").last()) {
+            unlabelled += more
+                .split(' ')
+                .next()
+                .and_then(|n| n.parse::<usize>().ok())
+                .unwrap_or(0);
+        }
+    }
     let recall = |planted: &dyn Fn(usize) -> bool| {
         let planted: Vec<usize> = (1..claims).filter(|&i| planted(i)).collect();
         let found = planted.iter().filter(|i| reported.contains(i)).count();
@@ -193,10 +214,12 @@ fn main() {
     let (easy, easy_planted) = recall(&|i| i % 25 != 7 && (i % 20 == 0 || i % 50 == 0));
     let (hard, hard_planted) = recall(&|i| i % 25 == 7);
     println!(
-        "duplicate-claim: {claims} claims, {} findings; found {easy} of {easy_planted} exact and \
+        "duplicate-claim: {claims} claims, {} findings (clusters) with {} claims in them \
+         ({unlabelled} unlabelled); found {easy} of {easy_planted} exact and \
          easy near duplicates, {hard} of {hard_planted} hard ones ({:.2}%); \
          best {:.1} ms, median {:.1} ms over {} runs",
         out.len(),
+        reported.len(),
         100.0 * hard as f64 / hard_planted as f64,
         times[0].as_secs_f64() * 1e3,
         times[times.len() / 2].as_secs_f64() * 1e3,

@@ -182,6 +182,55 @@ fn json_output_has_the_contract_shape() {
 }
 
 #[test]
+fn json_lists_a_cluster_once_with_its_other_places() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let claim = "The field is focused around a small number of conferences.";
+    std::fs::write(
+        dir.path().join("a.yaml"),
+        format!("title: A\nsections:\n  - title: S\n    claims:\n      - text: {claim}\n      - text: other\n      - text: {claim}\n"),
+    )
+    .expect("write");
+    std::fs::write(
+        dir.path().join("b.yaml"),
+        format!("title: B\nsections:\n  - title: S\n    claims:\n      - text: {claim}\n"),
+    )
+    .expect("write");
+    let output = notes_lint(&[
+        "--format",
+        "json",
+        "--select",
+        "duplicate-claim",
+        dir.path().to_str().expect("utf-8 path"),
+    ]);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("valid JSON");
+    let findings = report["findings"].as_array().expect("findings");
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    let finding = &findings[0];
+    assert_eq!(finding["line"], 5);
+    assert!(
+        finding["file"]
+            .as_str()
+            .is_some_and(|f| f.ends_with("a.yaml"))
+    );
+    let related = finding["related"].as_array().expect("related places");
+    assert_eq!(related.len(), 2);
+    assert!(
+        related[0]["file"]
+            .as_str()
+            .is_some_and(|f| f.ends_with("a.yaml"))
+    );
+    assert_eq!(related[0]["line"], 7);
+    assert_eq!(related[0]["column"], 15);
+    assert!(
+        related[1]["file"]
+            .as_str()
+            .is_some_and(|f| f.ends_with("b.yaml"))
+    );
+    assert_eq!(related[1]["line"], 5);
+    assert_eq!(related[1]["message"], "same text");
+}
+
+#[test]
 fn json_findings_name_the_note_and_claim() {
     let dir = tempfile::tempdir().expect("temp dir");
     let file = dir.path().join("twins.yaml");
@@ -220,6 +269,34 @@ fn sarif_output_validates_against_the_sarif_schema() {
         .as_array()
         .expect("rules");
     assert!(rules.iter().any(|r| r["id"] == "schema"));
+}
+
+#[test]
+fn sarif_lists_a_clusters_other_places_as_related_locations() {
+    let output = notes_lint(&[
+        "--format",
+        "sarif",
+        "--select",
+        "duplicate-claim",
+        "tests/rules/duplicate-claim/cluster",
+    ]);
+    let log: serde_json::Value = serde_json::from_slice(&output.stdout).expect("valid JSON");
+    let schema_text =
+        std::fs::read_to_string(root().join("tests/data/sarif-2.1.0.json")).expect("schema");
+    let schema: serde_json::Value = serde_json::from_str(&schema_text).expect("schema JSON");
+    let validator = jsonschema::validator_for(&schema).expect("the SARIF schema compiles");
+    let errors: Vec<String> = validator.iter_errors(&log).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let first = &log["runs"][0]["results"][0];
+    let related = first["relatedLocations"]
+        .as_array()
+        .expect("related locations");
+    assert_eq!(related.len(), 3);
+    assert_eq!(
+        related[1]["physicalLocation"]["artifactLocation"]["uri"],
+        "tests/rules/duplicate-claim/cluster/b.yaml"
+    );
+    assert_eq!(related[1]["physicalLocation"]["region"]["startLine"], 6);
 }
 
 #[test]

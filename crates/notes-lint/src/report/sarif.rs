@@ -63,6 +63,9 @@ pub fn render(outcome: &Outcome) -> String {
                 "message": {"text": message},
                 "locations": [{"physicalLocation": physical}],
             });
+            if !finding.labels.is_empty() {
+                result["relatedLocations"] = related(outcome, finding);
+            }
             if let Some(note) = &finding.note {
                 result["properties"] = json!({"note": note, "claim": finding.claim});
             }
@@ -86,6 +89,35 @@ pub fn render(outcome: &Outcome) -> String {
     let mut text = serde_json::to_string_pretty(&log).unwrap_or_default();
     text.push('\n');
     text
+}
+
+/// The other places a finding labels, as SARIF related locations.
+fn related(outcome: &Outcome, finding: &notes_core::Finding) -> Value {
+    finding
+        .labels
+        .iter()
+        .enumerate()
+        .map(|(id, label)| {
+            let mut physical = json!({});
+            let file = label.file.as_ref().or(finding.file.as_ref());
+            if let Some(file) = file {
+                physical["artifactLocation"] = json!({"uri": uri(&file.display().to_string())});
+                if let Some(source) = outcome.source(file) {
+                    let (start, end) = (
+                        source.position(label.span.start),
+                        source.position(label.span.end),
+                    );
+                    physical["region"] = json!({
+                        "startLine": start.line,
+                        "startColumn": start.column,
+                        "endLine": end.line,
+                        "endColumn": end.column.max(if end.line == start.line { start.column + 1 } else { 1 }),
+                    });
+                }
+            }
+            json!({"id": id, "physicalLocation": physical, "message": {"text": label.message}})
+        })
+        .collect()
 }
 
 /// A relative URI reference for a path: forward slashes, spaces and `%` escaped.

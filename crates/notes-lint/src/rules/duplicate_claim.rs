@@ -2,21 +2,33 @@
 //!
 //! Comparing every pair of claims is quadratic, so candidates come from indexes:
 //! exact duplicates from a map of normalised texts, near ones from MinHash signatures
-//! of character trigrams split into LSH bands. Bands of two rows make pairs with a low
-//! trigram overlap candidates too: single-character edits spread over a text destroy up
-//! to three trigrams each, so a pair 0.9 similar may share only a third of its trigrams.
-//! Each bucket is looked at up to a cap, candidates are screened by length and letter
-//! counts, and the few left are confirmed with `similar`'s character diff ratio.
-//! `cargo bench -p notes-lint --bench duplicate_claim` measures time and recall.
+//! of character trigrams split into LSH bands, keyed by what near duplicates must
+//! share exactly (the `summary_of` group and the figures; names are checked when
+//! confirming, since their case may differ). Bands of two rows make
+//! pairs with a low trigram overlap candidates too: single-character edits spread over
+//! a text destroy up to three trigrams each, so a pair 0.9 similar may share only a
+//! third of its trigrams. Every cost per claim is bounded whatever the notes say: a
+//! claim is compared with the earliest few claims of each of its buckets only,
+//! candidates are screened by length and letter counts, at most a few are confirmed
+//! with a bit-parallel LCS (rapidfuzz's, whose cost depends on the lengths only), and texts over a
+//! length are only compared for equality. Claims linked this way form clusters, one
+//! finding each. `cargo bench -p notes-lint --bench duplicate_claim` measures time and
+//! recall.
 
+use std::collections::BTreeMap;
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
-use notes_core::{Finding, Label, Severity};
+use notes_core::{Finding, Severity};
 use rayon::prelude::*;
 
+pub use super::claim_text::normalise;
+use super::claim_text::{
+    At, MAX_LABELS, Shape, cluster_finding, compared_claims, count, named_places, shape,
+    summary_group, unlabelled,
+};
 use super::{Context, Rule, RuleMeta};
-use crate::corpus::{Corpus, NoteView};
+use crate::corpus::Corpus;
 
 /// The `duplicate-claim` rule.
 pub struct DuplicateClaim;
@@ -24,7 +36,7 @@ pub struct DuplicateClaim;
 static META: RuleMeta = RuleMeta {
     id: "duplicate-claim",
     default_severity: Severity::Warning,
-    summary: "the same or nearly the same claim text twice in the corpus (similarity >= 0.9)",
+    summary: "the same or nearly the same claim text twice in the corpus (similarity >= 0.9, same figures and names)",
     docs: DOCS,
     fixable: false,
     suppressible: true,
@@ -32,9 +44,10 @@ static META: RuleMeta = RuleMeta {
 
 const DOCS: &str = "\
 ## What it does
-Flags a claim whose text is the same as, or nearly the same as, an earlier claim's
-anywhere in the notes (earlier: by file, then document order). The finding is on the
-later claim, with a label at the earlier one.
+Flags a claim whose text is the same as, or nearly the same as, another claim's
+anywhere in the notes. The claims that repeat one another make one finding, at the
+first of them (by file, then document order), with the number of other copies and a
+label at each (the first 10; the rest are counted).
 
 Texts are compared after normalising: lowercase, with every run of punctuation and
 spaces made one space, except for the marks that change what a number says, which are
@@ -43,22 +56,40 @@ currency signs (`$5`), percent signs (`5%`, `5 %`) and decimal points (`2.5`). S
 `Growth was -5%.` and `Growth was 5%.` are not the same text, while a hyphen between
 a letter and a digit is not a sign (`GPT-4` reads `gpt 4`). Two texts are nearly the
 same when their character-level similarity (`2 × matching characters / total
-characters`) is at least 0.9. Short texts, under 12 characters or 4 words once
-normalised (such as `scaling` or `natural language processing`), only match exactly:
-in a short label a few characters are the whole difference
+characters`) is at least 0.9, they give the same figures, and each one's names are
+words of the other:
+- a figure is a number with its marks and magnitude (`2%`, `~30k`, `1.5M`, `2021`)
+  or a number word (`two`, `dozen`), unless it is part of a name; claims that differ
+  in one are different claims (when only one figure differs, `conflicting-figure`
+  reports them);
+- a name is a word of letters and digits (`CIFAR-10`, `GPT-4`), a capitalised word
+  other than a sentence's first (`NeurIPS`, `ODM`), with a number that follows it
+  (`VOC 2007`); `CIFAR-10` and `CIFAR-100`, or `the loss of the ODM` and `the loss of
+  the ARM`, are different claims.
+
+Claims are compared only within notes with the same `summary_of` (or within the notes
+that have none): one sentence in the summaries of two works is a template that reports
+each work, not a duplicate. In your own notes the same text is a duplicate whatever
+each copy cites. A lead-in (text ending in `:` with children) is not compared.
+
+Short texts, under 12 characters or 4 words once normalised (such as `scaling` or
+`natural language processing`), and long ones, over 1,000 characters, only match
+exactly: in a short label a few characters are the whole difference
 (`natural language processing: ACL` is another item).
 
 Exact duplicates are always found. Near ones are found through an index rather than
-by comparing every pair of claims, which would take too long on a large corpus, so
-a few are missed:
+by comparing every pair of claims, and the work per claim is bounded so that no corpus
+(however repetitive its wording) makes the rule slow; so a few are missed:
 - texts that differ by a changed, dropped or added word are nearly always found;
   when a 0.9 similarity comes from single characters spread over the whole text (the
-  hardest case), about 999 pairs in 1000 are (in the rule's benchmark);
+  hardest case), about 996 pairs in 1000 are (in the rule's benchmark);
 - within one bucket of the index, a claim is compared with the 16 earliest claims
-  only, and per claim at most 4 candidates that pass cheap length and letter-count
-  checks are compared in full (those sharing the most buckets first);
-- the earlier claim named is the earliest among those compared, usually but not
-  always the earliest in the notes.
+  only; per claim, the 128 candidates that share the most buckets go through cheap
+  checks (length, letter counts, names), and at most 4 of those that pass are compared
+  in full: in notes that repeat one phrasing thousands of times, a near copy may not
+  be among them;
+- near copies are linked to one copy each, so a cluster can hold two claims that are
+  each nearly the same as a third but less alike themselves.
 
 ## Why it matters
 A claim written twice drifts: one copy gets updated or sourced and the other does not,
@@ -66,13 +97,16 @@ and the notes end up contradicting themselves.
 
 ## Example
 ```yaml
-- text: The field is focused around a small number of conferences.
-- text: The field is focussed around a small number of conferences   # duplicate-claim
+- text: The field is focused around a small number of conferences.   # duplicate-claim
+- text: The field is focussed around a small number of conferences
+- text: THE FIELD IS FOCUSED AROUND A SMALL NUMBER OF CONFERENCES!
 ```
+One finding, on the first claim: `2 other claims say the same or nearly the same`.
 
 ## How to fix
 Keep one claim (merging their sources and children), or reword one if the two really
-say different things.
+say different things. To keep a deliberate copy, put the `allow` on the first claim
+of the cluster, where the finding is.
 
 ## Configuration
 Severity only.
@@ -82,6 +116,8 @@ Severity only.
 pub const THRESHOLD: f32 = 0.9;
 /// Normalised texts shorter than this (in characters) are only compared for equality.
 pub const MIN_NEAR_CHARS: usize = 12;
+/// Normalised texts longer than this (in characters) are only compared for equality.
+pub const MAX_NEAR_CHARS: usize = 1_000;
 /// Normalised texts with fewer words than this are only compared for equality.
 pub const MIN_NEAR_WORDS: usize = 4;
 /// LSH bands of the MinHash signature of a text's character trigrams.
@@ -90,108 +126,16 @@ const BANDS: usize = 32;
 /// `J^ROWS`, `J` the Jaccard similarity of their trigram sets.
 const ROWS: usize = 2;
 const HASHES: usize = BANDS * ROWS;
-/// How many earlier claims of one LSH bucket a claim is compared with.
-const BUCKET_CAP: usize = 16;
-/// How many candidates (those sharing the most bands first) that pass the cheap bounds
-/// are confirmed with a diff.
-const MAX_DIFFS: usize = 4;
+/// How many of the earliest claims of one LSH bucket the later ones are compared with.
+pub const BUCKET_CAP: usize = 16;
+/// How many candidates (those sharing the most bands first) go through the cheap
+/// bounds, per claim.
+pub const MAX_CHECKS: usize = 128;
+/// How many candidates that pass the cheap bounds are confirmed with a full
+/// comparison, per claim.
+pub const MAX_DIFFS: usize = 4;
 /// Characters are counted in this many buckets for a cheap upper bound on the ratio.
-const HIST: usize = 32;
-
-/// Whether `c` is a currency sign, kept by [`normalise`].
-fn is_currency(c: char) -> bool {
-    matches!(c, '$' | '€' | '£' | '¥' | '₹' | '¢' | '₩' | '₽' | '₿')
-}
-
-/// What [`normalise`] keeps of a character that is not a letter or digit.
-#[derive(Clone, Copy)]
-enum Mark {
-    /// Nothing: it separates words.
-    Space,
-    /// A mark that goes with the number after it: a sign (`-5`), a comparison or an
-    /// approximation (`<5`, `~5`), a currency (`$5`).
-    Before(char),
-    /// A mark that goes with the number before it: `5%`, or a decimal point (`2.5`).
-    After(char),
-}
-
-/// Whether `c` starts a number, or a mark that goes with one.
-fn starts_number(c: Option<char>) -> bool {
-    c.is_some_and(|c| c.is_numeric() || is_currency(c) || matches!(c, '-' | '+' | '−' | '±'))
-}
-
-fn mark(chars: &[char], i: usize) -> Mark {
-    let c = chars[i];
-    let before = i.checked_sub(1).map(|j| chars[j]);
-    let next = chars.get(i + 1).copied();
-    let numeric = |c: Option<char>| c.is_some_and(char::is_numeric);
-    match c {
-        '%' | '‰' => Mark::After(c),
-        '.' if numeric(before) && numeric(next) => Mark::After(c),
-        _ if is_currency(c) => Mark::Before(c),
-        // A sign, not a hyphen: nothing glued before it, a number right after it.
-        '-' | '+' | '−' | '±'
-            if !before.is_some_and(char::is_alphanumeric)
-                && (numeric(next) || next.is_some_and(is_currency)) =>
-        {
-            Mark::Before(if c == '−' { '-' } else { c })
-        }
-        '<' | '>' | '≤' | '≥' | '~' | '≈' if starts_number(next_word(chars, i + 1)) => {
-            Mark::Before(c)
-        }
-        _ => Mark::Space,
-    }
-}
-
-/// The first character from `i` on that is not a space.
-fn next_word(chars: &[char], i: usize) -> Option<char> {
-    chars.get(i..)?.iter().copied().find(|c| !c.is_whitespace())
-}
-
-/// `text` lowercased, with every run of other characters made one space, except for
-/// the marks that change what a number says: signs, comparisons and approximations
-/// before it (`-5`, `<5`, `~5`), currencies (`$5`), percent signs (`5%`) and decimal
-/// points (`2.5`). Those are kept, next to their number: `Growth was −5 %!` reads
-/// `growth was -5%`, and is not the same text as `Growth was 5%.`
-pub fn normalise(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len());
-    // A separator was skipped since the last character kept.
-    let mut space = false;
-    // The last character kept is a mark that goes with the number after it.
-    let mut glued = false;
-    for (i, &c) in chars.iter().enumerate() {
-        let mark = if c.is_alphanumeric() {
-            None
-        } else {
-            match mark(&chars, i) {
-                Mark::Space => {
-                    space = true;
-                    continue;
-                }
-                kept => Some(kept),
-            }
-        };
-        let own_word = match mark {
-            Some(Mark::After(_)) => !out.ends_with(char::is_numeric),
-            _ => true,
-        };
-        if space && own_word && !glued && !out.is_empty() {
-            out.push(' ');
-        }
-        space = false;
-        glued = false;
-        match mark {
-            Some(Mark::Before(m)) => {
-                out.push(m);
-                glued = starts_number(next_word(&chars, i + 1));
-            }
-            Some(Mark::After(m)) => out.push(m),
-            Some(Mark::Space) | None => out.extend(c.to_lowercase()),
-        }
-    }
-    out
-}
+const HIST: usize = 64;
 
 fn mix(mut x: u64) -> u64 {
     // splitmix64's finaliser: a cheap, well-distributed 64-bit mix.
@@ -228,27 +172,42 @@ fn signature(chars: &[char], seeds: &[(u32, u32); HASHES]) -> [u32; HASHES] {
     sig
 }
 
-fn band_key(band: usize, rows: &[u32]) -> u64 {
-    let mut key = mix(band as u64);
+/// The bucket of one band of a signature, within `group` (claims that may match).
+fn band_key(group: u64, band: usize, rows: &[u32]) -> u64 {
+    let mut key = mix(group ^ band as u64);
     for &row in rows {
         key = mix(key ^ u64::from(row));
     }
     key
 }
 
-/// One claim of the corpus, by note and index in the note's resolved claims.
-struct Item {
-    note: usize,
-    claim: usize,
-    norm: String,
-    chars: usize,
+/// A stable hash of what two near-duplicates must share exactly: the `summary_of`
+/// group and the figures. (Names are checked when confirming: their case may differ.)
+fn group_hash(summary_of: Option<&str>, shape: &Shape) -> u64 {
+    let mut hash = mix(0x51_7cc1_b727_220a);
+    let mut eat = |bytes: &[u8]| {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0_u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            hash = mix(hash ^ u64::from_le_bytes(word));
+        }
+        hash = mix(hash ^ 0xff);
+    };
+    match summary_of {
+        Some(id) => eat(id.as_bytes()),
+        None => eat(&[]),
+    }
+    for figure in &shape.figures {
+        eat(figure.as_bytes());
+    }
+    hash
 }
 
-/// A text's character counts, in `HIST` buckets.
-type Histogram = [u16; HIST];
+/// A text's character counts, in `HIST` buckets of one byte (saturating).
+type Histogram = [u8; HIST];
 
 fn histogram(chars: &[char]) -> Histogram {
-    let mut histogram = [0_u16; HIST];
+    let mut histogram = [0_u8; HIST];
     for &c in chars {
         let slot = &mut histogram[c as usize % HIST];
         *slot = slot.saturating_add(1);
@@ -257,25 +216,84 @@ fn histogram(chars: &[char]) -> Histogram {
 }
 
 /// An upper bound on the diff ratio of two texts of `chars` characters in all: only
-/// equal characters can match. (A saturated count only makes the bound higher.)
+/// equal characters can match. A count saturated in one text still bounds the bucket
+/// by the other's; saturated in both, the bucket could hold any number of matches,
+/// and the bound is 1.
 fn ratio_bound(a: &Histogram, b: &Histogram, chars: usize) -> f32 {
-    let common: u32 = a
-        .iter()
-        .zip(b)
-        .map(|(x, y)| {
-            if *x == u16::MAX || *y == u16::MAX {
-                u32::from(u16::MAX)
-            } else {
-                u32::from((*x).min(*y))
-            }
-        })
-        .sum();
-    2.0 * common as f32 / chars as f32
+    let mut common = 0_u32;
+    let mut unbounded = false;
+    for (x, y) in a.iter().zip(b) {
+        common += u32::from((*x).min(*y));
+        unbounded |= *x == u8::MAX && *y == u8::MAX;
+    }
+    if unbounded {
+        1.0
+    } else {
+        2.0 * common as f32 / chars as f32
+    }
 }
 
-/// The similarity of two normalised texts, as `similar` computes it.
+/// The similarity of two normalised texts: `2 × matching characters / total
+/// characters`, the matching characters the longest common subsequence of their
+/// characters.
 pub fn similarity(a: &str, b: &str) -> f32 {
-    similar::TextDiff::from_chars(a, b).ratio()
+    rapidfuzz::distance::indel::normalized_similarity(a.chars(), b.chars()) as f32
+}
+
+/// The similarity of two texts if it is at least the threshold. The bit-parallel LCS
+/// this uses costs `⌈n/64⌉ × m` steps for texts of `n` and `m` characters, whatever
+/// the texts say.
+fn similar_enough(a: &[char], b: &[char]) -> Option<f32> {
+    let args = rapidfuzz::distance::indel::Args::default().score_cutoff(f64::from(THRESHOLD));
+    rapidfuzz::distance::indel::normalized_similarity_with_args(
+        a.iter().copied(),
+        b.iter().copied(),
+        &args,
+    )
+    .map(|ratio| ratio as f32)
+}
+
+/// Whether texts of `a` and `b` characters can be similar enough: at best every
+/// character of the shorter one matches.
+fn lengths_allow(a: usize, b: usize) -> bool {
+    (2 * a.min(b)) as f32 / ((a + b) as f32) >= THRESHOLD
+}
+
+/// A claim compared for near duplicates: its characters and names.
+struct Near<'i> {
+    item: usize,
+    chars: Vec<char>,
+    /// The normalised text, with a space before and after.
+    spaced: String,
+    names: &'i [String],
+}
+
+impl Near<'_> {
+    /// Whether every name of `self` is a word (or words) of `other`: otherwise the two
+    /// texts differ in a name (`the ODM` and `the ARM`), whatever their similarity.
+    fn names_in(&self, other: &Near<'_>) -> bool {
+        self.names.iter().all(|name| {
+            other.spaced.match_indices(name.as_str()).any(|(at, _)| {
+                other.spaced[..at].ends_with(' ')
+                    && other.spaced[at + name.len()..].starts_with(' ')
+            })
+        })
+    }
+}
+
+/// What the cheap bounds read, per claim compared for near duplicates: its length in
+/// characters and its character histogram.
+struct Screens {
+    lengths: Vec<u32>,
+    histograms: Vec<Histogram>,
+}
+
+/// How a claim joined its cluster: the earlier claim it repeats, and the similarity
+/// when it is not the same text.
+#[derive(Clone, Copy)]
+struct Link {
+    earlier: usize,
+    ratio: Option<f32>,
 }
 
 impl Rule for DuplicateClaim {
@@ -284,275 +302,298 @@ impl Rule for DuplicateClaim {
     }
 
     fn check(&self, corpus: &Corpus<'_>, _: &Context<'_>, out: &mut Vec<Finding>) {
-        let items: Vec<Item> = corpus
-            .notes
-            .par_iter()
-            .enumerate()
-            .flat_map_iter(|(note, view)| {
-                view.claims
-                    .iter()
-                    .enumerate()
-                    .map(move |(claim, resolved)| {
-                        let norm = normalise(&resolved.claim.text);
-                        let chars = norm.chars().count();
-                        Item {
-                            note,
-                            claim,
-                            norm,
-                            chars,
-                        }
-                    })
-            })
-            .collect();
+        let claims = compared_claims(corpus);
+        let links = links(corpus, &claims);
+        report_clusters(corpus, &claims, &links, out);
+    }
+}
 
-        // Exact duplicates: the first claim with each normalised text is the original.
-        let mut first_with: HashMap<&str, usize> = HashMap::with_capacity(items.len());
-        let mut original = vec![true; items.len()];
-        for (i, item) in items.iter().enumerate() {
-            if item.norm.is_empty() {
-                original[i] = false;
-                continue;
+/// For each claim (in [`compared_claims`] order) the earlier claim it repeats, if any.
+fn links(corpus: &Corpus<'_>, claims: &[At]) -> Vec<Option<Link>> {
+    let items: Vec<(String, Shape)> = claims
+        .par_iter()
+        .map(|&at| {
+            let text = &corpus.notes[at.note].claims[at.claim].claim.text;
+            (normalise(text), shape(text))
+        })
+        .collect();
+    let mut links: Vec<Option<Link>> = vec![None; claims.len()];
+
+    // Exact duplicates: the first claim with each normalised text (in its group).
+    let mut first_with: HashMap<(Option<&str>, &str), usize> = HashMap::with_capacity(items.len());
+    for (i, (norm, _)) in items.iter().enumerate() {
+        if norm.is_empty() {
+            continue;
+        }
+        match first_with.entry((summary_group(corpus, claims[i]), norm.as_str())) {
+            Entry::Occupied(first) => {
+                links[i] = Some(Link {
+                    earlier: *first.get(),
+                    ratio: None,
+                });
             }
-            match first_with.entry(item.norm.as_str()) {
-                Entry::Occupied(first) => {
-                    original[i] = false;
-                    out.push(report(corpus, item, &items[*first.get()], None));
-                }
-                Entry::Vacant(slot) => {
-                    slot.insert(i);
-                }
+            Entry::Vacant(slot) => {
+                slot.insert(i);
             }
         }
+    }
 
-        // Near duplicates, among the originals long enough to compare.
-        let compared: Vec<bool> = items
-            .iter()
-            .zip(&original)
-            .map(|(item, &original)| {
-                original
-                    && item.chars >= MIN_NEAR_CHARS
-                    && item.norm.split(' ').count() >= MIN_NEAR_WORDS
-            })
-            .collect();
-        if items.len() > u32::MAX as usize / BANDS {
-            // Positions of band entries are u32: far beyond any real corpus.
-            return;
-        }
-        let seeds = seeds();
-        // Every (band key, claim) pair, sorted: claims with equal keys share an LSH
-        // bucket. A pair is one number, 32 bits of the key in the high half (a rare
-        // collision only merges two buckets) and the claim in the low one.
-        let mut keys: Vec<u64> = items
-            .par_iter()
-            .zip(&compared)
-            .enumerate()
-            .filter(|(_, (_, compared))| **compared)
-            .flat_map_iter(|(i, (item, _))| {
-                let chars: Vec<char> = item.norm.chars().collect();
-                let signature = signature(&chars, &seeds);
-                (0..BANDS).map(move |band| {
-                    let rows = &signature[band * ROWS..(band + 1) * ROWS];
-                    (band_key(band, rows) << 32) | i as u64
-                })
-            })
-            .collect();
-        keys.par_sort_unstable();
-        // The claims' character counts, for a cheap bound.
-        let histograms: Vec<Histogram> = items
-            .par_iter()
-            .zip(&compared)
-            .map(|(item, &compared)| {
-                if compared {
-                    histogram(&item.norm.chars().collect::<Vec<char>>())
-                } else {
-                    [0; HIST]
-                }
-            })
-            .collect();
-        // The entries in that order, each with where its bucket starts and its claim's
-        // length (so most candidates are ruled out without looking anything up).
-        let lengths: Vec<u32> = items.iter().map(|item| item.chars as u32).collect();
-        let mut slots: Vec<Slot> = Vec::with_capacity(keys.len());
-        let mut start = 0;
-        for (p, &key) in keys.iter().enumerate() {
-            if p > 0 && keys[p - 1] >> 32 != key >> 32 {
-                start = p as u32;
-            }
-            let item = key as u32;
-            slots.push(Slot {
+    // Near duplicates, among the first copies whose length allows a comparison.
+    let near: Vec<usize> = (0..items.len())
+        .filter(|&i| {
+            let norm = &items[i].0;
+            links[i].is_none()
+                && (MIN_NEAR_CHARS..=MAX_NEAR_CHARS).contains(&norm.chars().count())
+                && norm.split(' ').count() >= MIN_NEAR_WORDS
+        })
+        .collect();
+    if near.len() >= u32::MAX as usize / BANDS {
+        // Positions of band entries are u32: far beyond any real corpus.
+        return links;
+    }
+    let seeds = seeds();
+    let near: Vec<Near> = near
+        .into_par_iter()
+        .map(|item| {
+            let (norm, shape) = &items[item];
+            let chars: Vec<char> = norm.chars().collect();
+            Near {
                 item,
-                start,
-                length: lengths[item as usize],
+                chars,
+                spaced: format!(" {norm} "),
+                names: &shape.names,
+            }
+        })
+        .collect();
+    // Every (band key, claim) pair, sorted: claims with equal keys share an LSH bucket,
+    // earliest first. A pair is one number, 32 bits of the key in the high half (a rare
+    // collision only merges two buckets) and the claim in the low one.
+    let mut keys: Vec<u64> = near
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(c, near)| {
+            let at = claims[near.item];
+            let group = group_hash(summary_group(corpus, at), &items[near.item].1);
+            let signature = signature(&near.chars, &seeds);
+            (0..BANDS).map(move |band| {
+                let rows = &signature[band * ROWS..(band + 1) * ROWS];
+                (band_key(group, band, rows) & !0xffff_ffff) | c as u64
+            })
+        })
+        .collect();
+    keys.par_sort_unstable();
+    // Per claim, side by side, each of its entries: where the entry's bucket starts,
+    // and where the entry is (its bucket's claims before it are earlier claims).
+    let mut entries: Vec<(u32, u32)> = vec![(0, 0); keys.len()];
+    let mut filled: Vec<u8> = vec![0; near.len()];
+    let mut start = 0;
+    for (p, &key) in keys.iter().enumerate() {
+        if p > 0 && keys[p - 1] >> 32 != key >> 32 {
+            start = p as u32;
+        }
+        let c = key as u32 as usize;
+        entries[c * BANDS + usize::from(filled[c])] = (start, p as u32);
+        filled[c] += 1;
+    }
+    // The cheap bounds read these for candidates all over the corpus: compact arrays
+    // keep those reads in cache.
+    let screens = Screens {
+        lengths: near.iter().map(|n| n.chars.len() as u32).collect(),
+        histograms: near.par_iter().map(|n| histogram(&n.chars)).collect(),
+    };
+    let found: Vec<Option<(usize, f32)>> = (0..near.len())
+        .into_par_iter()
+        .map(|c| {
+            let mut candidates: Vec<u32> = Vec::with_capacity(BANDS * BUCKET_CAP);
+            for &(start, p) in &entries[c * BANDS..(c + 1) * BANDS] {
+                let start = start as usize;
+                let head = (start + BUCKET_CAP).min(p as usize);
+                candidates.extend(
+                    keys[start..head]
+                        .iter()
+                        .map(|&key| key as u32)
+                        .filter(|&other| other as usize != c),
+                );
+            }
+            confirm(&near, &screens, c, &mut candidates)
+        })
+        .collect();
+    for (c, found) in found.into_iter().enumerate() {
+        if let Some((earlier, ratio)) = found {
+            links[near[c].item] = Some(Link {
+                earlier: near[earlier].item,
+                ratio: Some(ratio),
             });
         }
-        // Within a bucket, each claim is a candidate duplicate of the earliest few before
-        // it, if their lengths allow: (later, earlier) pairs, as one number, sorted.
-        let mut pairs: Vec<u64> = slots
-            .par_chunk_by(|a, b| a.start == b.start)
-            .flat_map_iter(|bucket| {
-                bucket
-                    .iter()
-                    .enumerate()
-                    .skip(1)
-                    .flat_map(move |(j, later)| {
-                        bucket[..j.min(BUCKET_CAP)]
-                            .iter()
-                            .filter(|earlier| lengths_allow(earlier.length, later.length))
-                            .map(|earlier| (u64::from(later.item) << 32) | u64::from(earlier.item))
-                    })
+    }
+    links
+}
+
+/// The earliest confirmed near duplicate of claim `c` among `candidates` (earlier
+/// claims, once per bucket they share), trying those that share the most buckets
+/// first: at most [`MAX_CHECKS`] of them, and at most [`MAX_DIFFS`] full comparisons.
+fn confirm(
+    near: &[Near<'_>],
+    screens: &Screens,
+    c: usize,
+    candidates: &mut [u32],
+) -> Option<(usize, f32)> {
+    candidates.sort_unstable();
+    let mut ranked: Vec<(usize, usize)> = candidates
+        .chunk_by(|a, b| a == b)
+        .map(|run| (run.len(), run[0] as usize))
+        .collect();
+    ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let this = &near[c];
+    let mut confirmed: Option<(usize, f32)> = None;
+    let mut diffs = 0;
+    for &(_, other) in ranked.iter().take(MAX_CHECKS) {
+        if diffs == MAX_DIFFS {
+            break;
+        }
+        let (length, other_length) = (screens.lengths[c], screens.lengths[other]);
+        if !lengths_allow(length as usize, other_length as usize)
+            || ratio_bound(
+                &screens.histograms[c],
+                &screens.histograms[other],
+                (length + other_length) as usize,
+            ) < THRESHOLD
+        {
+            continue;
+        }
+        let that = &near[other];
+        if !this.names_in(that) || !that.names_in(this) {
+            continue;
+        }
+        diffs += 1;
+        let Some(ratio) = similar_enough(&that.chars, &this.chars) else {
+            continue;
+        };
+        if confirmed.is_none_or(|(best, _)| other < best) {
+            confirmed = Some((other, ratio));
+        }
+    }
+    confirmed
+}
+
+/// One finding per cluster of claims linked to one another, at its first claim.
+fn report_clusters(
+    corpus: &Corpus<'_>,
+    claims: &[At],
+    links: &[Option<Link>],
+    out: &mut Vec<Finding>,
+) {
+    // Every link points to an earlier claim, so one pass finds each claim's first.
+    let mut roots: Vec<usize> = Vec::with_capacity(links.len());
+    let mut members: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (i, link) in links.iter().enumerate() {
+        let root = link.map_or(i, |link| roots[link.earlier]);
+        roots.push(root);
+        if root != i {
+            members.entry(root).or_default().push(i);
+        }
+    }
+    for (root, others) in members {
+        let first = claims[root];
+        let ratios: Vec<Option<f32>> = others
+            .iter()
+            .map(|&i| links[i].and_then(|l| l.ratio))
+            .collect();
+        let what = match (
+            ratios.iter().any(Option::is_some),
+            ratios.iter().any(Option::is_none),
+        ) {
+            (true, true) => "the same or nearly the same".to_owned(),
+            (true, false) => match ratios.as_slice() {
+                [Some(ratio)] => format!("nearly the same ({}% similar)", (ratio * 100.0).floor()),
+                _ => "nearly the same".to_owned(),
+            },
+            _ => "the same".to_owned(),
+        };
+        let places: Vec<At> = others.iter().map(|&i| claims[i]).collect();
+        let labelled: Vec<(At, String)> = others
+            .iter()
+            .take(MAX_LABELS)
+            .map(|&i| {
+                let message = match links[i] {
+                    Some(Link {
+                        ratio: Some(ratio), ..
+                    }) if links[i].is_some_and(|l| l.earlier == root) => format!(
+                        "nearly the same text ({}% similar)",
+                        (ratio * 100.0).floor()
+                    ),
+                    Some(Link {
+                        ratio: Some(ratio), ..
+                    }) => format!(
+                        "nearly the same text as another copy ({}% similar)",
+                        (ratio * 100.0).floor()
+                    ),
+                    _ => "same text".to_owned(),
+                };
+                (claims[i], message)
             })
             .collect();
-        pairs.par_sort_unstable();
-        let cx = Candidates {
-            items: &items,
-            lengths: &lengths,
-            histograms: &histograms,
-        };
-        let found: Vec<(usize, usize, f32)> = pairs
-            .par_chunk_by(|a, b| a >> 32 == b >> 32)
-            .filter_map(|candidates| cx.confirm(candidates))
-            .collect();
-        for (later, earlier, ratio) in found {
-            out.push(report(corpus, &items[later], &items[earlier], Some(ratio)));
-        }
+        let message = format!(
+            "{} {} {what}: {}",
+            count(others.len(), "other claim", "other claims"),
+            if others.len() == 1 { "says" } else { "say" },
+            named_places(corpus, first, &places),
+        );
+        out.push(
+            cluster_finding(corpus, META.id, META.default_severity, first, &labelled, message)
+                .with_label("first written here")
+                .with_help(format!(
+                    "keep one claim (merging sources and children), or reword those that say different things{}",
+                    unlabelled(others.len())
+                )),
+        );
     }
-}
-
-/// One entry of an LSH bucket: a claim, where its bucket starts, and the claim's
-/// length.
-#[derive(Clone, Copy)]
-struct Slot {
-    item: u32,
-    start: u32,
-    length: u32,
-}
-
-/// Whether texts of `a` and `b` characters can be similar enough: at best every
-/// character of the shorter one matches.
-fn lengths_allow(a: u32, b: u32) -> bool {
-    (2 * a.min(b)) as f32 / ((a + b) as f32) >= THRESHOLD
-}
-
-/// What confirming a candidate needs: the texts, and for the cheap bounds their
-/// lengths and character histograms, in compact arrays.
-struct Candidates<'i> {
-    items: &'i [Item],
-    lengths: &'i [u32],
-    histograms: &'i [Histogram],
-}
-
-impl Candidates<'_> {
-    /// The earliest confirmed near duplicate among `candidates` (pairs of one later claim
-    /// and an earlier one, once per bucket they share, sorted), trying those that share
-    /// the most buckets first.
-    fn confirm(&self, candidates: &[u64]) -> Option<(usize, usize, f32)> {
-        let later = (candidates.first()? >> 32) as usize;
-        let mut ranked: Vec<(usize, usize)> = candidates
-            .chunk_by(|a, b| a == b)
-            .map(|run| (run.len(), run[0] as u32 as usize))
-            .collect();
-        ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        let length = self.lengths[later];
-        let mut confirmed: Option<(usize, usize, f32)> = None;
-        let mut diffs = 0;
-        for &(_, c) in &ranked {
-            if diffs == MAX_DIFFS {
-                break;
-            }
-            // The ratio can reach the threshold only if the character counts allow it
-            // (the lengths were checked when gathering).
-            let total = (self.lengths[c] + length) as usize;
-            if ratio_bound(&self.histograms[later], &self.histograms[c], total) < THRESHOLD {
-                continue;
-            }
-            diffs += 1;
-            let ratio = similarity(&self.items[c].norm, &self.items[later].norm);
-            if ratio >= THRESHOLD && confirmed.is_none_or(|(_, best, _)| c < best) {
-                confirmed = Some((later, c, ratio));
-            }
-        }
-        confirmed
-    }
-}
-
-fn report(corpus: &Corpus<'_>, item: &Item, first: &Item, ratio: Option<f32>) -> Finding {
-    let view = &corpus.notes[item.note];
-    let claim = &view.claims[item.claim];
-    let first_view = &corpus.notes[first.note];
-    let first_claim = &first_view.claims[first.claim];
-    let same_note = item.note == first.note;
-    let whom = if same_note {
-        format!("claim `{}` of this note", first_claim.name())
-    } else {
-        format!(
-            "claim `{}` of note `{}`",
-            first_claim.name(),
-            first_view.id()
-        )
-    };
-    let message = match ratio {
-        None => format!("same text as {whom}"),
-        Some(ratio) => format!(
-            "nearly the same text ({}% similar) as {whom}",
-            (ratio * 100.0).floor()
-        ),
-    };
-    let mut finding = view
-        .claim_finding(
-            META.id,
-            META.default_severity,
-            &NoteView::field_path(claim, "text"),
-            claim,
-            message,
-        )
-        .with_label("repeated here")
-        .with_help("keep one claim (merging sources and children), or reword one if they say different things");
-    finding.labels.push(Label {
-        file: (!same_note).then(|| first_view.doc.file.path().to_owned()),
-        span: first_view.span(&NoteView::field_path(first_claim, "text")),
-        message: "first written here".to_owned(),
-    });
-    finding
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn normalises_case_and_punctuation() {
-        assert_eq!(
-            normalise("  The field’s focus: conferences!! "),
-            "the field s focus conferences"
-        );
+    fn near(text: &str) -> (String, Shape) {
+        (normalise(text), shape(text))
     }
 
     #[test]
-    fn keeps_what_changes_a_number() {
-        let cases = [
-            ("Growth was -5%.", "growth was -5%"),
-            ("Growth was 5%.", "growth was 5%"),
-            ("Growth was −5 %!", "growth was -5%"),
-            ("up +3 points", "up +3 points"),
-            ("a budget of $ 500, or €2M", "a budget of $500 or €2m"),
-            ("~ 90% top-1 accuracy", "~90% top 1 accuracy"),
-            ("p < 0.05, n > 1,000", "p <0.05 n >1 000"),
-            ("2.5 million; not 25", "2.5 million not 25"),
-            (
-                "GPT-4 and COVID-19, in 2020-2021",
-                "gpt 4 and covid 19 in 2020 2021",
-            ),
-            ("state-of-the-art - 5 labs.", "state of the art 5 labs"),
-            ("$ and € alone", "$ and € alone"),
-            ("100% sure", "100% sure"),
-            ("v1.2.3 - e.g. 5.", "v1.2.3 e g 5"),
-        ];
-        for (text, expected) in cases {
-            assert_eq!(normalise(text), expected, "{text}");
-        }
-        assert_ne!(normalise("Growth was -5%."), normalise("Growth was 5%."));
-        assert_ne!(normalise("less than <5%"), normalise("less than >5%"));
-        assert_eq!(normalise("Growth was 5 %"), normalise("growth was 5%!"));
+    fn names_must_appear_in_both_texts_whatever_their_case() {
+        let view = |(norm, shape): &(String, Shape)| -> (String, Vec<String>) {
+            (format!(" {norm} "), shape.names.clone())
+        };
+        let check = |a: &str, b: &str| {
+            let (a, b) = (near(a), near(b));
+            let ((sa, na), (sb, nb)) = (view(&a), view(&b));
+            let (a, b) = (
+                Near {
+                    item: 0,
+                    chars: Vec::new(),
+                    spaced: sa,
+                    names: &na,
+                },
+                Near {
+                    item: 1,
+                    chars: Vec::new(),
+                    spaced: sb,
+                    names: &nb,
+                },
+            );
+            a.names_in(&b) && b.names_in(&a)
+        };
+        assert!(check(
+            "The Field is focused around a few conferences.",
+            "the field is focused around a few big conferences"
+        ));
+        assert!(!check(
+            "The training loss of the ODM drops quickly.",
+            "The training loss of the ARM drops quickly."
+        ));
+        assert!(!check(
+            "Accuracy on CIFAR-10 is high for most models.",
+            "Accuracy on CIFAR-100 is high for most models."
+        ));
     }
 
     /// The fraction of `pairs` whose signatures share a band.

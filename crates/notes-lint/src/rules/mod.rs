@@ -9,6 +9,8 @@ use notes_core::{Finding, Severity};
 use crate::config::Config;
 use crate::corpus::Corpus;
 
+pub mod claim_text;
+pub mod conflicting_figure;
 pub mod duplicate_claim;
 pub mod duplicate_id;
 pub mod expired_caveat;
@@ -78,6 +80,7 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &incomplete_source::IncompleteSource,
     &unused_definition::UnusedDefinition,
     &duplicate_claim::DuplicateClaim,
+    &conflicting_figure::ConflictingFigure,
     &unused_suppression::UnusedSuppression,
     &stale_claim::StaleClaim,
     &overtaken_by_event::OvertakenByEvent,

@@ -91,7 +91,7 @@ pub struct Figure {
 const SCALE_WORDS: [&str; 4] = ["thousand", "million", "billion", "trillion"];
 
 /// Words after which a number is a label, not a figure: `Figure 2`, `step 3`.
-const LABEL_WORDS: [&str; 26] = [
+pub(crate) const LABEL_WORDS: [&str; 26] = [
     "figure", "fig", "table", "section", "sec", "chapter", "ch", "page", "p", "pp", "step",
     "version", "level", "phase", "stage", "part", "no", "number", "item", "appendix", "eq",
     "equation", "line", "lecture", "episode", "round",

@@ -1,0 +1,553 @@
+//! What `duplicate-claim` and `conflicting-figure` compare: a claim's text normalised,
+//! and the same text split into its figures, its names and the words around them, in
+//! one canonical order of the corpus's claims, with the way both rules report a
+//! cluster of claims.
+
+use notes_core::{Finding, Label};
+
+use super::unsourced_figure::LABEL_WORDS;
+use crate::corpus::{Corpus, NoteView};
+
+/// Whether `c` is a currency sign, kept by [`normalise`].
+fn is_currency(c: char) -> bool {
+    matches!(c, '$' | '€' | '£' | '¥' | '₹' | '¢' | '₩' | '₽' | '₿')
+}
+
+/// What [`normalise`] keeps of a character that is not a letter or digit.
+#[derive(Clone, Copy)]
+enum Mark {
+    /// Nothing: it separates words.
+    Space,
+    /// A mark that goes with the number after it: a sign (`-5`), a comparison or an
+    /// approximation (`<5`, `~5`), a currency (`$5`).
+    Before(char),
+    /// A mark that goes with the number before it: `5%`, or a decimal point (`2.5`).
+    After(char),
+}
+
+/// Whether `c` starts a number, or a mark that goes with one.
+fn starts_number(c: Option<char>) -> bool {
+    c.is_some_and(|c| c.is_numeric() || is_currency(c) || matches!(c, '-' | '+' | '−' | '±'))
+}
+
+fn mark(chars: &[char], i: usize) -> Mark {
+    let c = chars[i];
+    let before = i.checked_sub(1).map(|j| chars[j]);
+    let next = chars.get(i + 1).copied();
+    let numeric = |c: Option<char>| c.is_some_and(char::is_numeric);
+    match c {
+        '%' | '‰' => Mark::After(c),
+        '.' if numeric(before) && numeric(next) => Mark::After(c),
+        _ if is_currency(c) => Mark::Before(c),
+        // A sign, not a hyphen: nothing glued before it, a number right after it.
+        '-' | '+' | '−' | '±'
+            if !before.is_some_and(char::is_alphanumeric)
+                && (numeric(next) || next.is_some_and(is_currency)) =>
+        {
+            Mark::Before(if c == '−' { '-' } else { c })
+        }
+        '<' | '>' | '≤' | '≥' | '~' | '≈' if starts_number(next_word(chars, i + 1)) => {
+            Mark::Before(c)
+        }
+        _ => Mark::Space,
+    }
+}
+
+/// The first character from `i` on that is not a space.
+fn next_word(chars: &[char], i: usize) -> Option<char> {
+    chars.get(i..)?.iter().copied().find(|c| !c.is_whitespace())
+}
+
+/// `text` lowercased, with every run of other characters made one space, except for
+/// the marks that change what a number says: signs, comparisons and approximations
+/// before it (`-5`, `<5`, `~5`), currencies (`$5`), percent signs (`5%`) and decimal
+/// points (`2.5`). Those are kept, next to their number: `Growth was −5 %!` reads
+/// `growth was -5%`, and is not the same text as `Growth was 5%.`
+pub fn normalise(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    // A separator was skipped since the last character kept.
+    let mut space = false;
+    // The last character kept is a mark that goes with the number after it.
+    let mut glued = false;
+    for (i, &c) in chars.iter().enumerate() {
+        let mark = if c.is_alphanumeric() {
+            None
+        } else {
+            match mark(&chars, i) {
+                Mark::Space => {
+                    space = true;
+                    continue;
+                }
+                kept => Some(kept),
+            }
+        };
+        let own_word = match mark {
+            Some(Mark::After(_)) => !out.ends_with(char::is_numeric),
+            _ => true,
+        };
+        if space && own_word && !glued && !out.is_empty() {
+            out.push(' ');
+        }
+        space = false;
+        glued = false;
+        match mark {
+            Some(Mark::Before(m)) => {
+                out.push(m);
+                glued = starts_number(next_word(&chars, i + 1));
+            }
+            Some(Mark::After(m)) => out.push(m),
+            Some(Mark::Space) | None => out.extend(c.to_lowercase()),
+        }
+    }
+    out
+}
+
+/// Number words: a claim that says `two` says a figure as much as one that says `2`.
+const NUMBER_WORDS: [&str; 44] = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+    "thirty",
+    "forty",
+    "fifty",
+    "sixty",
+    "seventy",
+    "eighty",
+    "ninety",
+    "hundred",
+    "hundreds",
+    "thousand",
+    "thousands",
+    "million",
+    "millions",
+    "billion",
+    "billions",
+    "trillion",
+    "dozen",
+    "dozens",
+    "half",
+    "twice",
+    "thrice",
+    "double",
+    "triple",
+];
+
+/// Marks a figure may start with: signs, comparisons, approximations, currencies.
+fn is_lead_mark(c: char) -> bool {
+    is_currency(c) || matches!(c, '~' | '≈' | '<' | '>' | '≤' | '≥' | '+' | '-' | '−' | '±')
+}
+
+/// How a word of a claim counts when claims are compared.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Role {
+    /// A number, with its marks and magnitude (`2%`, `~30k`, `$5`, `1.5M`, `10x`), or
+    /// a number word (`two`, `dozen`).
+    Figure,
+    /// A number with no mark or magnitude: a figure, unless it follows a name
+    /// (`VOC 2007`, `NeurIPS 2021`) or a label word (`Table 3`), which it is part of.
+    Bare,
+    /// A name: letters and digits together (`CIFAR-10`, `GPT-4`, `top-1`), or a
+    /// capitalised word other than a sentence's first (`NeurIPS`, `ODM`).
+    Name,
+    /// Any other word.
+    Word,
+}
+
+/// The role of `core` (a word with its surrounding punctuation trimmed), which starts a
+/// sentence or not, in a text that is `shouting` or not (mostly capitals, so case says
+/// nothing).
+fn role(core: &str, starts_sentence: bool, shouting: bool) -> Role {
+    let body = core.trim_start_matches(is_lead_mark);
+    let lead = body.len() < core.len();
+    if body.starts_with(|c: char| c.is_ascii_digit()) {
+        let digits_end = body
+            .find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | ',' | '-' | '–' | '/')))
+            .unwrap_or(body.len());
+        let suffix = body[digits_end..].to_lowercase();
+        match suffix.as_str() {
+            "" if lead => return Role::Figure,
+            "" => return Role::Bare,
+            "%" | "‰" | "k" | "m" | "b" | "bn" | "t" | "x" | "×" => return Role::Figure,
+            _ => {}
+        }
+    }
+    let lower = core.to_lowercase();
+    if NUMBER_WORDS.contains(&lower.as_str()) {
+        return Role::Figure;
+    }
+    if LABEL_WORDS.contains(&lower.as_str()) {
+        return Role::Word;
+    }
+    let letters = core.chars().any(char::is_alphabetic);
+    let digits = core.chars().any(|c| c.is_ascii_digit());
+    if letters && digits {
+        return Role::Name;
+    }
+    if shouting {
+        return Role::Word;
+    }
+    let capitals = core.chars().filter(|c| c.is_uppercase()).count();
+    if capitals >= 2 || (capitals == 1 && !starts_sentence) {
+        Role::Name
+    } else {
+        Role::Word
+    }
+}
+
+/// A claim's text taken apart: the text with every figure masked, the figures in
+/// order, and the names in order.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Shape {
+    /// The normalised text with each figure made `#`: `# of neurips papers are about
+    /// safety`.
+    pub masked: String,
+    /// The figures in order, normalised: `["2%"]`. Adjacent figure words make one
+    /// figure (`3 million`, `two hundred`).
+    pub figures: Vec<String>,
+    /// The names in order, normalised: `["neurips"]`, `["cifar 10"]`, `["voc 2007"]`.
+    pub names: Vec<String>,
+    /// How many words the masked text has besides its figures.
+    pub words: usize,
+}
+
+/// `text` taken apart into its figures, names and other words (see [`Shape`]).
+pub fn shape(text: &str) -> Shape {
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    let capitals = text.chars().filter(|c| c.is_uppercase()).count();
+    let shouting = letters >= 8 && capitals * 10 >= letters * 6;
+    let mut shape = Shape::default();
+    let mut parts: Vec<String> = Vec::new();
+    // The role of the last part pushed, with figures of one run merged.
+    let mut last: Option<Role> = None;
+    let mut last_word = String::new();
+    let mut starts_sentence = true;
+    for raw in text.split_whitespace() {
+        let sentence_start = starts_sentence;
+        starts_sentence = raw.ends_with(['.', '!', '?', ':']);
+        if !raw.contains(char::is_alphanumeric) {
+            // A lone `%` belongs to the figure before it (`5 %`); other punctuation
+            // breaks a run of figures or a name.
+            match raw.chars().next() {
+                Some(c @ ('%' | '‰')) if last == Some(Role::Figure) => {
+                    if let Some(figure) = shape.figures.last_mut() {
+                        figure.push(c);
+                    }
+                }
+                _ => last = None,
+            }
+            continue;
+        }
+        let core = raw
+            .trim_start_matches(|c: char| !c.is_alphanumeric() && !is_lead_mark(c))
+            .trim_end_matches(|c: char| !c.is_alphanumeric() && !matches!(c, '%' | '‰'));
+        let mut role = role(core, sentence_start, shouting);
+        if role == Role::Bare {
+            let labelled = LABEL_WORDS.contains(&last_word.as_str());
+            role = if last == Some(Role::Name) || labelled {
+                Role::Name
+            } else {
+                Role::Figure
+            };
+            if role == Role::Name && last == Some(Role::Name) {
+                // Part of the name before it: `VOC 2007`.
+                let norm = normalise(core);
+                if let (Some(name), Some(part)) = (shape.names.last_mut(), parts.last_mut()) {
+                    name.push(' ');
+                    name.push_str(&norm);
+                    part.push(' ');
+                    part.push_str(&norm);
+                }
+                last_word = core.to_lowercase();
+                continue;
+            }
+        }
+        let norm = normalise(core);
+        match role {
+            Role::Figure if last == Some(Role::Figure) => {
+                if let Some(figure) = shape.figures.last_mut() {
+                    figure.push(' ');
+                    figure.push_str(&norm);
+                }
+            }
+            Role::Figure => {
+                shape.figures.push(norm);
+                parts.push("#".to_owned());
+            }
+            Role::Name => {
+                shape.names.push(norm.clone());
+                shape.words += 1;
+                parts.push(norm);
+            }
+            Role::Word | Role::Bare => {
+                shape.words += 1;
+                parts.push(norm);
+            }
+        }
+        // Punctuation after a word ends a run of figures or a name: `in 2021, 2%`.
+        let closed = raw.ends_with(|c: char| !c.is_alphanumeric() && !matches!(c, '%' | '‰'));
+        last = (!closed).then_some(role);
+        last_word = core.to_lowercase();
+    }
+    shape.masked = parts.join(" ");
+    shape
+}
+
+/// Whether `figure` (as [`Shape::figures`] gives it) is a year, `1900` to `2100`: a
+/// claim about another year is another claim, not a conflicting figure.
+pub fn is_year(figure: &str) -> bool {
+    figure.len() == 4
+        && figure.bytes().all(|b| b.is_ascii_digit())
+        && figure
+            .parse::<u16>()
+            .is_ok_and(|year| (1900..=2100).contains(&year))
+}
+
+/// Whether a claim is a lead-in: text ending in `:` that introduces its children.
+pub fn is_lead_in(claim: &notes_core::model::Claim) -> bool {
+    claim.text.trim_end().ends_with(':') && !claim.children.is_empty()
+}
+
+/// One claim of the corpus: its note (an index in [`Corpus::notes`]) and its index in
+/// the note's claims.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct At {
+    /// The note.
+    pub note: usize,
+    /// The claim in the note.
+    pub claim: usize,
+}
+
+/// Every claim of the corpus that is compared (lead-ins are not), in the order that
+/// decides which copy comes first: by file path, then document order.
+pub fn compared_claims(corpus: &Corpus<'_>) -> Vec<At> {
+    let mut notes: Vec<usize> = (0..corpus.notes.len()).collect();
+    notes.sort_by(|&a, &b| {
+        corpus.notes[a]
+            .doc
+            .file
+            .path()
+            .cmp(corpus.notes[b].doc.file.path())
+            .then(a.cmp(&b))
+    });
+    notes
+        .into_iter()
+        .flat_map(|note| {
+            corpus.notes[note]
+                .claims
+                .iter()
+                .enumerate()
+                .filter(|(_, resolved)| !is_lead_in(resolved.claim))
+                .map(move |(claim, _)| At { note, claim })
+        })
+        .collect()
+}
+
+/// The group a note's claims are compared within: claims of notes whose `summary_of`
+/// differ are not compared (one sentence in two summaries is a template).
+pub fn summary_group<'a>(corpus: &'a Corpus<'_>, at: At) -> Option<&'a str> {
+    corpus.notes[at.note].doc.note.summary_of.as_deref()
+}
+
+/// How many other places a cluster's finding labels; the rest are counted.
+pub const MAX_LABELS: usize = 10;
+/// How many other places a cluster's message names.
+pub const MAX_NAMED: usize = 3;
+
+/// How `other` is named from `first`'s note: `claim `1.2` of this note` or `claim
+/// `1.2` of note `b``.
+pub fn place(corpus: &Corpus<'_>, first: At, other: At) -> String {
+    let view = &corpus.notes[other.note];
+    let claim = view.claims[other.claim].name();
+    if other.note == first.note {
+        format!("claim `{claim}` of this note")
+    } else {
+        format!("claim `{claim}` of note `{}`", view.id())
+    }
+}
+
+/// A finding of `rule` on the text of claim `first`, with a label at the text of each
+/// of `others` (up to [`MAX_LABELS`], each with its message).
+pub fn cluster_finding(
+    corpus: &Corpus<'_>,
+    rule: &'static str,
+    severity: notes_core::Severity,
+    first: At,
+    others: &[(At, String)],
+    message: String,
+) -> Finding {
+    let view = &corpus.notes[first.note];
+    let claim = &view.claims[first.claim];
+    let mut finding = view.claim_finding(
+        rule,
+        severity,
+        &NoteView::field_path(claim, "text"),
+        claim,
+        message,
+    );
+    for (other, message) in others.iter().take(MAX_LABELS) {
+        let other_view = &corpus.notes[other.note];
+        let other_claim = &other_view.claims[other.claim];
+        finding.labels.push(Label {
+            file: (other.note != first.note).then(|| other_view.doc.file.path().to_owned()),
+            span: other_view.span(&NoteView::field_path(other_claim, "text")),
+            message: message.clone(),
+        });
+    }
+    finding
+}
+
+/// `n` and the noun, singular or plural: `1 other claim`, `2 other claims`.
+pub fn count(n: usize, singular: &str, plural: &str) -> String {
+    format!("{n} {}", if n == 1 { singular } else { plural })
+}
+
+/// The places of `others` named in a message: the first [`MAX_NAMED`], then how many
+/// more there are.
+pub fn named_places(corpus: &Corpus<'_>, first: At, others: &[At]) -> String {
+    let mut named: Vec<String> = others
+        .iter()
+        .take(MAX_NAMED)
+        .map(|&other| place(corpus, first, other))
+        .collect();
+    if others.len() > MAX_NAMED {
+        named.push(format!("and {} more", others.len() - MAX_NAMED));
+    }
+    named.join(", ")
+}
+
+/// What the help adds when a cluster has more places than it labels.
+pub fn unlabelled(others: usize) -> String {
+    if others > MAX_LABELS {
+        format!(
+            "; the first {MAX_LABELS} other places are labelled, {} more are not",
+            others - MAX_LABELS
+        )
+    } else {
+        String::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalises_case_and_punctuation() {
+        assert_eq!(
+            normalise("  The field’s focus: conferences!! "),
+            "the field s focus conferences"
+        );
+    }
+
+    #[test]
+    fn keeps_what_changes_a_number() {
+        let cases = [
+            ("Growth was -5%.", "growth was -5%"),
+            ("Growth was 5%.", "growth was 5%"),
+            ("Growth was −5 %!", "growth was -5%"),
+            ("up +3 points", "up +3 points"),
+            ("a budget of $ 500, or €2M", "a budget of $500 or €2m"),
+            ("~ 90% top-1 accuracy", "~90% top 1 accuracy"),
+            ("p < 0.05, n > 1,000", "p <0.05 n >1 000"),
+            ("2.5 million; not 25", "2.5 million not 25"),
+            (
+                "GPT-4 and COVID-19, in 2020-2021",
+                "gpt 4 and covid 19 in 2020 2021",
+            ),
+            ("state-of-the-art - 5 labs.", "state of the art 5 labs"),
+            ("$ and € alone", "$ and € alone"),
+            ("100% sure", "100% sure"),
+            ("v1.2.3 - e.g. 5.", "v1.2.3 e g 5"),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(normalise(text), expected, "{text}");
+        }
+        assert_ne!(normalise("Growth was -5%."), normalise("Growth was 5%."));
+        assert_ne!(normalise("less than <5%"), normalise("less than >5%"));
+        assert_eq!(normalise("Growth was 5 %"), normalise("growth was 5%!"));
+    }
+
+    #[test]
+    fn masks_figures_and_keeps_names() {
+        let s = shape("2% of NeurIPS 2021 papers were about safety.");
+        assert_eq!(s.masked, "# of neurips 2021 papers were about safety");
+        assert_eq!(s.figures, ["2%"]);
+        assert_eq!(s.names, ["neurips 2021"]);
+        assert_eq!(s.words, 6);
+
+        let s = shape("About ~30k highly influential citations for Kaiming He");
+        assert_eq!(s.figures, ["~30k"]);
+        assert_eq!(s.names, ["kaiming", "he"]);
+
+        let s =
+            shape("Models trained on 3 million images, two hundred times, for $5 each (10x less).");
+        assert_eq!(s.figures, ["3 million", "two hundred", "$5", "10x"]);
+        assert_eq!(
+            s.masked,
+            "models trained on # images # times for # each # less"
+        );
+
+        let s = shape("In 2021, 2% of papers; in 2022, 3 million papers.");
+        assert_eq!(s.figures, ["2021", "2%", "2022", "3 million"]);
+        assert!(is_year(&s.figures[0]) && !is_year(&s.figures[1]));
+
+        let s = shape("Growth was 5 %.");
+        assert_eq!(s.figures, ["5%"]);
+        assert_eq!(shape("growth was 5%!").figures, s.figures);
+    }
+
+    #[test]
+    fn a_number_in_a_name_is_part_of_the_name() {
+        for (text, names) in [
+            ("Accuracy on CIFAR-10 is high.", vec!["cifar 10"]),
+            ("Accuracy on VOC 2007 is high.", vec!["voc 2007"]),
+            (
+                "this is before GPT-4's MMLU results",
+                vec!["gpt 4 s", "mmlu"],
+            ),
+            ("see Table 3 for the top-1 accuracy", vec!["3", "top 1"]),
+            ("Growth slowed. Costs rose sharply.", vec![]),
+        ] {
+            let s = shape(text);
+            assert_eq!(s.names, names, "{text}");
+            assert!(s.figures.is_empty(), "{text}: {:?}", s.figures);
+        }
+        assert_ne!(
+            shape("Accuracy on CIFAR-10 is 90%.").masked,
+            shape("Accuracy on CIFAR-100 is 90%.").masked
+        );
+        assert_ne!(
+            shape("the loss of the ODM is lower").names,
+            shape("the loss of the ARM is lower").names
+        );
+    }
+
+    #[test]
+    fn case_says_nothing_in_a_shouted_text() {
+        let s = shape("THE FIELD IS FOCUSED AROUND A SMALL NUMBER OF CONFERENCES!");
+        assert!(s.names.is_empty());
+        assert_eq!(
+            s.masked,
+            shape("The field is focused around a small number of conferences.").masked
+        );
+    }
+}

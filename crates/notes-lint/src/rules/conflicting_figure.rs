@@ -1,0 +1,188 @@
+//! `conflicting-figure`: claims that say the same thing but for one figure.
+//!
+//! Claims are grouped by their text with its figures masked and by every figure but
+//! one, in one hash map, so the cost is linear in the claims whatever they say: a
+//! cluster of a million copies is one group, reported once.
+
+use std::collections::HashMap;
+
+use notes_core::{Finding, Severity};
+use rayon::prelude::*;
+
+use super::claim_text::{
+    At, MAX_LABELS, MAX_NAMED, Shape, cluster_finding, compared_claims, count, is_year, place,
+    shape, summary_group, unlabelled,
+};
+use super::{Context, Rule, RuleMeta};
+use crate::corpus::Corpus;
+
+/// The `conflicting-figure` rule.
+pub struct ConflictingFigure;
+
+static META: RuleMeta = RuleMeta {
+    id: "conflicting-figure",
+    default_severity: Severity::Warning,
+    summary: "two claims about the same thing whose one difference is one figure",
+    docs: DOCS,
+    fixable: false,
+    suppressible: true,
+};
+
+const DOCS: &str = "\
+## What it does
+Flags claims whose texts are the same once their figures are set aside, but whose one
+figure differs: `2% of NeurIPS papers are about safety` in one note and `3% of NeurIPS
+papers are about safety` in another. They are a conflict, or one updates the other.
+
+A figure is a number with its marks and magnitude (`2%`, `~30k`, `$5`, `1.5M`, `10x`,
+`-5`), a number word (`two`, `dozen`, `half`, `million`), or a run of them (`3
+million`, `two hundred`). A number that is part of a name is not a figure: one glued to
+letters (`CIFAR-10`, `GPT-4`, `top-1`), one after a capitalised name (`VOC 2007`,
+`NeurIPS 2021`) and one after a label word (`Table 3`). Texts are compared after the
+normalising `duplicate-claim` describes (case and punctuation do not count).
+
+The claims are not compared when:
+- a name or a second figure differs too (`CIFAR-10` and `CIFAR-100`, or `2 labs and
+  three teams` and `3 labs and four teams`): they are about different things;
+- their notes summarise different works (their `summary_of` differ, or one has it and
+  the other not): one sentence in two summaries reports two works;
+- the figure that differs is a year (`in 2021` and `in 2022`): they are claims about
+  two years;
+- the text has fewer than 3 words besides its figures, or more than 8 figures;
+- one is a lead-in (text ending in `:` with children).
+
+Claims that give the same figure are not flagged here: `duplicate-claim` reports them.
+
+A cluster of such claims is one finding, at the first of them (by file, then document
+order), naming the figure of each other claim; the first 10 other claims are labelled.
+
+## Why it matters
+Two figures for one fact cannot both be right now: one is out of date, mistyped or
+from another source. A reader who finds one of them does not know the other exists.
+
+## Example
+```yaml
+# notes/survey.yaml
+- text: 2% of NeurIPS papers are about safety.   # conflicting-figure
+# notes/talk.yaml
+- text: 3% of NeurIPS papers are about safety.
+```
+
+## How to fix
+If one figure updates the other, keep the newer claim and give it its `as_of` date (or
+say in the text which year each figure is about, which makes them different claims).
+If they conflict, check the sources and correct the wrong one. If both are right
+(different populations), say what differs in the text.
+
+## Configuration
+Severity only.
+";
+
+/// Texts with fewer words than this besides their figures are not compared.
+pub const MIN_WORDS: usize = 3;
+/// Texts with more figures than this are not compared.
+pub const MAX_FIGURES: usize = 8;
+
+/// Claims that share everything but the figure at one position: the group's key.
+#[derive(PartialEq, Eq, Hash)]
+struct Key<'a> {
+    summary_of: Option<&'a str>,
+    masked: &'a str,
+    position: usize,
+    others: Vec<&'a str>,
+}
+
+impl Rule for ConflictingFigure {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, corpus: &Corpus<'_>, _: &Context<'_>, out: &mut Vec<Finding>) {
+        let claims = compared_claims(corpus);
+        let shapes: Vec<Shape> = claims
+            .par_iter()
+            .map(|at| shape(&corpus.notes[at.note].claims[at.claim].claim.text))
+            .collect();
+        let mut groups: HashMap<Key<'_>, Vec<usize>> = HashMap::new();
+        for (i, shape) in shapes.iter().enumerate() {
+            if shape.figures.is_empty()
+                || shape.figures.len() > MAX_FIGURES
+                || shape.words < MIN_WORDS
+            {
+                continue;
+            }
+            for position in 0..shape.figures.len() {
+                if is_year(&shape.figures[position]) {
+                    continue;
+                }
+                let others = shape
+                    .figures
+                    .iter()
+                    .enumerate()
+                    .filter(|&(k, _)| k != position)
+                    .map(|(_, figure)| figure.as_str())
+                    .collect();
+                let key = Key {
+                    summary_of: summary_group(corpus, claims[i]),
+                    masked: &shape.masked,
+                    position,
+                    others,
+                };
+                groups.entry(key).or_default().push(i);
+            }
+        }
+        let mut clusters: Vec<(usize, usize, Vec<usize>)> = groups
+            .into_iter()
+            .filter(|(_, members)| members.len() > 1)
+            .map(|(key, members)| (members[0], key.position, members))
+            .collect();
+        clusters.sort_unstable_by_key(|&(first, position, _)| (first, position));
+        for (first, position, members) in clusters {
+            let value = |i: usize| shapes[i].figures[position].as_str();
+            let differing: Vec<usize> = members
+                .iter()
+                .copied()
+                .filter(|&i| value(i) != value(first))
+                .collect();
+            if differing.is_empty() {
+                continue;
+            }
+            out.push(report(corpus, &claims, first, &differing, value));
+        }
+    }
+}
+
+fn report<'s>(
+    corpus: &Corpus<'_>,
+    claims: &[At],
+    first: usize,
+    differing: &[usize],
+    value: impl Fn(usize) -> &'s str,
+) -> Finding {
+    let at = claims[first];
+    let mut named: Vec<String> = differing
+        .iter()
+        .take(MAX_NAMED)
+        .map(|&i| format!("`{}` in {}", value(i), place(corpus, at, claims[i])))
+        .collect();
+    if differing.len() > MAX_NAMED {
+        named.push(format!("and {} more", differing.len() - MAX_NAMED));
+    }
+    let message = format!(
+        "the same claim with another figure in {}: `{}` here, {}",
+        count(differing.len(), "other claim", "other claims"),
+        value(first),
+        named.join(", ")
+    );
+    let labelled: Vec<(At, String)> = differing
+        .iter()
+        .take(MAX_LABELS)
+        .map(|&i| (claims[i], format!("says `{}`", value(i))))
+        .collect();
+    cluster_finding(corpus, META.id, META.default_severity, at, &labelled, message)
+        .with_label(format!("says `{}`", value(first)))
+        .with_help(format!(
+            "if one figure updates the other, keep the newer claim with its `as_of`; if they conflict, check the sources and correct one{}",
+            unlabelled(differing.len())
+        ))
+}
