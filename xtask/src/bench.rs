@@ -624,11 +624,24 @@ fn check_status(
     }
 }
 
+/// `1,234,567`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// `10k`, `100k`, `1M`.
 fn count_name(claims: usize) -> String {
-    if claims >= 1_000_000 && claims % 1_000_000 == 0 {
+    if claims >= 1_000_000 && claims.is_multiple_of(1_000_000) {
         format!("{}M", claims / 1_000_000)
-    } else if claims >= 1000 && claims % 1000 == 0 {
+    } else if claims >= 1000 && claims.is_multiple_of(1000) {
         format!("{}k", claims / 1000)
     } else {
         claims.to_string()
@@ -1033,13 +1046,14 @@ fn report(context: &Context, results: &[CorpusResult], small: &Small) -> String 
          each run._\n",
         context.command, context.started
     );
-    let _ = writeln!(out, "### How these figures were taken\n");
+    let _ = writeln!(out, "## How these figures were taken\n");
     let _ = writeln!(out, "- Command: `{}`.", context.command);
     let _ = writeln!(out, "- Machine: {}.", machine());
     let _ = writeln!(
         out,
-        "- Load average (1 min) at the start and the end: {} and {}; other work on the \
-         machine slows every row alike, peers included.",
+        "- Load average (1 min) at the start and the end: {} and {}. The machine may be \
+         shared with other work, which adds noise: compare the rows of one run rather than \
+         runs.",
         context.load.0.as_deref().unwrap_or("unknown"),
         context.load.1.as_deref().unwrap_or("unknown")
     );
@@ -1118,7 +1132,7 @@ fn report(context: &Context, results: &[CorpusResult], small: &Small) -> String 
          faster than the peer. RSS / corpus: peak RSS divided by the corpus's bytes.\n"
     );
 
-    let _ = writeln!(out, "### Targets\n");
+    let _ = writeln!(out, "## Targets\n");
     let _ = writeln!(out, "| target | figures | verdict |");
     let _ = writeln!(out, "| --- | --- | --- |");
     for target in targets(results, small) {
@@ -1132,7 +1146,7 @@ fn report(context: &Context, results: &[CorpusResult], small: &Small) -> String 
     }
     let _ = writeln!(out);
 
-    let _ = writeln!(out, "### Corpora\n");
+    let _ = writeln!(out, "## Corpora\n");
     let _ = writeln!(out, "| corpus | vocabulary | files | claims | bytes |");
     let _ = writeln!(out, "| --- | --- | ---: | ---: | ---: |");
     for result in results {
@@ -1142,18 +1156,19 @@ fn report(context: &Context, results: &[CorpusResult], small: &Small) -> String 
             "| {} | {} | {} | {} | {} |",
             c.name,
             c.vocab.name(),
-            c.files,
-            c.claims,
+            thousands(c.files),
+            thousands(c.claims),
             megabytes(c.bytes)
         );
     }
     let _ = writeln!(out);
 
+    let _ = writeln!(out, "## Per corpus\n");
     for result in results {
         corpus_table(&mut out, result, context.timeout);
     }
 
-    let _ = writeln!(out, "### Scaling (whole lint, median seconds)\n");
+    let _ = writeln!(out, "## Scaling (median seconds)\n");
     let sizes: Vec<usize> = if context.quick {
         vec![10_000, 100_000]
     } else {
@@ -1165,8 +1180,20 @@ fn report(context: &Context, results: &[CorpusResult], small: &Small) -> String 
         let _ = write!(header, " {} |", count_name(*size));
         rule.push_str(" ---: |");
     }
-    header.push_str(" 100k / 10k | 1M / 100k |");
-    rule.push_str(" ---: | ---: |");
+    let pairs: &[(usize, usize)] = if sizes.len() > 2 {
+        &[(1, 0), (2, 1)]
+    } else {
+        &[(1, 0)]
+    };
+    for &(a, b) in pairs {
+        let _ = write!(
+            header,
+            " {} / {} |",
+            count_name(sizes[a]),
+            count_name(sizes[b])
+        );
+        rule.push_str(" ---: |");
+    }
     let _ = writeln!(out, "{header}\n{rule}");
     for vocab in [Vocab::Wide, Vocab::Narrow] {
         for tool in Tool::ALL {
@@ -1200,7 +1227,7 @@ fn report(context: &Context, results: &[CorpusResult], small: &Small) -> String 
                     .and_then(|c| c.as_ref())
                     .and_then(Measure::timed)
             };
-            for (a, b) in [(1, 0), (2, 1)] {
+            for &(a, b) in pairs {
                 let text = match (time(a), time(b)) {
                     (Some(a), Some(b)) if b > 0.0 => format!("{:.1}x", a / b),
                     _ => "—".to_owned(),
@@ -1214,7 +1241,7 @@ fn report(context: &Context, results: &[CorpusResult], small: &Small) -> String 
 
     let _ = writeln!(
         out,
-        "### One small note\n\nThe bundled notes/ folder ({}), process start to exit.\n",
+        "## One small note\n\nThe bundled notes/ folder ({}), process start to exit.\n",
         if small.bytes > 0 {
             format!("{} bytes", small.bytes)
         } else {
@@ -1245,7 +1272,7 @@ fn report(context: &Context, results: &[CorpusResult], small: &Small) -> String 
     let _ = writeln!(out);
     commands(&mut out, small.rows.iter().map(|(l, m)| (*l, m)));
 
-    let _ = writeln!(out, "### Same output on 1 thread and on all cores\n");
+    let _ = writeln!(out, "## Same output on 1 thread and on all cores\n");
     let _ = writeln!(
         out,
         "The whole lint's `--format short` output with `RAYON_NUM_THREADS=1` is compared \
@@ -1280,8 +1307,8 @@ fn corpus_table(out: &mut String, result: &CorpusResult, timeout: u64) {
         out,
         "### {} ({} claims in {} file{}, {})\n",
         c.name,
-        c.claims,
-        c.files,
+        thousands(c.claims),
+        thousands(c.files),
         if c.files == 1 { "" } else { "s" },
         megabytes(c.bytes)
     );
@@ -1426,6 +1453,9 @@ mod tests {
         assert_eq!(count_name(1_000_000), "1M");
         assert_eq!(count_name(200_000), "200k");
         assert_eq!(count_name(1_234), "1234");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(thousands(100), "100");
+        assert_eq!(thousands(1000), "1,000");
     }
 
     #[test]

@@ -6,6 +6,8 @@
 //! vocabularies: `wide` draws words from 5,000 pseudo-words, so claims rarely resemble
 //! each other; `narrow` fills a few templates ("{a} {b} improves {c} by {n}% on {d}")
 //! from about 40 real words with varying figures, as real notes repeat their phrasing.
+//! Dates are quoted, as in the bundled notes, so that YAML 1.1 readers (js-yaml) read
+//! them as the strings the schema asks for rather than as timestamps.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -232,7 +234,7 @@ fn note(rng: &mut Rng, texts: &Texts, index: usize, sources: usize, claims: usiz
     let _ = writeln!(text, "title: Synthetic note {index}");
     let _ = writeln!(
         text,
-        "as_of: 20{:02}-{:02}",
+        "as_of: \"20{:02}-{:02}\"",
         15 + rng.below(11),
         1 + rng.below(12)
     );
@@ -247,7 +249,7 @@ fn note(rng: &mut Rng, texts: &Texts, index: usize, sources: usize, claims: usiz
     if index == 0 {
         let _ = writeln!(
             text,
-            "events:\n  - {{id: big-event, date: 2023-03-14, title: Something changed}}"
+            "events:\n  - {{id: big-event, date: \"2023-03-14\", title: Something changed}}"
         );
     }
     let _ = writeln!(text, "sections:");
