@@ -458,8 +458,16 @@ impl Bench {
         // a command that could not run.
         if !matches!(code, Some(0 | 1)) {
             let stderr = std::fs::read_to_string(&err_path).unwrap_or_default();
-            let last = stderr.lines().last().unwrap_or("").trim().to_owned();
-            measure.status = Status::Failed(format!("exit {}: {last}", code.unwrap_or(-1)));
+            // The first line that says something, cut short: the table cell is no log.
+            let first: String = stderr
+                .lines()
+                .map(str::trim)
+                .find(|line| !line.is_empty())
+                .unwrap_or("no message")
+                .chars()
+                .take(160)
+                .collect();
+            measure.status = Status::Failed(format!("exit {}: {first}", code.unwrap_or(-1)));
             return measure;
         }
         let timed = match &self.hyperfine {
