@@ -1,10 +1,11 @@
-//! Project automation: `cargo xtask schema` and `cargo xtask export`.
+//! Project automation: `cargo xtask schema`, `export`, `import`, `gen-corpus` and `bench`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod bench;
 mod export;
 mod gen_corpus;
 mod generated;
@@ -60,13 +61,24 @@ enum Command {
         /// How many note files.
         #[arg(long, default_value_t = 200)]
         files: usize,
-        /// About how many claims per note.
+        /// Claims per note, children included.
         #[arg(long, default_value_t = 500)]
         claims: usize,
         /// The generator's seed.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// The words of the claims: `wide` draws on 5,000 pseudo-words; `narrow` fills a
+        /// few templates from about 40 real words, as real notes repeat their phrasing.
+        #[arg(long, value_enum, default_value_t = gen_corpus::Vocab::Wide)]
+        vocab: gen_corpus::Vocab,
+        /// Write one note file holding all FILES x CLAIMS claims (in 4 sections) instead
+        /// of FILES files.
+        #[arg(long)]
+        single: bool,
     },
+    /// Benchmark notes-lint on generated corpora against schema-only validators and write
+    /// docs/performance.md (between its bench markers).
+    Bench(bench::Options),
 }
 
 fn main() -> ExitCode {
@@ -83,7 +95,20 @@ fn main() -> ExitCode {
             files,
             claims,
             seed,
-        } => gen_corpus::run(&root, &out, files, claims, seed),
+            vocab,
+            single,
+        } => gen_corpus::run(
+            &root,
+            &gen_corpus::Options {
+                out,
+                files,
+                claims,
+                seed,
+                vocab,
+                single,
+            },
+        ),
+        Command::Bench(options) => bench::run(&root, &options),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
