@@ -61,20 +61,28 @@ impl Vocab {
 }
 
 /// What to generate.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, clap::Args)]
 pub struct Options {
-    /// The folder to write to, relative to the workspace root (or absolute).
+    /// The folder to write the notes to, relative to the workspace root (or absolute).
+    #[arg(long, value_name = "DIR", default_value = "target/corpus")]
     pub out: PathBuf,
-    /// How many note files (with `single`: how many notes' worth of claims and sources
+    /// How many note files (with `--single`: how many notes' worth of claims and sources
     /// go into the one file).
+    #[arg(long, default_value_t = 200)]
     pub files: usize,
     /// Claims per note, children included.
+    #[arg(long, default_value_t = 500)]
     pub claims: usize,
     /// The generator's seed.
+    #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// The vocabulary.
+    /// The words of the claims: `wide` draws on 5,000 pseudo-words; `narrow` fills a
+    /// few templates from about 40 real words, as real notes repeat their phrasing.
+    #[arg(long, value_enum, default_value_t = Vocab::Wide)]
     pub vocab: Vocab,
-    /// Write one note file holding every claim, in 4 sections.
+    /// Write one note file holding all FILES x CLAIMS claims (in 4 sections) instead
+    /// of FILES files.
+    #[arg(long)]
     pub single: bool,
 }
 

@@ -54,28 +54,7 @@ enum Command {
         force: bool,
     },
     /// Write a large synthetic corpus for benchmarks.
-    GenCorpus {
-        /// The folder to write the notes to.
-        #[arg(long, value_name = "DIR", default_value = "target/corpus")]
-        out: PathBuf,
-        /// How many note files.
-        #[arg(long, default_value_t = 200)]
-        files: usize,
-        /// Claims per note, children included.
-        #[arg(long, default_value_t = 500)]
-        claims: usize,
-        /// The generator's seed.
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        /// The words of the claims: `wide` draws on 5,000 pseudo-words; `narrow` fills a
-        /// few templates from about 40 real words, as real notes repeat their phrasing.
-        #[arg(long, value_enum, default_value_t = gen_corpus::Vocab::Wide)]
-        vocab: gen_corpus::Vocab,
-        /// Write one note file holding all FILES x CLAIMS claims (in 4 sections) instead
-        /// of FILES files.
-        #[arg(long)]
-        single: bool,
-    },
+    GenCorpus(gen_corpus::Options),
     /// Benchmark notes-lint on generated corpora against schema-only validators and write
     /// docs/performance.md (between its bench markers).
     Bench(bench::Options),
@@ -90,24 +69,7 @@ fn main() -> ExitCode {
         }
         Command::Export { out, check } => export::run(&root, &out, check),
         Command::Import { file, out, force } => import::run(&file, out.as_deref(), force),
-        Command::GenCorpus {
-            out,
-            files,
-            claims,
-            seed,
-            vocab,
-            single,
-        } => gen_corpus::run(
-            &root,
-            &gen_corpus::Options {
-                out,
-                files,
-                claims,
-                seed,
-                vocab,
-                single,
-            },
-        ),
+        Command::GenCorpus(options) => gen_corpus::run(&root, &options),
         Command::Bench(options) => bench::run(&root, &options),
     };
     match result {

@@ -25,9 +25,25 @@ pub struct Document {
     pub note: Note,
     /// The note's id: its `id`, or the file name without its extension.
     pub id: String,
-    /// After a schema error dropped claims: the claims whose position in `tree` is not
-    /// the one they were written at, by tree path, with their written position.
+    /// After a schema error dropped claims: the claims whose tree path no longer gives
+    /// the position they were written at, by tree path, with their written position.
     pub renumbered: HashMap<Vec<Segment>, Vec<usize>>,
+}
+
+impl Document {
+    /// Every claim of the note with its resolved values, each named by the position it
+    /// was written at (see [`crate::resolve::resolve_claims`]).
+    pub fn claims(&self) -> Vec<crate::resolve::ResolvedClaim<'_>> {
+        let mut claims = crate::resolve::resolve_claims(&self.note);
+        if !self.renumbered.is_empty() {
+            for claim in &mut claims {
+                if let Some(position) = self.renumbered.get(&claim.path[..]) {
+                    claim.written_at = Some(position.as_slice().into());
+                }
+            }
+        }
+        claims
+    }
 }
 
 /// What loading one file gave: the note it could read, and findings. A schema error

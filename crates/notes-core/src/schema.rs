@@ -84,15 +84,6 @@ fn schema_root() -> &'static Value {
     SCHEMA_VALUE.get_or_init(note_schema)
 }
 
-/// Checks `instance` (the JSON form of `tree`) against the note schema and returns
-/// one finding per problem, every problem of the file, each at its place.
-pub fn check(file: &SourceFile, tree: &Node, instance: &Value) -> Vec<Finding> {
-    check_located(file, tree, instance)
-        .into_iter()
-        .map(|p| p.finding)
-        .collect()
-}
-
 /// A schema problem: its finding, and where in the tree it is.
 #[derive(Debug)]
 pub struct Located {
@@ -104,8 +95,9 @@ pub struct Located {
     pub unknown_key: Option<String>,
 }
 
-/// Like [`check`], with each problem's place in the tree, so the loader can drop the
-/// node it is in and keep the rest of the file.
+/// Checks `instance` (the JSON form of `tree`) against the note schema: every problem
+/// of the file as a finding at its place, with its path in the tree, so the loader can
+/// drop the node it is in and keep the rest of the file.
 pub fn check_located(file: &SourceFile, tree: &Node, instance: &Value) -> Vec<Located> {
     let validator = match validator() {
         Ok(validator) => validator,

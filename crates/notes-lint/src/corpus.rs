@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use notes_core::model::{Caveat, CaveatRef, Claim, Event, Source};
-use notes_core::resolve::{ResolvedClaim, resolve_claims};
+use notes_core::resolve::ResolvedClaim;
 use notes_core::tree::Segment;
 use notes_core::{Document, Finding, Severity, Span};
 
@@ -70,15 +70,7 @@ impl<'a> Corpus<'a> {
                     });
                 }
             }
-            let mut claims = resolve_claims(note);
-            if !doc.renumbered.is_empty() {
-                // Claims after a dropped one keep the position they were written at.
-                for claim in &mut claims {
-                    if let Some(position) = doc.renumbered.get(&claim.path[..]) {
-                        claim.written_at = Some(position.as_slice().into());
-                    }
-                }
-            }
+            let claims = doc.claims();
             debug_assert!(claims.windows(2).all(|w| w[0].path < w[1].path));
             corpus.notes.push(NoteView { doc, claims });
         }

@@ -5,18 +5,13 @@
 //! `text` block after it holds what `notes-lint --today 2026-11-27 --format short PATH`
 //! prints for that note alone (`(no findings)` when it prints nothing).
 
+mod common;
+use common::root;
+
 use std::path::{Component, Path, PathBuf};
 use std::process::Command;
 
 use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .nth(2)
-        .expect("workspace root")
-        .to_path_buf()
-}
 
 /// The fenced code blocks of a Markdown page: (info string, content).
 fn code_blocks(page: &str) -> Vec<(String, String)> {

@@ -13,6 +13,9 @@
 //! - a second `--fix` pass changes nothing;
 //! - the output is the same on 1 and 2 threads and whatever the order of the files.
 
+mod common;
+use common::root;
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -29,14 +32,6 @@ const CASES: u32 = 4_000;
 const SMALL: usize = 64 * 1024;
 /// How many times slower than an optimised build an unoptimised one may be.
 const DEBUG_FACTOR: u32 = 3;
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .nth(2)
-        .expect("workspace root")
-        .to_path_buf()
-}
 
 /// Every `.yaml`, `.yml` and `.json` file under `tests/` and `notes/`.
 fn seeds() -> Vec<Vec<u8>> {

@@ -5,22 +5,17 @@
 //!
 //! Every rule must have a case that triggers it and a case that must stay silent.
 
+mod common;
+use common::root;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use notes_lint::engine::{self, Options};
 use notes_lint::rules;
 
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .nth(2)
-        .expect("the crate is two levels below the workspace root")
-        .to_path_buf()
-}
-
 fn cases() -> Vec<(String, PathBuf)> {
-    let root = workspace_root().join("tests/rules");
+    let root = root().join("tests/rules");
     let mut cases = Vec::new();
     for rule_dir in std::fs::read_dir(&root)
         .expect("tests/rules exists")
@@ -58,7 +53,7 @@ fn selection(rule: &str, case: &Path) -> BTreeSet<String> {
 /// Lints one case folder with only `rule` and renders the findings, paths relative to
 /// the workspace root so expectations do not depend on the machine.
 pub fn lint_case(rule: &str, case: &Path) -> String {
-    let root = workspace_root();
+    let root = root();
     let relative = case.strip_prefix(&root).expect("case under the root");
     let config_path = case.join("notes-lint.toml");
     let config = if config_path.is_file() {

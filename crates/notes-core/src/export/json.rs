@@ -5,7 +5,7 @@ use std::path::{Component, Path};
 
 use crate::load::{Document, is_id};
 use crate::model::{CaveatRef, Claim, Note};
-use crate::resolve::{AsOf, resolve_claims};
+use crate::resolve::AsOf;
 use crate::tree::Segment;
 
 use super::{
@@ -66,7 +66,7 @@ pub fn to_json(corpus: &Corpus) -> String {
 }
 
 fn export_note(doc: &Document, file: &str, definitions: &Definitions<'_>) -> ExportedNote {
-    let resolved = resolve_claims(&doc.note);
+    let resolved = doc.claims();
     let claims = resolved
         .iter()
         .map(|claim| {
