@@ -348,13 +348,20 @@ fn delete_allow_fix(
     let text = view.doc.file.text();
     let mut allow_path = site.owner.clone();
     allow_path.push(Segment::key("allow"));
-    let span = if all_unused {
-        crate::fix::block_entry_lines(text, view.key_span(&allow_path).start)?
+    let (span, deleted) = if all_unused {
+        let lines = crate::fix::block_entry_lines(text, view.key_span(&allow_path).start)?;
+        (lines, view.span(&allow_path))
     } else {
         let mut item = allow_path.clone();
         item.push(Segment::Index(site.index));
-        crate::fix::block_item_lines(text, view.span(&item).start)?
+        let lines = crate::fix::block_item_lines(text, view.span(&item).start)?;
+        (lines, view.span(&item))
     };
+    // The indented lines must hold the whole value: a flow list broken over lines at a
+    // shallower indentation runs on past them, and deleting part of it breaks the file.
+    if span.end < deleted.end {
+        return None;
+    }
     Some(notes_core::Fix {
         message: format!("delete the unused `allow` entry for `{}`", site.allow.rule),
         edits: vec![notes_core::Edit {

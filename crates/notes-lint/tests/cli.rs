@@ -1,16 +1,11 @@
 //! End-to-end cases: the `notes-lint` binary on the files under `tests/cli/`.
 
+mod common;
+use common::root;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .nth(2)
-        .expect("workspace root")
-        .to_path_buf()
-}
 
 fn notes_lint(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_notes-lint"))
@@ -816,4 +811,19 @@ fn context_files_are_read_for_cross_note_checks_but_not_reported_on() {
     // A context path that does not exist is an error of the command.
     let (code, _) = run(&["--context", "nowhere", "notes/a.yaml"]);
     assert_eq!(code, Some(2));
+}
+
+#[test]
+fn fix_leaves_an_unused_allow_whose_flow_list_runs_past_its_lines() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let note = dir.path().join("note.yaml");
+    let text = "title: T\nsources:\n  - {id: s, type: personal, title: S}\nsections:\n  - title: S\n    claims:\n      - text: A claim.\n        sources: [s]\n        allow: [{rule:\nno-such-rule, reason: r}]\n";
+    std::fs::write(&note, text).expect("write");
+    let path = note.to_str().expect("utf-8");
+    let fixed = notes_lint(&["--fix", "--format", "short", "--today", "2026-11-27", path]);
+    let out = stdout(&fixed);
+    assert!(out.contains("unused-suppression"), "{out}");
+    // Deleting the `allow:` line alone would leave `no-such-rule, ...}]` behind.
+    assert_eq!(std::fs::read_to_string(&note).expect("read"), text);
+    assert!(!out.contains("[syntax]"), "{out}");
 }
