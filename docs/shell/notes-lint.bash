@@ -24,7 +24,7 @@ _notes__lint() {
 
     case "${cmd}" in
         notes__lint)
-            opts="-h -V --context --config --today --format --color --deny-warnings --select --ignore --fix --diff --explain --list-rules --help --version"
+            opts="-h -V --context --config --today --format --color --statistics --deny-warnings --select --ignore --fix --diff --explain --list-rules --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -13,6 +13,7 @@ never\t'Never colour'"
 complete -c notes-lint -l select -d 'Run only these rules (comma-separated ids)' -r
 complete -c notes-lint -l ignore -d 'Do not run these rules (comma-separated ids)' -r
 complete -c notes-lint -l explain -d 'Print a rule\'s documentation and exit' -r
+complete -c notes-lint -l statistics -d 'Print how many findings each rule gave instead of the findings (JSON for `--format json` and `sarif`, a table otherwise)'
 complete -c notes-lint -l deny-warnings -d 'Fail the run on warnings too'
 complete -c notes-lint -l fix -d 'Apply the safe fixes to the files, then report what remains'
 complete -c notes-lint -l diff -d 'Print the safe fixes as a unified diff and write nothing (implies --fix)'

@@ -42,6 +42,10 @@ pub struct Args {
     /// When to colour the human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, help_heading = "Output")]
     pub color: ColorChoice,
+    /// Print how many findings each rule gave instead of the findings (JSON for
+    /// `--format json` and `sarif`, a table otherwise).
+    #[arg(long, help_heading = "Output")]
+    pub statistics: bool,
     /// Fail the run on warnings too.
     #[arg(long, help_heading = "Rules")]
     pub deny_warnings: bool,
@@ -81,6 +85,7 @@ Examples:
   notes-lint --format short notes/a.yaml      one line per finding
   notes-lint --diff                           show the safe fixes, write nothing
   notes-lint --explain stale-claim            what a rule flags and how to fix it
+  notes-lint --statistics                     how many findings each rule gives
   notes-lint --context notes notes/a.yaml     report on one note, check ids against all
 
 Exit status: 0 no error-level finding, 1 findings, 2 notes-lint could not run.
@@ -271,6 +276,10 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         }
     }
     let text = match args.format {
+        Format::Json | Format::Sarif if args.statistics => {
+            report::statistics::render_json(&outcome, today)
+        }
+        _ if args.statistics => report::statistics::render_text(&outcome),
         Format::Human => {
             let color = match args.color {
                 ColorChoice::Always => report::human::Color::Always,

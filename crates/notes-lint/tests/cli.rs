@@ -478,6 +478,81 @@ fn short_and_github_formats() {
 }
 
 #[test]
+fn statistics_count_the_findings_per_rule_in_every_format() {
+    use std::collections::BTreeMap;
+    // A case with errors and warnings from several rules, one of them fixable.
+    let args = [
+        "--today",
+        "2026-11-27",
+        "notes",
+        "tests/rules/schema/three-problems",
+    ];
+    let full = notes_lint(&[&["--format", "json"], &args[..]].concat());
+    let report: serde_json::Value = serde_json::from_slice(&full.stdout).expect("json");
+    let mut expected: BTreeMap<(String, String), u64> = BTreeMap::new();
+    for finding in report["findings"].as_array().expect("findings") {
+        let key = (
+            finding["rule"].as_str().expect("rule").to_owned(),
+            finding["severity"].as_str().expect("severity").to_owned(),
+        );
+        *expected.entry(key).or_default() += 1;
+    }
+    assert!(expected.len() >= 3, "{expected:?}");
+
+    for format in ["json", "sarif"] {
+        let output = notes_lint(&[&["--statistics", "--format", format], &args[..]].concat());
+        assert_eq!(output.status.code(), full.status.code(), "{format}");
+        let stats: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+        assert_eq!(stats["summary"], report["summary"], "{format}");
+        let rows = stats["statistics"].as_array().expect("statistics");
+        let got: BTreeMap<(String, String), u64> = rows
+            .iter()
+            .map(|row| {
+                let key = (
+                    row["rule"].as_str().expect("rule").to_owned(),
+                    row["severity"].as_str().expect("severity").to_owned(),
+                );
+                (key, row["count"].as_u64().expect("count"))
+            })
+            .collect();
+        assert_eq!(got, expected, "{format}");
+        let counts: Vec<u64> = rows
+            .iter()
+            .map(|r| r["count"].as_u64().expect("n"))
+            .collect();
+        assert!(
+            counts.windows(2).all(|w| w[0] >= w[1]),
+            "most first: {counts:?}"
+        );
+    }
+
+    for format in ["human", "short", "github"] {
+        let output = notes_lint(&[&["--statistics", "--format", format], &args[..]].concat());
+        assert_eq!(output.status.code(), full.status.code(), "{format}");
+        let text = stdout(&output);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), expected.len() + 1, "{format}: {text}");
+        for ((rule, severity), count) in &expected {
+            assert!(
+                lines.iter().any(|line| {
+                    let words: Vec<&str> = line.split_whitespace().collect();
+                    words.get(..3) == Some(&[count.to_string().as_str(), severity, rule][..])
+                }),
+                "{format}: no row for {count} {severity} {rule} in\n{text}"
+            );
+        }
+        let summary = &report["summary"];
+        assert!(
+            lines.last().is_some_and(|last| last.contains(&format!(
+                "{} errors, {} warnings",
+                summary["errors"], summary["warnings"]
+            ))),
+            "{format}: {text}"
+        );
+    }
+}
+
+#[test]
 fn list_rules_prints_every_rule_with_its_severity() {
     let out = stdout(&notes_lint(&["--list-rules"]));
     for rule in notes_lint::rules::REGISTRY {

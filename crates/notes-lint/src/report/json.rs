@@ -29,9 +29,21 @@ fn related(outcome: &Outcome, finding: &Finding) -> Value {
         .collect()
 }
 
+/// The run's summary: files, notes and claims read, findings at each severity.
+pub fn summary_object(outcome: &Outcome) -> Value {
+    let summary = outcome.summary();
+    json!({
+        "files": summary.files,
+        "notes": summary.notes,
+        "claims": summary.claims,
+        "errors": summary.errors,
+        "warnings": summary.warnings,
+        "infos": summary.infos,
+    })
+}
+
 /// The JSON report, in the shape of the design contract.
 pub fn render(outcome: &Outcome, today: jiff::civil::Date) -> String {
-    let summary = outcome.summary();
     let findings: Vec<Value> = outcome
         .findings
         .iter()
@@ -61,14 +73,7 @@ pub fn render(outcome: &Outcome, today: jiff::civil::Date) -> String {
     let report = json!({
         "version": 1,
         "today": today.to_string(),
-        "summary": {
-            "files": summary.files,
-            "notes": summary.notes,
-            "claims": summary.claims,
-            "errors": summary.errors,
-            "warnings": summary.warnings,
-            "infos": summary.infos,
-        },
+        "summary": summary_object(outcome),
         "findings": findings,
     });
     let mut text = serde_json::to_string_pretty(&report).unwrap_or_default();

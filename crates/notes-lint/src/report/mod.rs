@@ -6,6 +6,7 @@ pub mod json;
 pub mod rules;
 pub mod sarif;
 pub mod short;
+pub mod statistics;
 
 use notes_core::{Finding, Position};
 
