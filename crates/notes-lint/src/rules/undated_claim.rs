@@ -20,11 +20,17 @@ static META: RuleMeta = RuleMeta {
 
 const DOCS: &str = "\
 ## What it does
-Flags a claim that only makes sense at a date (its text says \"currently\", \"now\",
+Flags a claim that only makes sense at a date (its text says \"currently\",
 \"nowadays\", \"recent\", \"recently\", \"state of the art\", \"so far\", \"this year\",
-\"these days\" or \"at the moment\", as whole words in any case; or it is a forecast)
-when it has no date at all: no `as_of` on it or an ancestor, no `published` date among
-its sources, and no `written` date on the note.
+\"these days\", \"at the moment\", \"right now\", \"as of now\", \"by now\",
+\"until now\", \"for now\" or \"even now\", as whole words in any case; or it is a
+forecast) when it has no date at all: no `as_of` on it or an ancestor, no `published`
+date among its sources, and no `written` date on the note.
+
+A bare \"now\" counts only where it closes a clause (\"good enough for ranking now,\",
+\"widely used now.\"). Elsewhere it mostly narrates the steps of a method (\"the critic
+is now trained on pairs\", \"Now they add a loss\", \"the pipeline now has three
+stages:\"), which says nothing about when the claim was true.
 
 ## Why it matters
 \"Currently very little safety work\" is true or false depending on when it was written.
@@ -47,10 +53,11 @@ or the note; or cite a source with a `published` date; or set the note's `writte
 Severity only.
 ";
 
-/// The time-relative phrases, as lowercase words.
+/// The time-relative phrases, as lowercase words. A bare "now" is not among them: in
+/// notes it mostly narrates a method ("G is now trained on pairs", "Now they add a
+/// loss"); [`clause_final_now`] takes the temporal one.
 const PHRASES: &[&[&str]] = &[
     &["currently"],
-    &["now"],
     &["nowadays"],
     &["recent"],
     &["recently"],
@@ -59,25 +66,73 @@ const PHRASES: &[&[&str]] = &[
     &["this", "year"],
     &["these", "days"],
     &["at", "the", "moment"],
+    &["right", "now"],
+    &["as", "of", "now"],
+    &["by", "now"],
+    &["until", "now"],
+    &["till", "now"],
+    &["for", "now"],
+    &["even", "now"],
 ];
+
+/// The words of `text` with their byte ranges: runs of letters and digits, so
+/// "state-of-the-art" is four words and "know" is not "now".
+fn words(text: &str) -> Vec<(usize, &str)> {
+    let mut words = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        match (c.is_alphanumeric(), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                words.push((s, &text[s..i]));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        words.push((s, &text[s..]));
+    }
+    words
+}
+
+/// Whether the "now" at `at` (a byte offset into `text`, `len` bytes long) closes a
+/// clause that it does not open: "good enough for ads now," or "is widely used now."
+/// says something of the present, while "Now, train G" and "is now trained" narrate.
+fn clause_final_now(text: &str, at: usize, len: usize) -> bool {
+    let after = text[at + len..].trim_start();
+    let closes = after.is_empty() || after.starts_with([',', ';', '.', '!', '?', ')']);
+    let before = text[..at].trim_end();
+    let clause_start = before
+        .rfind(['.', '!', '?', ';', ':', '('])
+        .map_or(0, |i| i + 1);
+    let opens = before[clause_start..].chars().all(|c| !c.is_alphanumeric());
+    closes && !opens
+}
 
 /// The first time-relative phrase in `text`, matched as whole words in any case (so
 /// "state-of-the-art" matches and "know" does not).
 pub(crate) fn time_relative(text: &str) -> Option<String> {
-    let words: Vec<String> = text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect();
+    let words = words(text);
     (0..words.len()).find_map(|start| {
-        PHRASES
-            .iter()
-            .find(|phrase| {
-                words
-                    .get(start..start + phrase.len())
-                    .is_some_and(|window| window.iter().zip(phrase.iter()).all(|(w, p)| w == p))
-            })
-            .map(|phrase| phrase.join(" "))
+        let phrase = PHRASES.iter().find(|phrase| {
+            words
+                .get(start..start + phrase.len())
+                .is_some_and(|window| {
+                    window
+                        .iter()
+                        .zip(phrase.iter())
+                        .all(|((_, w), p)| w.eq_ignore_ascii_case(p))
+                })
+        });
+        match phrase {
+            Some(phrase) => Some(phrase.join(" ")),
+            None => {
+                let (at, word) = words[start];
+                (word.eq_ignore_ascii_case("now") && clause_final_now(text, at, word.len()))
+                    .then(|| "now".to_owned())
+            }
+        }
     })
 }
 
@@ -141,6 +196,16 @@ mod tests {
             time_relative("recently, and now").as_deref(),
             Some("recently")
         );
+        for (text, phrase) in [
+            ("Right now the best option is to wait.", "right now"),
+            ("The standard recipe for now.", "for now"),
+            ("Good enough for ranking now, not yet for search.", "now"),
+            ("Widely used in industry now.", "now"),
+            ("Three open problems (all solved by now).", "by now"),
+            ("AS OF NOW nobody ships it", "as of now"),
+        ] {
+            assert_eq!(time_relative(text).as_deref(), Some(phrase), "{text}");
+        }
         for text in [
             "we know",
             "nowhere",
@@ -148,6 +213,13 @@ mod tests {
             "recentness",
             "state of the union",
             "so farther",
+            // The "now" that narrates a method.
+            "The critic is now trained on pairs of images.",
+            "Now they add a second loss term.",
+            "Now, compute the gradient of the critic.",
+            "Their pipeline now has three stages:",
+            "The generator's loss is now `-L_D`",
+            "Once the encoder is fixed: now.",
         ] {
             assert_eq!(time_relative(text), None, "{text}");
         }
