@@ -1,4 +1,5 @@
-//! Project automation: `cargo xtask schema`, `export`, `import`, `gen-corpus` and `bench`.
+//! Project automation: `cargo xtask schema`, `export`, `import`, `gen-corpus`, `bench`
+//! and `lintcheck`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -10,6 +11,7 @@ mod export;
 mod gen_corpus;
 mod generated;
 mod import;
+mod lintcheck;
 
 /// Project automation for notes-lint.
 #[derive(Debug, Parser)]
@@ -58,6 +60,9 @@ enum Command {
     /// Benchmark notes-lint on generated corpora against schema-only validators and write
     /// docs/performance.md (between its bench markers).
     Bench(bench::Options),
+    /// Lint folders of notes nobody here wrote (importing Markdown first), write a report
+    /// with a sample of each rule's findings to label, and the counts to tests/lintcheck/.
+    Lintcheck(lintcheck::Options),
 }
 
 fn main() -> ExitCode {
@@ -71,6 +76,7 @@ fn main() -> ExitCode {
         Command::Import { file, out, force } => import::run(&file, out.as_deref(), force),
         Command::GenCorpus(options) => gen_corpus::run(&root, &options),
         Command::Bench(options) => bench::run(&root, &options),
+        Command::Lintcheck(options) => lintcheck::run(&root, &options),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
