@@ -30,7 +30,9 @@ date among its sources, and no `written` date on the note.
 A bare \"now\" counts only where it closes a clause (\"good enough for ranking now,\",
 \"widely used now.\"). Elsewhere it mostly narrates the steps of a method (\"the critic
 is now trained on pairs\", \"Now they add a loss\", \"the pipeline now has three
-stages:\"), which says nothing about when the claim was true.
+stages:\"), which says nothing about when the claim was true. Likewise \"currently\"
+after \"the\", \"a\", \"each\" and the like names the state of a step (\"feed the
+currently generated image back\"), not of the world.
 
 ## Why it matters
 \"Currently very little safety work\" is true or false depending on when it was written.
@@ -73,6 +75,13 @@ const PHRASES: &[&[&str]] = &[
     &["till", "now"],
     &["for", "now"],
     &["even", "now"],
+];
+
+/// Words that, before "currently", make it part of a noun phrase ("the currently
+/// selected frame"), which describes the state of a process, not of the world.
+const DETERMINERS: &[&str] = &[
+    "the", "a", "an", "this", "that", "these", "those", "each", "every", "its", "their", "our",
+    "his", "her",
 ];
 
 /// The words of `text` with their byte ranges: runs of letters and digits, so
@@ -126,6 +135,13 @@ pub(crate) fn time_relative(text: &str) -> Option<String> {
                 })
         });
         match phrase {
+            // "the currently visible frame" names a thing by its state in a method.
+            Some(&["currently"])
+                if start > 0
+                    && DETERMINERS.contains(&words[start - 1].1.to_ascii_lowercase().as_str()) =>
+            {
+                None
+            }
             Some(phrase) => Some(phrase.join(" ")),
             None => {
                 let (at, word) = words[start];
@@ -203,6 +219,8 @@ mod tests {
             ("Widely used in industry now.", "now"),
             ("Three open problems (all solved by now).", "by now"),
             ("AS OF NOW nobody ships it", "as of now"),
+            ("The task is currently dominated by detectors.", "currently"),
+            ("Currently the best choice is a ReLU.", "currently"),
         ] {
             assert_eq!(time_relative(text).as_deref(), Some(phrase), "{text}");
         }
@@ -220,6 +238,9 @@ mod tests {
             "Their pipeline now has three stages:",
             "The generator's loss is now `-L_D`",
             "Once the encoder is fixed: now.",
+            // "currently" inside a noun phrase, naming a step's state.
+            "Feed the currently generated image through the encoder.",
+            "They predict depth for each currently visible object.",
         ] {
             assert_eq!(time_relative(text), None, "{text}");
         }
