@@ -58,6 +58,16 @@ where its cause is set, saying how many claims it covers:
   the allow's reach. An expired `allow` (its `until` passed) splits them off the same
   way, so the finding can say that the suppression expired.
 
+A note that summarises one work (`summary_of`) mostly reports that work: \"each block
+adds its input to its output\" stays true of the paper however old it is. So when a
+claim's last check is the publication of the work the note summarises, and it cites
+nothing else (no `as_of` or `reviewed` date on it or above it), it goes stale only if it also says
+something of the world: time-relative wording, as `undated-claim` knows it
+(\"currently\", \"state of the art\", \"so far\"), or a ranking against other work
+(\"outperforms\", \"beats\", \"best\", \"better\", \"surpasses\", \"superior\",
+\"leading\", \"record\"). An `as_of` you write says the claims describe the world at that
+date, and then every claim under it ages as usual.
+
 ## Why it matters
 Figures and the state of a fast field go out of date quietly. A claim that nobody has
 looked at in years should not be read as today's truth.
@@ -108,6 +118,9 @@ struct Checked {
     owner: Vec<Segment>,
     /// The value's name in messages, such as "as_of".
     what: String,
+    /// The date is the publication of the work the note summarises: no as_of or
+    /// reviewed date of the note's own says when the claim described the world.
+    from_summarised_work: bool,
 }
 
 /// When `claim` was last checked: the later of its as_of (set, else the earliest
@@ -126,12 +139,14 @@ fn last_checked(
                 value_path: set.value_path(),
                 owner: set.owner.to_vec(),
                 what: "as_of".to_owned(),
+                from_summarised_work: false,
             },
             AsOf::Written(written) => Checked {
                 date: written.value,
                 value_path: written.value_path(),
                 owner: written.owner.to_vec(),
                 what: "written date".to_owned(),
+                from_summarised_work: false,
             },
             AsOf::Published { date, source } => {
                 let cited = claim.sources.iter().find(|c| c.value.id == source);
@@ -143,6 +158,8 @@ fn last_checked(
                     ),
                     owner: cited.map_or_else(|| claim.path.to_vec(), |c| c.owner.to_vec()),
                     what: format!("citation of `{source}` (published {date})"),
+                    from_summarised_work: view.doc.note.summary_of.as_deref() == Some(&*source)
+                        && claim.sources.iter().all(|c| c.value.id == source),
                 }
             }
         });
@@ -151,6 +168,7 @@ fn last_checked(
         value_path: reviewed.value_path(),
         owner: reviewed.owner.to_vec(),
         what: "reviewed date".to_owned(),
+        from_summarised_work: false,
     });
     match (as_of, reviewed) {
         (Some(as_of), Some(reviewed)) if reviewed.date.first_day() < as_of.date.first_day() => {
@@ -159,6 +177,33 @@ fn last_checked(
         (_, Some(reviewed)) => Some(reviewed),
         (as_of, None) => as_of,
     }
+}
+
+/// Words by which a claim ranks a work against others ("outperforms every prior
+/// method", "the best single model"), as lowercase word prefixes.
+const STANDING: &[&str] = &[
+    "outperform",
+    "beat",
+    "best",
+    "surpass",
+    "superior",
+    "better",
+    "leading",
+    "record",
+    "unmatched",
+    "unprecedented",
+];
+
+/// Whether `text` says something of the world beyond the work it reports: time-relative
+/// wording ("currently", "state of the art") or a ranking against other work. "Each
+/// block adds its input to its output" stays true of its paper; "outperforms every
+/// prior method" holds only until a later one.
+fn describes_the_world(text: &str) -> bool {
+    super::undated_claim::time_relative(text).is_some()
+        || text.split(|c: char| !c.is_alphanumeric()).any(|word| {
+            let word = word.to_lowercase();
+            STANDING.iter().any(|stem| word.starts_with(stem))
+        })
 }
 
 /// The last day a value of `life` set on `since` is fresh; `Date::MAX` for `never`.
@@ -432,6 +477,9 @@ fn check_note(corpus: &Corpus<'_>, view: &NoteView<'_>, cx: &Context<'_>, out: &
         let Some(checked) = last_checked(corpus, view, claim) else {
             continue;
         };
+        if checked.from_summarised_work && !describes_the_world(&claim.claim.text) {
+            continue;
+        }
         let since = checked.date.first_day();
         let life = shelf_life(claim, cx, since);
         let cause = Cause::of(&checked, &life);
@@ -574,6 +622,26 @@ fn help_many(cx: &Context<'_>) -> String {
 
 #[cfg(test)]
 pub(crate) mod tests {
+    #[test]
+    fn a_claim_describes_the_world_when_it_ranks_or_is_time_relative() {
+        for text in [
+            "It outperforms every prior method.",
+            "The best single model on the benchmark.",
+            "Beats the baseline by 3 points.",
+            "Currently the deepest network.",
+            "State-of-the-art results on two datasets.",
+        ] {
+            assert!(super::describes_the_world(text), "{text}");
+        }
+        for text in [
+            "Each block adds its input to its output.",
+            "The network has 152 layers.",
+            "They train with a batch size of 256.",
+        ] {
+            assert!(!super::describes_the_world(text), "{text}");
+        }
+    }
+
     use super::*;
     use jiff::civil::date;
 
