@@ -8,7 +8,12 @@ use notes_core::import;
 
 /// Imports the outline in `file` and prints the note on stdout, or with `out` writes
 /// it there atomically, refusing to replace an existing file unless `force`.
-pub fn run(file: &Path, out: Option<&Path>, force: bool) -> Result<(), String> {
+pub fn run(
+    file: &Path,
+    out: Option<&Path>,
+    force: bool,
+    options: &import::Options,
+) -> Result<(), String> {
     let bytes = std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
     let markdown = std::str::from_utf8(&bytes).map_err(|e| {
         format!(
@@ -42,7 +47,7 @@ pub fn run(file: &Path, out: Option<&Path>, force: bool) -> Result<(), String> {
             .to_owned(),
     };
     let imported =
-        import::import(markdown, &stem).map_err(|e| format!("{}: {e}", file.display()))?;
+        import::import(markdown, &stem, options).map_err(|e| format!("{}: {e}", file.display()))?;
     for remark in &imported.report {
         eprintln!("{}:{}: {}", file.display(), remark.line, remark.message);
     }
@@ -84,23 +89,29 @@ mod tests {
         let input = dir.path().join("outline.md");
         std::fs::write(&input, "Title\n- a claim\n").unwrap();
         let out = dir.path().join("notes").join("outline.yaml");
-        run(&input, Some(&out), false).unwrap();
+        run(&input, Some(&out), false, &import::Options::default()).unwrap();
         let first = std::fs::read_to_string(&out).unwrap();
         assert!(first.contains("- text: \"a claim\"\n"));
         std::fs::write(&input, "Title\n- another claim\n").unwrap();
-        let error = run(&input, Some(&out), false).unwrap_err();
+        let error = run(&input, Some(&out), false, &import::Options::default()).unwrap_err();
         assert!(error.contains("already exists: pass --force"), "{error}");
         assert_eq!(std::fs::read_to_string(&out).unwrap(), first);
-        run(&input, Some(&out), true).unwrap();
+        run(&input, Some(&out), true, &import::Options::default()).unwrap();
         assert!(
             std::fs::read_to_string(&out)
                 .unwrap()
                 .contains("another claim")
         );
-        let error = run(&input, Some(&dir.path().join("x.json")), false).unwrap_err();
+        let error = run(
+            &input,
+            Some(&dir.path().join("x.json")),
+            false,
+            &import::Options::default(),
+        )
+        .unwrap_err();
         assert!(error.contains(".yaml or .yml"), "{error}");
         std::fs::write(&input, [b'-', b' ', 0xff, b'\n']).unwrap();
-        let error = run(&input, Some(&out), true).unwrap_err();
+        let error = run(&input, Some(&out), true, &import::Options::default()).unwrap_err();
         assert!(error.contains("not valid UTF-8"), "{error}");
     }
 
@@ -110,7 +121,7 @@ mod tests {
         let input = dir.path().join("outline.md");
         std::fs::write(&input, "Title\n- a claim\n").unwrap();
         let out = dir.path().join("My Note.yaml");
-        run(&input, Some(&out), false).unwrap();
+        run(&input, Some(&out), false, &import::Options::default()).unwrap();
         let loaded = notes_core::load_path(&out);
         assert!(loaded.findings.is_empty(), "{:?}", loaded.findings);
         assert_eq!(loaded.document.unwrap().id, "my-note");

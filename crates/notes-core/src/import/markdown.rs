@@ -8,6 +8,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
+use super::meta::{Field, field, split_link};
 use super::outline::Prepared;
 use super::{Remark, fallback_title, is_labelled, new_claim};
 use crate::model::{Caveat, CaveatRef, Claim, Section};
@@ -17,8 +18,12 @@ pub(crate) struct Body {
     pub title: Option<String>,
     pub caveats: Vec<CaveatRef>,
     pub sections: Vec<Section>,
-    /// The front matter's text and whether it is TOML (`+++`) rather than YAML.
-    pub front_matter: Option<(String, bool)>,
+    /// The front matter's fields, then the leading `Key: value` lines and bullets.
+    pub fields: Vec<Field>,
+    /// The link of a title heading such as `# [Title](url)`.
+    pub title_url: Option<String>,
+    /// Whether the title is the file name, the Markdown giving none.
+    pub title_from_stem: bool,
     pub report: Vec<Remark>,
 }
 
@@ -51,7 +56,11 @@ struct Builder<'a> {
     title: Option<String>,
     caveats: Vec<CaveatRef>,
     sections: Vec<Section>,
-    front_matter: Option<(String, bool)>,
+    fields: Vec<Field>,
+    /// Whether `Key: value` lines are still read as metadata: until the first claim.
+    meta_open: bool,
+    title_url: Option<String>,
+    title_from_stem: bool,
     report: Vec<Remark>,
     stack: Vec<Frame>,
     /// The source range of the inline content read since the last block boundary.
@@ -70,7 +79,10 @@ pub(crate) fn read(prepared: &Prepared, file_stem: &str) -> Body {
         title: None,
         caveats: Vec::new(),
         sections: Vec::new(),
-        front_matter: None,
+        fields: Vec::new(),
+        meta_open: true,
+        title_url: None,
+        title_from_stem: false,
         report: Vec::new(),
         stack: Vec::new(),
         inline: None,
@@ -122,7 +134,7 @@ pub(crate) fn read(prepared: &Prepared, file_stem: &str) -> Body {
                         }
                     }
                     let toml = kind == pulldown_cmark::MetadataBlockKind::PlusesStyle;
-                    builder.front_matter = Some((text, toml));
+                    builder.front_matter(&text, toml);
                 }
                 _ => builder.extend(range),
             },
@@ -148,7 +160,7 @@ pub(crate) fn read(prepared: &Prepared, file_stem: &str) -> Body {
                 TagEnd::Item => {
                     builder.flush_item_text();
                     if let Some(Frame::Item { claim }) = builder.stack.pop() {
-                        builder.item(*claim);
+                        builder.item(*claim, range.start);
                     }
                 }
                 TagEnd::List(_) => builder.inline = None,
@@ -174,12 +186,31 @@ pub(crate) fn read(prepared: &Prepared, file_stem: &str) -> Body {
         title: builder.title,
         caveats: builder.caveats,
         sections: builder.sections,
-        front_matter: builder.front_matter,
+        fields: builder.fields,
+        title_url: builder.title_url,
+        title_from_stem: builder.title_from_stem,
         report: builder.report,
     }
 }
 
 impl Builder<'_> {
+    /// Front matter: its fields, and its `title` as the note's title.
+    fn front_matter(&mut self, text: &str, toml: bool) {
+        match super::meta::front_matter(text, toml, 1) {
+            Ok(fields) => {
+                if let Some(title) = fields.iter().find(|f| f.key == "title") {
+                    let (title, url) = split_link(&title.value.text());
+                    if !title.is_empty() {
+                        self.title = Some(title);
+                        self.title_url = url;
+                    }
+                }
+                self.fields.extend(fields);
+            }
+            Err(remark) => self.report.push(remark),
+        }
+    }
+
     /// Adds an inline event's range to the inline content being read.
     fn extend(&mut self, range: Range<usize>) {
         self.inline = Some(match self.inline.take() {
@@ -300,12 +331,22 @@ impl Builder<'_> {
             }
             Some(Frame::Quote { texts }) => texts.push(claim.text),
             Some(Frame::Footnote) => {}
-            None => self.section().claims.push(claim),
+            None => {
+                self.meta_open = false;
+                self.section().claims.push(claim);
+            }
         }
     }
 
     /// A finished list item.
-    fn item(&mut self, mut claim: Claim) {
+    fn item(&mut self, mut claim: Claim, offset: usize) {
+        if self.stack.is_empty() && self.meta_open && claim.children.is_empty() {
+            let line = self.input_line(offset);
+            if let Some(field) = field(&claim.text, line) {
+                self.fields.push(field);
+                return;
+            }
+        }
         claim.kind = super::kind_of(&claim.text, claim.kind);
         if claim.text.is_empty() {
             // An empty bullet says nothing; its children move up.
@@ -320,6 +361,9 @@ impl Builder<'_> {
     /// The section claims go into: the last one, or a first one titled like the note.
     fn section(&mut self) -> &mut Section {
         if self.sections.is_empty() {
+            if self.title.is_none() {
+                self.title_from_stem = true;
+            }
             let title = self
                 .title
                 .get_or_insert_with(|| fallback_title(self.file_stem))
@@ -340,13 +384,17 @@ impl Builder<'_> {
             return;
         }
         if self.title.is_none() && self.sections.is_empty() {
-            self.title = Some(text);
+            // `# [Title](url)`: the title text, and the url of the work it names.
+            let (title, url) = split_link(&text);
+            self.title = Some(title);
+            self.title_url = url;
         } else {
             self.sections.push(new_section(text));
         }
     }
 
     fn caveat(&mut self, text: String) {
+        self.meta_open = false;
         let caveat = CaveatRef::Inline(Caveat {
             id: None,
             text,
@@ -372,10 +420,20 @@ impl Builder<'_> {
             self.deliver(claim);
             return;
         }
-        let mut lines: Vec<String> = self.lines_of(range).into_iter().map(|(_, l)| l).collect();
+        let mut lines = self.lines_of(range);
         if self.title.is_none() && self.sections.is_empty() && !lines.is_empty() {
-            self.title = Some(lines.remove(0));
+            self.title = Some(lines.remove(0).1);
         }
+        if self.meta_open {
+            while let Some((offset, line)) = lines.first() {
+                let Some(field) = field(line, self.input_line(*offset)) else {
+                    break;
+                };
+                self.fields.push(field);
+                lines.remove(0);
+            }
+        }
+        let lines: Vec<String> = lines.into_iter().map(|(_, l)| l).collect();
         if lines.is_empty() {
             return;
         }

@@ -21,12 +21,14 @@
 
 mod emit;
 mod markdown;
+mod meta;
 mod outline;
 
 use std::fmt::Write as _;
 use std::path::Path;
 
 pub use emit::{MODELINE, WARNING, emit, quoted};
+pub use meta::{DateOrder, parse_date};
 
 use crate::load::is_id;
 use crate::model::{Claim, ClaimKind, Id, Note};
@@ -45,6 +47,13 @@ pub struct Remark {
     pub message: String,
 }
 
+/// How to import.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    /// How to read dates such as `11/12/2013`; without it they are reported, not guessed.
+    pub date_order: Option<DateOrder>,
+}
+
 /// One imported note.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Imported {
@@ -58,26 +67,39 @@ pub struct Imported {
 
 /// Turns the Markdown `markdown` into a note file whose name (without extension) is
 /// `file_stem`: the note loads with no finding, or this fails.
-pub fn import(markdown: &str, file_stem: &str) -> Result<Imported, String> {
+pub fn import(markdown: &str, file_stem: &str, options: &Options) -> Result<Imported, String> {
     let prepared = outline::prepare(markdown);
     let body = markdown::read(&prepared, file_stem);
-    let Some(title) = body.title else {
+    let mut report = Vec::new();
+    let fields = body.fields;
+    // Without a title in the Markdown, a `Title:` field names the note.
+    let title = match body.title {
+        Some(title) if body.title_from_stem => Some(
+            fields
+                .iter()
+                .find(|f| f.key == "title")
+                .map(|f| meta::split_link(&f.value.text()).0)
+                .filter(|t| !t.is_empty())
+                .unwrap_or(title),
+        ),
+        title => title,
+    };
+    let Some(title) = title else {
         return Err(
             "nothing to import: the file has no title line, heading or bullet \
              (blank lines and the LaTeX preamble are skipped)"
                 .to_owned(),
         );
     };
-    let mut report = body.report;
-    if body.front_matter.is_some() {
-        report.insert(
-            0,
-            Remark {
-                line: 1,
-                message: "front matter is skipped".to_owned(),
-            },
-        );
-    }
+    let meta = meta::read(
+        &fields,
+        &title,
+        body.title_url.as_deref(),
+        options.date_order,
+        &mut report,
+    );
+    report.extend(body.report);
+    report.sort_by_key(|r| r.line);
     let mut warnings = Vec::new();
     if prepared.flattened > 0 {
         warnings.push(format!(
@@ -101,14 +123,14 @@ pub fn import(markdown: &str, file_stem: &str) -> Result<Imported, String> {
         schema: None,
         title,
         id,
-        written: None,
-        reviewed: None,
-        summary_of: None,
+        written: meta.written,
+        reviewed: meta.reviewed,
+        summary_of: meta.source.as_ref().map(|s| s.id.to_string()),
         as_of: None,
         shelf_life: None,
         sensitive_to: Vec::new(),
-        tags: Vec::new(),
-        sources: Vec::new(),
+        tags: meta.tags,
+        sources: meta.source.into_iter().collect(),
         events: Vec::new(),
         caveats: body.caveats,
         allow: Vec::new(),

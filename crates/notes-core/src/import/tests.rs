@@ -7,7 +7,7 @@ const SEED: &str = include_str!("../../../../tests/data/birds-eye-view.seed.txt"
 
 /// Imports `markdown` and loads the result, which must have no finding.
 fn load(markdown: &str) -> Note {
-    let yaml = import(markdown, "note").unwrap().yaml;
+    let yaml = import(markdown, "note", &Options::default()).unwrap().yaml;
     let loaded = crate::load_bytes(Path::new("note.yaml"), yaml.as_bytes());
     assert!(loaded.findings.is_empty(), "{:?}", loaded.findings);
     loaded.document.unwrap().note
@@ -45,7 +45,9 @@ fn caveat_texts(caveats: &[CaveatRef]) -> Vec<&str> {
 
 #[test]
 fn the_seed_imports_as_four_flat_sections_with_every_bullet_verbatim() {
-    let yaml = import(SEED, "birds-eye-view").unwrap().yaml;
+    let yaml = import(SEED, "birds-eye-view", &Options::default())
+        .unwrap()
+        .yaml;
     assert!(yaml.starts_with(&format!("{MODELINE}\n")));
     let note = load(SEED);
     assert_eq!(
@@ -124,8 +126,15 @@ fn the_seed_imports_as_four_flat_sections_with_every_bullet_verbatim() {
 
 #[test]
 fn the_import_is_deterministic_and_readable() {
-    let yaml = import(SEED, "birds-eye-view").unwrap().yaml;
-    assert_eq!(import(SEED, "birds-eye-view").unwrap().yaml, yaml);
+    let yaml = import(SEED, "birds-eye-view", &Options::default())
+        .unwrap()
+        .yaml;
+    assert_eq!(
+        import(SEED, "birds-eye-view", &Options::default())
+            .unwrap()
+            .yaml,
+        yaml
+    );
     assert!(yaml.contains(
         "\nsections:\n  - title: \"Driving dynamics of the ML field\"\n    claims:\n      - text: \"Empirical ML research"
     ));
@@ -135,7 +144,9 @@ fn the_import_is_deterministic_and_readable() {
     assert!(yaml.contains("        kind: \"quote\"\n"));
     // A valid stem needs no `id`; an invalid one gets its slug.
     assert!(!yaml.contains("\nid: "));
-    let yaml = import(SEED, "Birds Eye.seed").unwrap().yaml;
+    let yaml = import(SEED, "Birds Eye.seed", &Options::default())
+        .unwrap()
+        .yaml;
     assert!(yaml.contains("\nid: \"birds-eye-seed\"\n"));
 }
 
@@ -191,7 +202,8 @@ fn headings_plain_lines_and_remarks() {
         "## Part one\nCaveat: old numbers\n- a\nTrailing remark\n",
         "A plain line before bullets\n- b\n  still b\n#hashtag line\nNote: last\n",
     ));
-    assert_eq!(note.title, "The title");
+    // The front matter's title names the note; the first heading is then a section.
+    assert_eq!(note.title, "front matter");
     let titles: Vec<&str> = note.sections.iter().map(|s| s.title.as_str()).collect();
     assert_eq!(
         titles,
@@ -220,7 +232,9 @@ fn headings_plain_lines_and_remarks() {
 
 #[test]
 fn bullets_before_any_title_take_the_file_stem() {
-    let yaml = import("- a\n- b\n", "my-note").unwrap().yaml;
+    let yaml = import("- a\n- b\n", "my-note", &Options::default())
+        .unwrap()
+        .yaml;
     assert!(yaml.contains("title: \"my-note\"\n"));
     assert!(yaml.contains("  - title: \"my-note\"\n"));
 }
@@ -244,24 +258,34 @@ fn nothing_to_import_is_a_clear_error() {
         "% only\n\\newcommand{\\x}{x}\n",
         "\u{feff}\r\n",
     ] {
-        let error = import(outline, "note").unwrap_err();
+        let error = import(outline, "note", &Options::default()).unwrap_err();
         assert!(error.starts_with("nothing to import"), "{error}");
     }
 }
 
 #[test]
 fn crlf_reads_like_lf() {
-    let lf = import(SEED, "birds-eye-view").unwrap().yaml;
+    let lf = import(SEED, "birds-eye-view", &Options::default())
+        .unwrap()
+        .yaml;
     assert_eq!(
-        import(&SEED.replace('\n', "\r\n"), "birds-eye-view")
-            .unwrap()
-            .yaml,
+        import(
+            &SEED.replace('\n', "\r\n"),
+            "birds-eye-view",
+            &Options::default()
+        )
+        .unwrap()
+        .yaml,
         lf
     );
     assert_eq!(
-        import(&SEED.replace('\n', "\r"), "birds-eye-view")
-            .unwrap()
-            .yaml,
+        import(
+            &SEED.replace('\n', "\r"),
+            "birds-eye-view",
+            &Options::default()
+        )
+        .unwrap()
+        .yaml,
         lf
     );
 }
@@ -337,7 +361,9 @@ fn chain(generations: usize) -> Note {
         parent.children.push(claim);
         claim = parent;
     }
-    let mut note = import("T\n- x\n", "chain").unwrap().note;
+    let mut note = import("T\n- x\n", "chain", &Options::default())
+        .unwrap()
+        .note;
     note.sections[0].claims = vec![claim];
     note
 }
@@ -362,7 +388,7 @@ fn a_very_deep_outline() {
     let outline: String = std::iter::once("Deep\n".to_owned())
         .chain((0..10_000).map(|i| format!("{}- level {i}\n", " ".repeat(i))))
         .collect();
-    let yaml = import(&outline, "deep").unwrap().yaml;
+    let yaml = import(&outline, "deep", &Options::default()).unwrap().yaml;
     let warning: Vec<&str> = warnings(&yaml).collect();
     assert_eq!(warning.len(), 1);
     assert!(warning[0].contains("10000 bullets deep"), "{}", warning[0]);
@@ -382,7 +408,7 @@ fn a_very_deep_outline() {
     let limit: String = (0..MAX_GENERATIONS)
         .map(|i| format!("{}- \"q{i}\"\n", "  ".repeat(i)))
         .collect();
-    let yaml = import(&limit, "limit").unwrap().yaml;
+    let yaml = import(&limit, "limit", &Options::default()).unwrap().yaml;
     assert_eq!(warnings(&yaml).count(), 0);
     let depths: Vec<usize> = claims(&load(&limit)).iter().map(|c| c.0).collect();
     assert_eq!(depths, (1..=MAX_GENERATIONS).collect::<Vec<_>>());
@@ -444,7 +470,7 @@ fn random_outlines_never_panic_and_always_load() {
     for _ in 0..400 {
         let len = next(60);
         let outline: String = (0..len).map(|_| PIECES[next(PIECES.len())]).collect();
-        match import(&outline, "fuzz") {
+        match import(&outline, "fuzz", &Options::default()) {
             Ok(imported) => {
                 let yaml = imported.yaml;
                 let loaded = crate::load_bytes(Path::new("fuzz.yaml"), yaml.as_bytes());
@@ -456,4 +482,133 @@ fn random_outlines_never_panic_and_always_load() {
             ),
         }
     }
+}
+
+fn imported(markdown: &str) -> Imported {
+    import(markdown, "note", &Options::default()).unwrap()
+}
+
+#[test]
+fn metadata_bullets_make_the_source_the_note_summarises() {
+    let got = imported(
+        "# Residual learning\n\n* **Title**: Deep Residual Learning\n\
+         * **Authors**: Kaiming He, Jian Sun\n* **Link**: https://arxiv.org/abs/1512.03385v1\n\
+         * **Year**: 2015\n* **Stars**: 5\n\n## What\n* Deeper nets train with shortcuts.\n",
+    );
+    let note = &got.note;
+    assert_eq!(note.title, "Residual learning");
+    assert_eq!(note.summary_of.as_deref(), Some("arxiv-1512-03385"));
+    let source = &note.sources[0];
+    assert_eq!(source.title, "Deep Residual Learning");
+    assert_eq!(source.authors, ["Kaiming He", "Jian Sun"]);
+    assert_eq!(source.arxiv.as_deref(), Some("1512.03385"));
+    assert_eq!(
+        source.published.map(|d| d.to_string()).as_deref(),
+        Some("2015")
+    );
+    assert_eq!(source.kind, crate::model::SourceType::Paper);
+    assert_eq!(texts(note), ["Deeper nets train with shortcuts."]);
+    assert_eq!(
+        got.report,
+        [Remark {
+            line: 7,
+            message: "unknown key `stars`: not imported".to_owned()
+        }]
+    );
+}
+
+#[test]
+fn front_matter_yaml_and_toml() {
+    let yaml = imported(
+        "---\ntitle: Attention\ntags: [nlp, transformers]\ncreated: 2017-12-11\n\
+         updated: May 2022\ndoi: 10.5555/3295222.3295349\nauthors:\n  - A. Vaswani\n---\n- Only attention.\n",
+    );
+    let note = &yaml.note;
+    assert_eq!(note.title, "Attention");
+    assert_eq!(note.tags, ["nlp", "transformers"]);
+    assert_eq!(
+        note.written.map(|d| d.to_string()).as_deref(),
+        Some("2017-12-11")
+    );
+    assert_eq!(
+        note.reviewed.map(|d| d.to_string()).as_deref(),
+        Some("2022-05")
+    );
+    assert_eq!(
+        note.summary_of.as_deref(),
+        Some("doi-10-5555-3295222-3295349")
+    );
+    assert_eq!(note.sources[0].authors, ["A. Vaswani"]);
+    let toml = imported(
+        "+++\ntitle = \"Attention\"\ntags = [\"nlp\"]\nurl = \"https://example.org/post\"\n+++\n- Only attention.\n",
+    );
+    assert_eq!(toml.note.title, "Attention");
+    assert_eq!(toml.note.tags, ["nlp"]);
+    assert_eq!(toml.note.summary_of.as_deref(), Some("attention"));
+    assert_eq!(toml.note.sources[0].kind, crate::model::SourceType::Article);
+    // Broken front matter is reported at its line; the rest still imports.
+    let broken = imported("---\ntitle: [unclosed\n---\n# Title\n- a claim\n");
+    assert_eq!(broken.note.title, "Title");
+    assert_eq!(broken.report.len(), 1);
+    assert!(
+        broken.report[0]
+            .message
+            .contains("YAML front matter is broken"),
+        "{:?}",
+        broken.report
+    );
+    assert!(
+        (2..=3).contains(&broken.report[0].line),
+        "{:?}",
+        broken.report
+    );
+}
+
+#[test]
+fn a_title_that_links_its_work_and_logseq_properties() {
+    let got = imported(
+        "# [Batch Normalization](https://arxiv.org/abs/1502.03167)\n\nDate: 11/11/2013\n\n- Normalising inputs helps.\n",
+    );
+    assert_eq!(got.note.title, "Batch Normalization");
+    assert_eq!(
+        got.note.written.map(|d| d.to_string()).as_deref(),
+        Some("2013-11-11")
+    );
+    assert_eq!(
+        got.note.sources[0]
+            .published
+            .map(|d| d.to_string())
+            .as_deref(),
+        Some("2015-02")
+    );
+    let logseq = imported(
+        "title:: Scaling Laws\nsource:: https://arxiv.org/abs/2001.08361\n\n- Loss falls as a power law.\n",
+    );
+    assert_eq!(logseq.note.summary_of.as_deref(), Some("arxiv-2001-08361"));
+    assert_eq!(texts(&logseq.note), ["Loss falls as a power law."]);
+}
+
+#[test]
+fn ambiguous_dates_are_reported_or_read_as_told() {
+    let markdown = "# T\n\n- **Date**: 11/12/2013\n- a claim\n";
+    let got = imported(markdown);
+    assert_eq!(got.note.written, None);
+    assert_eq!(got.report.len(), 1);
+    assert_eq!(got.report[0].line, 3);
+    assert!(got.report[0].message.contains("--date-order"));
+    let options = Options {
+        date_order: Some(DateOrder::Dmy),
+    };
+    let got = import(markdown, "note", &options).unwrap();
+    assert_eq!(
+        got.note.written.map(|d| d.to_string()).as_deref(),
+        Some("2013-12-11")
+    );
+}
+
+#[test]
+fn a_note_naming_no_source_gets_none() {
+    let got = imported("# Thoughts\n\n- Scaling matters.\n");
+    assert_eq!(got.note.summary_of, None);
+    assert!(got.note.sources.is_empty());
 }
