@@ -165,7 +165,15 @@ fn indentation_with_spaces_or_tabs_makes_children() {
         (2, "g"),
     ]
     .iter()
-    .map(|&(depth, text)| (depth, text.to_owned(), ClaimKind::Claim))
+    .map(|&(depth, text)| {
+        // A short phrase with bullets under it is a label.
+        let kind = if matches!(text, "a" | "b" | "e") {
+            ClaimKind::Label
+        } else {
+            ClaimKind::Claim
+        };
+        (depth, text.to_owned(), kind)
+    })
     .collect();
     for outline in [spaces, tabs, four] {
         assert_eq!(claims(&load(outline)), expected, "{outline:?}");
@@ -611,4 +619,44 @@ fn a_note_naming_no_source_gets_none() {
     let got = imported("# Thoughts\n\n- Scaling matters.\n");
     assert_eq!(got.note.summary_of, None);
     assert!(got.note.sources.is_empty());
+}
+
+#[test]
+fn labels_callouts_quotes_and_whole_blocks() {
+    let note = load(concat!(
+        "# Paper\n\n- What\n  - A model built only from attention.\n",
+        "- **How it works**\n  - Attention over all positions.\n",
+        "- The model is fast.\n  - It trains in days.\n",
+        "- Results\n\n> [!NOTE]\n> First version numbers.\n\n",
+        "> [!example]- A case\n> One pass.\n\n> [!tip]\n> Read section 3.\n\n",
+        "> Attention is all you need.\n\n",
+        "```python\ndef f(x):\n\n    return x\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n",
+        "![map](attn.png)\n",
+    ));
+    let got: Vec<(usize, String, ClaimKind)> = claims(&note);
+    use ClaimKind::{Claim as C, Example as E, Label as L, Quote as Q};
+    let expected: Vec<(usize, String, ClaimKind)> = [
+        (1, "What", L),
+        (2, "A model built only from attention.", C),
+        (1, "How it works", L),
+        (2, "Attention over all positions.", C),
+        // A sentence with bullets under it stays a claim; a label needs bullets under it.
+        (1, "The model is fast.", C),
+        (2, "It trains in days.", C),
+        (1, "Results", C),
+        (1, "A case One pass.", E),
+        (1, "Read section 3.", C),
+        (1, "Attention is all you need.", Q),
+        (1, "```python\ndef f(x):\n\n    return x\n```", C),
+        (1, "| a | b |\n|---|---|\n| 1 | 2 |", C),
+        (1, "![map](attn.png)", C),
+    ]
+    .into_iter()
+    .map(|(d, t, k)| (d, t.to_owned(), k))
+    .collect();
+    assert_eq!(got, expected);
+    assert_eq!(
+        caveat_texts(&note.sections[0].caveats),
+        ["First version numbers."]
+    );
 }

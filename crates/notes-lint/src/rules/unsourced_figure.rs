@@ -324,7 +324,7 @@ impl Rule for UnsourcedFigure {
         for view in &corpus.notes {
             for claim in &view.claims {
                 match claim.claim.kind {
-                    ClaimKind::Opinion | ClaimKind::Question => continue,
+                    ClaimKind::Opinion | ClaimKind::Question | ClaimKind::Label => continue,
                     ClaimKind::Claim
                     | ClaimKind::Quote
                     | ClaimKind::Forecast
