@@ -16,7 +16,7 @@ pub fn emit(note: &Note, warnings: &[String]) -> String {
     let mut out = String::new();
     out.push_str(MODELINE);
     out.push('\n');
-    out.push_str(if note.summary_of.is_none() {
+    out.push_str(if note.summary_of.is_none() && note.sources.is_empty() {
         "# Imported from a Markdown outline by `cargo xtask import`. Add `summary_of`,\n\
          # `sources` and `as_of` dates so that notes-lint can check the claims.\n"
     } else {

@@ -24,7 +24,18 @@ pub(crate) struct Body {
     pub title_url: Option<String>,
     /// Whether the title is the file name, the Markdown giving none.
     pub title_from_stem: bool,
+    /// The footnote definitions, in order.
+    pub footnotes: Vec<Footnote>,
     pub report: Vec<Remark>,
+}
+
+/// A footnote definition.
+pub(crate) struct Footnote {
+    pub label: String,
+    /// Its 1-based input line.
+    pub line: usize,
+    /// Its text, paragraphs joined with a space.
+    pub text: String,
 }
 
 /// How the project's Markdown export starts.
@@ -52,8 +63,12 @@ enum Frame {
         texts: Vec<String>,
         callout: Option<String>,
     },
-    /// A footnote definition, not imported.
-    Footnote,
+    /// A footnote definition: its label, line and the texts of its blocks.
+    Footnote {
+        label: String,
+        line: usize,
+        texts: Vec<String>,
+    },
 }
 
 struct Builder<'a> {
@@ -71,6 +86,7 @@ struct Builder<'a> {
     /// Whether the Markdown is the project's own export, read exactly (no guessing
     /// which bullets are labels).
     exported: bool,
+    footnotes: Vec<Footnote>,
     report: Vec<Remark>,
     stack: Vec<Frame>,
     /// The source range of the inline content read since the last block boundary.
@@ -94,6 +110,7 @@ pub(crate) fn read(prepared: &Prepared, file_stem: &str) -> Body {
         title_url: None,
         title_from_stem: false,
         exported: text.starts_with(EXPORT_MARK),
+        footnotes: Vec::new(),
         report: Vec::new(),
         stack: Vec::new(),
         inline: None,
@@ -129,10 +146,14 @@ pub(crate) fn read(prepared: &Prepared, file_stem: &str) -> Body {
                         callout,
                     });
                 }
-                Tag::FootnoteDefinition(_) => {
+                Tag::FootnoteDefinition(label) => {
                     builder.flush_item_text();
-                    builder.remark(range.start, "a footnote definition is not imported");
-                    builder.stack.push(Frame::Footnote);
+                    let line = builder.input_line(range.start);
+                    builder.stack.push(Frame::Footnote {
+                        label: label.to_string(),
+                        line,
+                        texts: Vec::new(),
+                    });
                 }
                 Tag::CodeBlock(_) | Tag::Table(_) | Tag::HtmlBlock => {
                     builder.flush_item_text();
@@ -194,7 +215,13 @@ pub(crate) fn read(prepared: &Prepared, file_stem: &str) -> Body {
                     }
                 }
                 TagEnd::FootnoteDefinition => {
-                    builder.stack.pop();
+                    if let Some(Frame::Footnote { label, line, texts }) = builder.stack.pop() {
+                        builder.footnotes.push(Footnote {
+                            label,
+                            line,
+                            text: texts.join(" "),
+                        });
+                    }
                 }
                 _ => builder.extend(range),
             },
@@ -209,6 +236,7 @@ pub(crate) fn read(prepared: &Prepared, file_stem: &str) -> Body {
         fields: builder.fields,
         title_url: builder.title_url,
         title_from_stem: builder.title_from_stem,
+        footnotes: builder.footnotes,
         report: builder.report,
     }
 }
@@ -350,7 +378,7 @@ impl Builder<'_> {
                 }
             }
             Some(Frame::Quote { texts, .. }) => texts.push(claim.text),
-            Some(Frame::Footnote) => {}
+            Some(Frame::Footnote { texts, .. }) => texts.push(claim.text),
             None => {
                 self.meta_open = false;
                 self.section().claims.push(claim);
@@ -463,7 +491,10 @@ impl Builder<'_> {
             }
             return;
         }
-        if matches!(self.stack.last(), Some(Frame::Footnote)) {
+        if let Some(Frame::Footnote { texts, .. }) = self.stack.last_mut() {
+            if let CaveatRef::Inline(caveat) = caveat {
+                texts.push(caveat.text);
+            }
             return;
         }
         match self.sections.last_mut() {

@@ -19,6 +19,7 @@
 //! Note files nest at most [`MAX_GENERATIONS`] claims deep. Deeper bullets are kept
 //! but moved up to that level, and the note says so in a `# warning:` comment.
 
+mod cite;
 mod emit;
 mod markdown;
 mod meta;
@@ -27,6 +28,7 @@ mod outline;
 use std::fmt::Write as _;
 use std::path::Path;
 
+pub use cite::{Registry, share};
 pub use emit::{MODELINE, WARNING, emit, quoted};
 pub use meta::{DateOrder, parse_date};
 
@@ -59,6 +61,8 @@ pub struct Options {
 pub struct Imported {
     /// The note that was built.
     pub note: Note,
+    /// What the import had to change, as the note's header comment says.
+    pub warnings: Vec<String>,
     /// The note file's text.
     pub yaml: String,
     /// What the import did not understand, by line.
@@ -136,9 +140,26 @@ pub fn import(markdown: &str, file_stem: &str, options: &Options) -> Result<Impo
         allow: Vec::new(),
         sections: body.sections,
     };
+    let mut note = note;
+    cite::cite(&mut note, &body.footnotes, &mut report);
     let yaml = emit(&note, &warnings);
     verify(&yaml, &note, file_stem)?;
-    Ok(Imported { note, yaml, report })
+    Ok(Imported {
+        note,
+        warnings,
+        yaml,
+        report,
+    })
+}
+
+impl Imported {
+    /// Makes the note share `registry`'s sources (see [`share`]) and writes it again;
+    /// `file_stem` is the name of its file without extension.
+    pub fn share(&mut self, registry: &mut Registry, file_stem: &str) -> Result<(), String> {
+        share(&mut self.note, registry);
+        self.yaml = emit(&self.note, &self.warnings);
+        verify(&self.yaml, &self.note, file_stem)
+    }
 }
 
 /// The warnings `import` wrote into the note's header comment.
