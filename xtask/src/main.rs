@@ -54,6 +54,10 @@ enum Command {
         /// Replace the output file if it exists.
         #[arg(long, requires = "out")]
         force: bool,
+        /// How to read dates such as 11/12/2013: month first (mdy) or day first (dmy).
+        /// Without it such dates are reported, never guessed.
+        #[arg(long, value_name = "ORDER")]
+        date_order: Option<DateOrderArg>,
     },
     /// Write a large synthetic corpus for benchmarks.
     GenCorpus(gen_corpus::Options),
@@ -65,6 +69,15 @@ enum Command {
     Lintcheck(lintcheck::Options),
 }
 
+/// How to read dates whose day and month could be swapped.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum DateOrderArg {
+    /// Month first: 11/26/2013.
+    Mdy,
+    /// Day first: 26/11/2013.
+    Dmy,
+}
+
 fn main() -> ExitCode {
     let args = Args::parse();
     let root = args.root.clone().unwrap_or_else(workspace_root);
@@ -73,7 +86,20 @@ fn main() -> ExitCode {
             generated::sync(&root, &generated::schemas(), check, "cargo xtask schema")
         }
         Command::Export { out, check } => export::run(&root, &out, check),
-        Command::Import { file, out, force } => import::run(&file, out.as_deref(), force),
+        Command::Import {
+            file,
+            out,
+            force,
+            date_order,
+        } => {
+            let options = notes_core::import::Options {
+                date_order: date_order.map(|order| match order {
+                    DateOrderArg::Mdy => notes_core::import::DateOrder::Mdy,
+                    DateOrderArg::Dmy => notes_core::import::DateOrder::Dmy,
+                }),
+            };
+            import::run(&file, out.as_deref(), force, &options)
+        }
         Command::GenCorpus(options) => gen_corpus::run(&root, &options),
         Command::Bench(options) => bench::run(&root, &options),
         Command::Lintcheck(options) => lintcheck::run(&root, &options),

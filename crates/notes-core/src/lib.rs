@@ -6,6 +6,7 @@
 pub mod date;
 pub mod export;
 pub mod finding;
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod positions;

@@ -370,7 +370,8 @@ pub struct Section {
     pub claims: Vec<Claim>,
 }
 
-/// One claim: a statement, quote, opinion, forecast, question, example or definition.
+/// One claim: a statement, quote, opinion, forecast, question, example or definition;
+/// or a label that groups the claims under it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Claim {
@@ -417,6 +418,13 @@ pub struct Claim {
     pub children: Vec<Claim>,
 }
 
+impl Claim {
+    /// Whether this is a label (`kind: label`): structure that the rules do not check.
+    pub fn is_label(&self) -> bool {
+        self.kind == ClaimKind::Label
+    }
+}
+
 /// What sort of statement a claim is.
 #[derive(
     Clone,
@@ -449,11 +457,14 @@ pub enum ClaimKind {
     Example,
     /// The meaning of a term.
     Definition,
+    /// A label that groups the claims under it, such as `Results` or `How`: structure,
+    /// not a statement, so no rule checks it (its children are checked as usual).
+    Label,
 }
 
 impl ClaimKind {
     /// Every kind, in the order the schema lists them.
-    pub const ALL: [ClaimKind; 7] = [
+    pub const ALL: [ClaimKind; 8] = [
         ClaimKind::Claim,
         ClaimKind::Quote,
         ClaimKind::Opinion,
@@ -461,6 +472,7 @@ impl ClaimKind {
         ClaimKind::Question,
         ClaimKind::Example,
         ClaimKind::Definition,
+        ClaimKind::Label,
     ];
 
     fn is_default(&self) -> bool {
@@ -477,6 +489,7 @@ impl ClaimKind {
             ClaimKind::Question => "question",
             ClaimKind::Example => "example",
             ClaimKind::Definition => "definition",
+            ClaimKind::Label => "label",
         }
     }
 }

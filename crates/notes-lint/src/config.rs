@@ -26,6 +26,28 @@ pub struct Config {
     /// How long claims stay fresh.
     #[serde(default)]
     pub staleness: Staleness,
+    /// Options of single rules, by rule id.
+    #[serde(default)]
+    pub options: RuleOptions,
+}
+
+/// Options of single rules.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RuleOptions {
+    /// Options of `unsourced-figure`.
+    #[serde(default, rename = "unsourced-figure")]
+    pub unsourced_figure: UnsourcedFigureOptions,
+}
+
+/// Options of `unsourced-figure`.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UnsourcedFigureOptions {
+    /// Every figure needs a citation with a `locator` on its claim or a parent claim; a
+    /// note's `summary_of` no longer sources its figures. Default: false.
+    #[serde(default)]
+    pub require_locator: bool,
 }
 
 /// How serious a rule's findings are, or `off`.

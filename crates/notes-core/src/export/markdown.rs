@@ -297,7 +297,7 @@ impl<'a> Renderer<'a> {
             let exported = resolved.next();
             let as_of = exported.and_then(|e| e.as_of.as_ref()).map(|a| a.date);
             let label = match claim.kind {
-                ClaimKind::Claim => String::new(),
+                ClaimKind::Claim | ClaimKind::Label => String::new(),
                 ClaimKind::Forecast => match claim.resolves {
                     Some(resolves) => format!("*Forecast, resolves {resolves}:* "),
                     None => "*Forecast:* ".to_owned(),
@@ -321,10 +321,15 @@ impl<'a> Renderer<'a> {
             if !claim.sensitive_to.is_empty() {
                 details.push(self.sensitive_to(&claim.sensitive_to));
             }
+            // A label is bold, which is how the import tells it from a claim.
+            let text = if claim.is_label() {
+                format!("**{}**", inline(&claim.text))
+            } else {
+                inline(&claim.text)
+            };
             let _ = write!(
                 self.out,
-                "{indent}- {label}{}{refs}{}",
-                inline(&claim.text),
+                "{indent}- {label}{text}{refs}{}",
                 parenthesised(&details)
             );
             if let Some(outcome) = &claim.outcome {

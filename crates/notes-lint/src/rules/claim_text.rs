@@ -336,7 +336,7 @@ pub struct At {
     pub claim: usize,
 }
 
-/// Every claim of the corpus that is compared (lead-ins are not), in the order that
+/// Every claim of the corpus that is compared (lead-ins and labels are not), in the order that
 /// decides which copy comes first: by file path, then document order.
 pub fn compared_claims(corpus: &Corpus<'_>) -> Vec<At> {
     let mut notes: Vec<usize> = (0..corpus.notes.len()).collect();
@@ -355,7 +355,7 @@ pub fn compared_claims(corpus: &Corpus<'_>) -> Vec<At> {
                 .claims
                 .iter()
                 .enumerate()
-                .filter(|(_, resolved)| !is_lead_in(resolved.claim))
+                .filter(|(_, resolved)| !is_lead_in(resolved.claim) && !resolved.claim.is_label())
                 .map(move |(claim, _)| At { note, claim })
         })
         .collect()

@@ -101,6 +101,9 @@ fn check_note<'a>(
     let mut groups: Vec<Group<'_, 'a>> = Vec::new();
     let mut index: HashMap<(Vec<Segment>, Vec<Segment>), usize> = HashMap::new();
     for claim in &view.claims {
+        if claim.claim.is_label() {
+            continue;
+        }
         let Some(as_of) = claim.as_of(&view.doc.note, |id| corpus.source(id)) else {
             continue;
         };

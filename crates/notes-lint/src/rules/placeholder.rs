@@ -97,6 +97,9 @@ impl Rule for Placeholder {
                 );
             }
             for claim in &view.claims {
+                if claim.claim.is_label() {
+                    continue;
+                }
                 let text = &claim.claim.text;
                 let (message, help) = match placeholder_phrase(text) {
                     Some(phrase) => (

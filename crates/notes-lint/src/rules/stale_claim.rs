@@ -474,6 +474,9 @@ fn check_note(corpus: &Corpus<'_>, view: &NoteView<'_>, cx: &Context<'_>, out: &
     let mut fresh_causes: HashSet<Vec<Segment>> = HashSet::new();
     let mut stale = Vec::new();
     for claim in &view.claims {
+        if claim.claim.is_label() {
+            continue;
+        }
         let Some(checked) = last_checked(corpus, view, claim) else {
             continue;
         };

@@ -160,6 +160,9 @@ impl Rule for UndatedClaim {
     fn check(&self, corpus: &Corpus<'_>, _: &Context<'_>, out: &mut Vec<Finding>) {
         for view in &corpus.notes {
             for claim in &view.claims {
+                if claim.claim.is_label() {
+                    continue;
+                }
                 let reason = match (claim.claim.kind, time_relative(&claim.claim.text)) {
                     (_, Some(phrase)) => format!("\"{phrase}\" depends on when it was said"),
                     (ClaimKind::Forecast, None) => {

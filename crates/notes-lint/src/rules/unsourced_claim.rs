@@ -24,7 +24,8 @@ const DOCS: &str = "\
 Flags a claim of kind `claim` (the default), `quote`, `forecast` or `definition` that
 cites no source, neither itself nor through a parent claim, its section or its note
 (the note's `summary_of` counts as a source of every claim). Opinions, questions and
-examples never need a source.
+examples never need a source, and labels (`kind: label`, structure such as `Results`
+that groups the claims under it) are not claims at all.
 
 When every such claim of a section is unsourced (two or more), the finding is reported
 once, at the section's title, with the number of claims affected; when that is true of
@@ -63,7 +64,7 @@ Severity only.
 fn needs_source(kind: ClaimKind) -> bool {
     match kind {
         ClaimKind::Claim | ClaimKind::Quote | ClaimKind::Forecast | ClaimKind::Definition => true,
-        ClaimKind::Opinion | ClaimKind::Question | ClaimKind::Example => false,
+        ClaimKind::Opinion | ClaimKind::Question | ClaimKind::Example | ClaimKind::Label => false,
     }
 }
 

@@ -21,9 +21,13 @@ static META: RuleMeta = RuleMeta {
 const DOCS: &str = "\
 ## What it does
 Flags a claim whose text states a figure when neither the claim nor one of its parent
-claims cites a source. Section- and note-level sources and the note's `summary_of` do
-not count: a figure needs a citation close enough to check it. Opinions and questions
-are not checked.
+claims cites a source, and the note does not summarise one work. In a note with
+`summary_of`, that work is where its figures come from, so they are sourced. Section-
+and note-level `sources` do not count: a figure needs a citation close enough to check
+it. Opinions, questions and labels are not checked.
+
+With `require_locator` set (see Configuration), every figure needs a citation with a
+`locator` on its claim or a parent claim, in summaries too.
 
 What counts as a figure (`N` is a number such as `8`, `2.5` or `32,000`):
 - a percentage: `2%`, `2 %`, `2 percent`;
@@ -54,10 +58,15 @@ claims:
 
 ## How to fix
 Cite the source of the figure on the claim (ideally with a `locator`) or on its parent
-claim.
+claim, or give the note `summary_of` when the whole note summarises one work.
 
 ## Configuration
-Severity only.
+Severity, and the stricter check:
+
+```toml
+[options.unsourced-figure]
+require_locator = true   # every figure cites a source with a locator; default false
+```
 ";
 
 /// What kind of figure a text states.
@@ -320,11 +329,16 @@ impl Rule for UnsourcedFigure {
         &META
     }
 
-    fn check(&self, corpus: &Corpus<'_>, _: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, corpus: &Corpus<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let strict = cx.config.options.unsourced_figure.require_locator;
         for view in &corpus.notes {
+            let summary = view.doc.note.summary_of.is_some();
+            if summary && !strict {
+                continue;
+            }
             for claim in &view.claims {
                 match claim.claim.kind {
-                    ClaimKind::Opinion | ClaimKind::Question => continue,
+                    ClaimKind::Opinion | ClaimKind::Question | ClaimKind::Label => continue,
                     ClaimKind::Claim
                     | ClaimKind::Quote
                     | ClaimKind::Forecast
@@ -335,10 +349,9 @@ impl Rule for UnsourcedFigure {
                 let Some(figure) = find_figure(text) else {
                     continue;
                 };
-                let cited_here = claim
-                    .sources
-                    .iter()
-                    .any(|source| source.is_set_on_a_claim());
+                let cited_here = claim.sources.iter().any(|source| {
+                    source.is_set_on_a_claim() && (!strict || source.value.locator.is_some())
+                });
                 if cited_here {
                     continue;
                 }
@@ -350,9 +363,17 @@ impl Rule for UnsourcedFigure {
                         META.default_severity,
                         &path,
                         claim,
-                        format!("the figure `{shown}` is not sourced by this claim or a parent claim"),
+                        if strict {
+                            format!("the figure `{shown}` has no citation with a locator on this claim or a parent claim")
+                        } else {
+                            format!("the figure `{shown}` is not sourced by this claim or a parent claim")
+                        },
                     )
-                    .with_label("figure without a citation")
+                    .with_label(if strict {
+                        "figure without a located citation"
+                    } else {
+                        "figure without a citation"
+                    })
                     .with_help(
                         "cite the figure's source on this claim or its parent claim, ideally `{id: <source>, locator: <page or section>}`",
                     );

@@ -1,0 +1,301 @@
+//! Import: Markdown notes to note files, the inverse of [`crate::export::markdown`].
+//!
+//! [`import`] reads one Markdown file with pulldown-cmark (CommonMark with tables,
+//! footnotes, task lists, strikethrough, math and front matter) after a line pass that
+//! reads outlines the way people write them (see [`outline`]). It builds a [`Note`],
+//! writes it as YAML and loads that YAML back: the note must load with no finding and
+//! read back as exactly the note that was built, or the import fails.
+//!
+//! - The first heading, or the first line of text before any bullet, is the note's
+//!   title; when a bullet comes first, the file name is.
+//! - Headings start sections. So does the last line of a paragraph that a list follows
+//!   with no blank line between (an outline's section line).
+//! - Bullets are claims, nested as they are indented; a bullet wholly in quotation
+//!   marks is a `quote`. Paragraphs are claims; a paragraph or line that starts with a
+//!   label such as `Note:` or `Caveat:` is a caveat on its section.
+//! - Block quotes are `quote` claims. Code blocks, tables and HTML are kept whole, as
+//!   one claim each with their Markdown.
+//!
+//! Note files nest at most [`MAX_GENERATIONS`] claims deep. Deeper bullets are kept
+//! but moved up to that level, and the note says so in a `# warning:` comment.
+
+mod cite;
+mod emit;
+mod markdown;
+mod meta;
+mod outline;
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+pub use cite::{Registry, share};
+pub use emit::{MODELINE, WARNING, emit, quoted};
+pub use meta::{DateOrder, parse_date};
+
+use crate::load::is_id;
+use crate::model::{Claim, ClaimKind, Id, Note};
+
+/// How many generations of claims a note file may nest: the root mapping, `sections`,
+/// a section and `claims` take four levels of the loader's depth budget, and each
+/// generation of claims two more (the claim, then its `children`).
+pub const MAX_GENERATIONS: usize = (crate::tree::MAX_DEPTH - 4) / 2;
+
+/// Something the import did not understand or had to change, at a line of the input.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Remark {
+    /// The 1-based line of the Markdown file.
+    pub line: usize,
+    /// What happened there.
+    pub message: String,
+}
+
+/// How to import.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    /// How to read dates such as `11/12/2013`; without it they are reported, not guessed.
+    pub date_order: Option<DateOrder>,
+}
+
+/// One imported note.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Imported {
+    /// The note that was built.
+    pub note: Note,
+    /// What the import had to change, as the note's header comment says.
+    pub warnings: Vec<String>,
+    /// The note file's text.
+    pub yaml: String,
+    /// What the import did not understand, by line.
+    pub report: Vec<Remark>,
+}
+
+/// Turns the Markdown `markdown` into a note file whose name (without extension) is
+/// `file_stem`: the note loads with no finding, or this fails.
+pub fn import(markdown: &str, file_stem: &str, options: &Options) -> Result<Imported, String> {
+    let prepared = outline::prepare(markdown);
+    let body = markdown::read(&prepared, file_stem);
+    let mut report = Vec::new();
+    let fields = body.fields;
+    // Without a title in the Markdown, a `Title:` field names the note.
+    let title = match body.title {
+        Some(title) if body.title_from_stem => Some(
+            fields
+                .iter()
+                .find(|f| f.key == "title")
+                .map(|f| meta::split_link(&f.value.text()).0)
+                .filter(|t| !t.is_empty())
+                .unwrap_or(title),
+        ),
+        title => title,
+    };
+    let Some(title) = title else {
+        return Err(
+            "nothing to import: the file has no title line, heading or bullet \
+             (blank lines and the LaTeX preamble are skipped)"
+                .to_owned(),
+        );
+    };
+    let meta = meta::read(
+        &fields,
+        &title,
+        body.title_url.as_deref(),
+        options.date_order,
+        &mut report,
+    );
+    report.extend(body.report);
+    report.sort_by_key(|r| r.line);
+    let mut warnings = Vec::new();
+    if prepared.flattened > 0 {
+        warnings.push(format!(
+            "the outline nests {} bullets deep and note files allow {MAX_GENERATIONS}: \
+             {} deeper bullets were moved up to level {MAX_GENERATIONS}, under the \
+             nearest claim at level {} above them",
+            prepared.deepest,
+            prepared.flattened,
+            MAX_GENERATIONS - 1
+        ));
+    }
+    let id = if is_id(file_stem) {
+        None
+    } else {
+        Some(Id([slug(file_stem), slug(&title)]
+            .into_iter()
+            .find(|s| !s.is_empty())
+            .unwrap_or_else(|| "imported-note".to_owned())))
+    };
+    let note = Note {
+        schema: None,
+        title,
+        id,
+        written: meta.written,
+        reviewed: meta.reviewed,
+        summary_of: meta.source.as_ref().map(|s| s.id.to_string()),
+        as_of: None,
+        shelf_life: None,
+        sensitive_to: Vec::new(),
+        tags: meta.tags,
+        sources: meta.source.into_iter().collect(),
+        events: Vec::new(),
+        caveats: body.caveats,
+        allow: Vec::new(),
+        sections: body.sections,
+    };
+    let mut note = note;
+    cite::cite(&mut note, &body.footnotes, &mut report);
+    let yaml = emit(&note, &warnings);
+    verify(&yaml, &note, file_stem)?;
+    Ok(Imported {
+        note,
+        warnings,
+        yaml,
+        report,
+    })
+}
+
+impl Imported {
+    /// Makes the note share `registry`'s sources (see [`share`]) and writes it again;
+    /// `file_stem` is the name of its file without extension.
+    pub fn share(&mut self, registry: &mut Registry, file_stem: &str) -> Result<(), String> {
+        share(&mut self.note, registry);
+        self.yaml = emit(&self.note, &self.warnings);
+        verify(&self.yaml, &self.note, file_stem)
+    }
+}
+
+/// The warnings `import` wrote into the note's header comment.
+pub fn warnings(yaml: &str) -> impl Iterator<Item = &str> {
+    yaml.lines()
+        .take_while(|line| line.starts_with('#'))
+        .filter_map(|line| line.strip_prefix(WARNING))
+}
+
+/// Loads `yaml` as the file `file_stem.yaml` and checks that it has no finding and
+/// reads back as `note`; either failure is a bug in the importer.
+fn verify(yaml: &str, note: &Note, file_stem: &str) -> Result<(), String> {
+    let name = match &note.id {
+        Some(id) => format!("{id}.yaml"),
+        None => format!("{file_stem}.yaml"),
+    };
+    let loaded = crate::load_bytes(Path::new(&name), yaml.as_bytes());
+    let bug = "this is a bug in `cargo xtask import`: please report it with the Markdown";
+    if !loaded.findings.is_empty() {
+        let mut report = String::new();
+        for finding in &loaded.findings {
+            let _ = writeln!(report, "{}", finding.short_line(&name, loaded.source()));
+        }
+        return Err(format!(
+            "{report}the imported note does not load cleanly; {bug}"
+        ));
+    }
+    match loaded.document {
+        Some(document) if document.note == *note => Ok(()),
+        _ => Err(format!(
+            "the imported note does not read back as the Markdown; {bug}"
+        )),
+    }
+}
+
+/// Whether a line or paragraph is a labelled remark ("Note: ...", "Caveat: ..."): a
+/// caveat, never a section title.
+pub(crate) fn is_labelled(plain: &str) -> bool {
+    const LABELS: &[&str] = &[
+        "note",
+        "notes",
+        "nb",
+        "n.b.",
+        "caveat",
+        "caveats",
+        "warning",
+        "caution",
+        "disclaimer",
+        "important",
+        "edit",
+        "update",
+        "ps",
+        "p.s.",
+    ];
+    let Some((label, _)) = plain.split_once(':') else {
+        return false;
+    };
+    LABELS.contains(&label.trim_end().to_ascii_lowercase().as_str())
+}
+
+/// The note's title when the Markdown starts with bullets: the file stem.
+pub(crate) fn fallback_title(file_stem: &str) -> String {
+    let stem = file_stem.trim();
+    if stem.is_empty() {
+        "Imported note".to_owned()
+    } else {
+        stem.to_owned()
+    }
+}
+
+/// `text` as an id: ASCII letters and digits lowercased, runs of anything else as one
+/// dash, no dash at either end; empty when `text` has no ASCII letter or digit.
+pub fn slug(text: &str) -> String {
+    let mut slug = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    slug.trim_end_matches('-').to_owned()
+}
+
+pub(crate) fn new_claim(text: String) -> Claim {
+    Claim {
+        text,
+        id: None,
+        kind: ClaimKind::Claim,
+        sources: Vec::new(),
+        as_of: None,
+        reviewed: None,
+        shelf_life: None,
+        sensitive_to: Vec::new(),
+        caveats: Vec::new(),
+        resolves: None,
+        outcome: None,
+        tags: Vec::new(),
+        allow: Vec::new(),
+        children: Vec::new(),
+    }
+}
+
+/// The kind of a claim with `text`: a quote when it is wholly one quotation, else
+/// `kind`.
+pub(crate) fn kind_of(text: &str, kind: ClaimKind) -> ClaimKind {
+    if kind == ClaimKind::Claim && is_quote(text) {
+        ClaimKind::Quote
+    } else {
+        kind
+    }
+}
+
+/// Whether `text` is wholly one quotation: “…” (quotations may nest inside it) or
+/// "..." (with no `"` inside).
+fn is_quote(text: &str) -> bool {
+    if let Some(inner) = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+        return !inner.is_empty() && !inner.contains('"');
+    }
+    let Some(inner) = text
+        .strip_prefix('\u{201c}')
+        .and_then(|t| t.strip_suffix('\u{201d}'))
+    else {
+        return false;
+    };
+    let mut open = 1_usize;
+    for c in inner.chars() {
+        match c {
+            '\u{201c}' => open += 1,
+            '\u{201d}' if open == 1 => return false,
+            '\u{201d}' => open -= 1,
+            _ => {}
+        }
+    }
+    !inner.is_empty()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,662 @@
+//! Tests of the Markdown import.
+
+use super::*;
+use crate::model::CaveatRef;
+
+const SEED: &str = include_str!("../../../../tests/data/birds-eye-view.seed.txt");
+
+/// Imports `markdown` and loads the result, which must have no finding.
+fn load(markdown: &str) -> Note {
+    let yaml = import(markdown, "note", &Options::default()).unwrap().yaml;
+    let loaded = crate::load_bytes(Path::new("note.yaml"), yaml.as_bytes());
+    assert!(loaded.findings.is_empty(), "{:?}", loaded.findings);
+    loaded.document.unwrap().note
+}
+
+/// Every claim in document order, with its generation (1 for a section's claims).
+fn flatten(claims: &[Claim], depth: usize, out: &mut Vec<(usize, String, ClaimKind)>) {
+    for claim in claims {
+        out.push((depth, claim.text.clone(), claim.kind));
+        flatten(&claim.children, depth + 1, out);
+    }
+}
+
+fn claims(note: &Note) -> Vec<(usize, String, ClaimKind)> {
+    let mut out = Vec::new();
+    for section in &note.sections {
+        flatten(&section.claims, 1, &mut out);
+    }
+    out
+}
+
+fn texts(note: &Note) -> Vec<String> {
+    claims(note).into_iter().map(|(_, text, _)| text).collect()
+}
+
+fn caveat_texts(caveats: &[CaveatRef]) -> Vec<&str> {
+    caveats
+        .iter()
+        .map(|c| match c {
+            CaveatRef::Inline(c) => c.text.as_str(),
+            CaveatRef::Id(id) => id.as_str(),
+        })
+        .collect()
+}
+
+#[test]
+fn the_seed_imports_as_four_flat_sections_with_every_bullet_verbatim() {
+    let yaml = import(SEED, "birds-eye-view", &Options::default())
+        .unwrap()
+        .yaml;
+    assert!(yaml.starts_with(&format!("{MODELINE}\n")));
+    let note = load(SEED);
+    assert_eq!(
+        note.title,
+        "Personal summary of A Bird\u{2019}s Eye View of the ML Field from the Pragmatic AI safety sequence."
+    );
+    let titles: Vec<&str> = note.sections.iter().map(|s| s.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        [
+            "Driving dynamics of the ML field",
+            "The ML research ecosystems",
+            "Analyzing the trajectory of researchers",
+            "AGI and AI safety"
+        ]
+    );
+    let expected: Vec<String> = SEED
+        .lines()
+        .filter_map(|line| line.strip_prefix("- "))
+        .map(|text| text.trim_end().to_owned())
+        .collect();
+    assert_eq!(expected.len(), 136);
+    assert_eq!(texts(&note), expected);
+    assert!(claims(&note).iter().all(|(depth, _, _)| *depth == 1));
+    for (_, text, _) in claims(&note) {
+        assert!(
+            !text.starts_with(['%', '\\'])
+                && !["newcommand", "DeclareMathOperator", "\\let", "mathopen"]
+                    .iter()
+                    .any(|latex| text.contains(latex)),
+            "LaTeX in a claim: {text}"
+        );
+    }
+    assert!(note.caveats.is_empty());
+    let caveats: Vec<Vec<&str>> = note
+        .sections
+        .iter()
+        .map(|s| caveat_texts(&s.caveats))
+        .collect();
+    assert_eq!(
+        caveats,
+        [
+            vec![],
+            vec![],
+            vec![],
+            vec![
+                "Note: the article was written in May 2022; things haveprobably significantly changed since."
+            ]
+        ]
+    );
+    let kind_of = |needle: &str| {
+        claims(&note)
+            .into_iter()
+            .find(|(_, text, _)| text.contains(needle))
+            .map(|(_, _, kind)| kind)
+    };
+    assert_eq!(
+        kind_of("most researchers can be considered"),
+        Some(ClaimKind::Quote)
+    );
+    assert_eq!(
+        kind_of("it\u{2019}s common for them"),
+        Some(ClaimKind::Quote)
+    );
+    assert_eq!(
+        kind_of("Highly Influential Citations"),
+        Some(ClaimKind::Claim)
+    );
+    assert_eq!(kind_of("Further reading:"), Some(ClaimKind::Claim));
+    let quotes = claims(&note)
+        .iter()
+        .filter(|(_, _, kind)| *kind == ClaimKind::Quote)
+        .count();
+    assert_eq!(quotes, 6);
+}
+
+#[test]
+fn the_import_is_deterministic_and_readable() {
+    let yaml = import(SEED, "birds-eye-view", &Options::default())
+        .unwrap()
+        .yaml;
+    assert_eq!(
+        import(SEED, "birds-eye-view", &Options::default())
+            .unwrap()
+            .yaml,
+        yaml
+    );
+    assert!(yaml.contains(
+        "\nsections:\n  - title: \"Driving dynamics of the ML field\"\n    claims:\n      - text: \"Empirical ML research"
+    ));
+    assert!(yaml.contains(
+        "  - title: \"AGI and AI safety\"\n    caveats:\n      - text: \"Note: the article"
+    ));
+    assert!(yaml.contains("        kind: \"quote\"\n"));
+    // A valid stem needs no `id`; an invalid one gets its slug.
+    assert!(!yaml.contains("\nid: "));
+    let yaml = import(SEED, "Birds Eye.seed", &Options::default())
+        .unwrap()
+        .yaml;
+    assert!(yaml.contains("\nid: \"birds-eye-seed\"\n"));
+}
+
+#[test]
+fn indentation_with_spaces_or_tabs_makes_children() {
+    let spaces = "Title\n# S\n- a\n  - b\n    - c\n  - d\n- e\n      - f\n   - g\n";
+    let tabs = "Title\n# S\n- a\n\t- b\n\t\t- c\n\t- d\n- e\n\t\t\t- f\n\t- g\n";
+    let four = "Title\n# S\n1. a\n    * b\n        + c\n    * d\n2. e\n            - f\n    - g\n";
+    let expected: Vec<(usize, String, ClaimKind)> = [
+        (1, "a"),
+        (2, "b"),
+        (3, "c"),
+        (2, "d"),
+        (1, "e"),
+        (2, "f"),
+        (2, "g"),
+    ]
+    .iter()
+    .map(|&(depth, text)| {
+        // A short phrase with bullets under it is a label.
+        let kind = if matches!(text, "a" | "b" | "e") {
+            ClaimKind::Label
+        } else {
+            ClaimKind::Claim
+        };
+        (depth, text.to_owned(), kind)
+    })
+    .collect();
+    for outline in [spaces, tabs, four] {
+        assert_eq!(claims(&load(outline)), expected, "{outline:?}");
+    }
+    let mixed = "T\n- a\n\t- b\n    - c\n  \t- d\n";
+    let depths: Vec<usize> = claims(&load(mixed)).iter().map(|c| c.0).collect();
+    assert_eq!(depths, [1, 2, 2, 2]);
+}
+
+#[test]
+fn a_flat_outline_stays_flat() {
+    let note = load("T\n- Lead-in:\n- a\n- b\n");
+    assert!(claims(&note).iter().all(|(depth, _, _)| *depth == 1));
+    assert_eq!(texts(&note), ["Lead-in:", "a", "b"]);
+}
+
+#[test]
+fn whole_quotations_are_quotes() {
+    let note = load(
+        "T\n- \u{201c}All of it.\u{201d}\n- \"All of it.\"\n- \u{201c}Half\u{201d} of it\n\
+         - \u{201c}a\u{201d} and \u{201c}b\u{201d}\n- \"a\" and \"b\"\n- \"\n- \"\"\n\
+         - \u{201c}They call it \u{201c}hype\u{201d}, not \u{201c}science.\u{201d}\u{201d}\n",
+    );
+    let kinds: Vec<ClaimKind> = claims(&note).iter().map(|c| c.2).collect();
+    use ClaimKind::{Claim as C, Quote as Q};
+    assert_eq!(kinds, [Q, Q, C, C, C, C, C, Q]);
+}
+
+#[test]
+fn headings_plain_lines_and_remarks() {
+    let note = load(concat!(
+        "---\ntitle: front matter\n---\n",
+        "# The title #\n- early\n",
+        "## Part one\nCaveat: old numbers\n- a\nTrailing remark\n",
+        "A plain line before bullets\n- b\n  still b\n#hashtag line\nNote: last\n",
+    ));
+    // The front matter's title names the note; the first heading is then a section.
+    assert_eq!(note.title, "front matter");
+    let titles: Vec<&str> = note.sections.iter().map(|s| s.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        ["The title", "Part one", "A plain line before bullets"]
+    );
+    assert_eq!(
+        caveat_texts(&note.sections[1].caveats),
+        ["Caveat: old numbers"]
+    );
+    assert_eq!(caveat_texts(&note.sections[2].caveats), ["Note: last"]);
+    // A paragraph is a claim; a line in it that starts with a label is a caveat.
+    assert_eq!(
+        texts(&note),
+        [
+            "early",
+            "a",
+            "Trailing remark",
+            "b still b",
+            "#hashtag line"
+        ]
+    );
+    let note = load("Title\nNote: before any section\n- a\n");
+    assert_eq!(caveat_texts(&note.caveats), ["Note: before any section"]);
+    assert_eq!(note.sections[0].title, "Title");
+}
+
+#[test]
+fn bullets_before_any_title_take_the_file_stem() {
+    let yaml = import("- a\n- b\n", "my-note", &Options::default())
+        .unwrap()
+        .yaml;
+    assert!(yaml.contains("title: \"my-note\"\n"));
+    assert!(yaml.contains("  - title: \"my-note\"\n"));
+}
+
+#[test]
+fn preamble_is_skipped_even_across_lines() {
+    let note = load(
+        "% comment\n\\newcommand{\\x}{\n  \\mathrm{x}\n}\n\\def\\y{y}\n\\let\\a\\b\n\
+         \\DeclareMathOperator*{\\z}{z}\n\\require{cancel}\nTitle\n- \\letter stays\n\
+         - % stays\n",
+    );
+    assert_eq!(note.title, "Title");
+    assert_eq!(texts(&note), ["\\letter stays", "% stays"]);
+}
+
+#[test]
+fn nothing_to_import_is_a_clear_error() {
+    for outline in [
+        "",
+        "\n\n  \n",
+        "% only\n\\newcommand{\\x}{x}\n",
+        "\u{feff}\r\n",
+    ] {
+        let error = import(outline, "note", &Options::default()).unwrap_err();
+        assert!(error.starts_with("nothing to import"), "{error}");
+    }
+}
+
+#[test]
+fn crlf_reads_like_lf() {
+    let lf = import(SEED, "birds-eye-view", &Options::default())
+        .unwrap()
+        .yaml;
+    assert_eq!(
+        import(
+            &SEED.replace('\n', "\r\n"),
+            "birds-eye-view",
+            &Options::default()
+        )
+        .unwrap()
+        .yaml,
+        lf
+    );
+    assert_eq!(
+        import(
+            &SEED.replace('\n', "\r"),
+            "birds-eye-view",
+            &Options::default()
+        )
+        .unwrap()
+        .yaml,
+        lf
+    );
+}
+
+#[test]
+fn awkward_text_round_trips() {
+    let bullets = [
+        "key: value",
+        "a # not a comment",
+        "# not a heading either",
+        "\"unbalanced",
+        "back\\slash \\n \\\"",
+        "* star",
+        "& ampersand",
+        "! bang",
+        "% percent",
+        "@ at",
+        "` backtick",
+        "| pipe",
+        "> angle",
+        "{flow: map}",
+        "[flow, seq]",
+        "- dash",
+        "? question",
+        "'single",
+        "null",
+        "~",
+        "2022-05",
+        "0x1F",
+        "yes",
+        "\u{1f600} emoji \u{1f9ea}",
+        "tab\tinside",
+        "nul\u{0} bell\u{7} del\u{7f} nel\u{85} ls\u{2028} ps\u{2029} bom\u{feff} nonchar\u{fffe}",
+        "right-to-left \u{202e}txet",
+        "e\u{301} combining",
+    ];
+    let outline: String = std::iter::once("Title: with colon & \"quotes\"\n".to_owned())
+        .chain(bullets.iter().map(|b| format!("- {b}\n")))
+        .collect();
+    let note = load(&outline);
+    assert_eq!(note.title, "Title: with colon & \"quotes\"");
+    // Bullets that start with Markdown block syntax are read as Markdown: a heading,
+    // a nested bullet, a block quote.
+    let expected: Vec<&str> = bullets
+        .iter()
+        .map(|b| {
+            b.strip_prefix("# ")
+                .or_else(|| b.strip_prefix("* "))
+                .or_else(|| b.strip_prefix("> "))
+                .or_else(|| b.strip_prefix("- "))
+                .unwrap_or(b)
+        })
+        .collect();
+    assert_eq!(texts(&note), expected);
+}
+
+/// Runs `test` on a thread with a main thread's stack: parsing a note at the
+/// loader's depth limit takes more than a test thread's 2 MiB in debug builds.
+fn on_a_large_stack(test: impl FnOnce() + Send + 'static) {
+    std::thread::Builder::new()
+        .stack_size(8 << 20)
+        .spawn(test)
+        .unwrap()
+        .join()
+        .unwrap();
+}
+
+/// A chain of `generations` claims, each the only child of the one before.
+fn chain(generations: usize) -> Note {
+    let mut claim = new_claim("last".to_owned());
+    for _ in 1..generations {
+        let mut parent = new_claim("parent".to_owned());
+        parent.children.push(claim);
+        claim = parent;
+    }
+    let mut note = import("T\n- x\n", "chain", &Options::default())
+        .unwrap()
+        .note;
+    note.sections[0].claims = vec![claim];
+    note
+}
+
+#[test]
+fn max_generations_is_the_loaders_limit() {
+    on_a_large_stack(|| {
+        let path = Path::new("chain.yaml");
+        let yaml = emit(&chain(MAX_GENERATIONS), &[]);
+        assert!(crate::load_bytes(path, yaml.as_bytes()).findings.is_empty());
+        let yaml = emit(&chain(MAX_GENERATIONS + 1), &[]);
+        assert!(!crate::load_bytes(path, yaml.as_bytes()).findings.is_empty());
+    });
+}
+
+#[test]
+fn a_very_deep_outline_is_kept_within_the_depth_limit() {
+    on_a_large_stack(a_very_deep_outline);
+}
+
+fn a_very_deep_outline() {
+    let outline: String = std::iter::once("Deep\n".to_owned())
+        .chain((0..10_000).map(|i| format!("{}- level {i}\n", " ".repeat(i))))
+        .collect();
+    let yaml = import(&outline, "deep", &Options::default()).unwrap().yaml;
+    let warning: Vec<&str> = warnings(&yaml).collect();
+    assert_eq!(warning.len(), 1);
+    assert!(warning[0].contains("10000 bullets deep"), "{}", warning[0]);
+    let note = load(&outline);
+    let all = claims(&note);
+    assert_eq!(all.len(), 10_000);
+    assert_eq!(all.iter().map(|c| c.0).max(), Some(MAX_GENERATIONS));
+    assert_eq!(
+        all[MAX_GENERATIONS - 1].1,
+        format!("level {}", MAX_GENERATIONS - 1)
+    );
+    // The same depth with tabs, and an outline exactly at the limit keeps its shape.
+    let tabs: String = std::iter::once("Deep\n".to_owned())
+        .chain((0..2_000).map(|i| format!("{}- t{i}\n", "\t".repeat(i))))
+        .collect();
+    assert_eq!(claims(&load(&tabs)).len(), 2_000);
+    let limit: String = (0..MAX_GENERATIONS)
+        .map(|i| format!("{}- \"q{i}\"\n", "  ".repeat(i)))
+        .collect();
+    let yaml = import(&limit, "limit", &Options::default()).unwrap().yaml;
+    assert_eq!(warnings(&yaml).count(), 0);
+    let depths: Vec<usize> = claims(&load(&limit)).iter().map(|c| c.0).collect();
+    assert_eq!(depths, (1..=MAX_GENERATIONS).collect::<Vec<_>>());
+}
+
+#[test]
+fn random_outlines_never_panic_and_always_load() {
+    const PIECES: &[&str] = &[
+        "- ",
+        "* ",
+        "+ ",
+        "1. ",
+        "2) ",
+        "  ",
+        "\t",
+        "# ",
+        "## ",
+        "\n",
+        "\r\n",
+        "\r",
+        "%",
+        "\\newcommand{",
+        "\\let",
+        "}",
+        "{",
+        "Note: ",
+        "text",
+        ": ",
+        "\"",
+        "\u{201c}",
+        "\u{201d}",
+        "\\",
+        "#",
+        "&",
+        "!",
+        "@",
+        "`",
+        "'",
+        "---",
+        "***",
+        "\u{1f600}",
+        "\u{0}",
+        "\u{85}",
+        "\u{2028}",
+        "\u{feff}",
+        "é",
+        "123",
+        "-",
+        "=",
+        "...",
+    ];
+    let mut state = 0x2545_f491_4f6c_dd1d_u64;
+    let mut next = |n: usize| {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        usize::try_from(state >> 33).unwrap() % n
+    };
+    for _ in 0..400 {
+        let len = next(60);
+        let outline: String = (0..len).map(|_| PIECES[next(PIECES.len())]).collect();
+        match import(&outline, "fuzz", &Options::default()) {
+            Ok(imported) => {
+                let yaml = imported.yaml;
+                let loaded = crate::load_bytes(Path::new("fuzz.yaml"), yaml.as_bytes());
+                assert!(loaded.findings.is_empty(), "{outline:?}");
+            }
+            Err(error) => assert!(
+                error.starts_with("nothing to import"),
+                "{outline:?}: {error}"
+            ),
+        }
+    }
+}
+
+fn imported(markdown: &str) -> Imported {
+    import(markdown, "note", &Options::default()).unwrap()
+}
+
+#[test]
+fn metadata_bullets_make_the_source_the_note_summarises() {
+    let got = imported(
+        "# Residual learning\n\n* **Title**: Deep Residual Learning\n\
+         * **Authors**: Kaiming He, Jian Sun\n* **Link**: https://arxiv.org/abs/1512.03385v1\n\
+         * **Year**: 2015\n* **Stars**: 5\n\n## What\n* Deeper nets train with shortcuts.\n",
+    );
+    let note = &got.note;
+    assert_eq!(note.title, "Residual learning");
+    assert_eq!(note.summary_of.as_deref(), Some("arxiv-1512-03385"));
+    let source = &note.sources[0];
+    assert_eq!(source.title, "Deep Residual Learning");
+    assert_eq!(source.authors, ["Kaiming He", "Jian Sun"]);
+    assert_eq!(source.arxiv.as_deref(), Some("1512.03385"));
+    assert_eq!(
+        source.published.map(|d| d.to_string()).as_deref(),
+        Some("2015")
+    );
+    assert_eq!(source.kind, crate::model::SourceType::Paper);
+    assert_eq!(texts(note), ["Deeper nets train with shortcuts."]);
+    assert_eq!(
+        got.report,
+        [Remark {
+            line: 7,
+            message: "unknown key `stars`: not imported".to_owned()
+        }]
+    );
+}
+
+#[test]
+fn front_matter_yaml_and_toml() {
+    let yaml = imported(
+        "---\ntitle: Attention\ntags: [nlp, transformers]\ncreated: 2017-12-11\n\
+         updated: May 2022\ndoi: 10.5555/3295222.3295349\nauthors:\n  - A. Vaswani\n---\n- Only attention.\n",
+    );
+    let note = &yaml.note;
+    assert_eq!(note.title, "Attention");
+    assert_eq!(note.tags, ["nlp", "transformers"]);
+    assert_eq!(
+        note.written.map(|d| d.to_string()).as_deref(),
+        Some("2017-12-11")
+    );
+    assert_eq!(
+        note.reviewed.map(|d| d.to_string()).as_deref(),
+        Some("2022-05")
+    );
+    assert_eq!(
+        note.summary_of.as_deref(),
+        Some("doi-10-5555-3295222-3295349")
+    );
+    assert_eq!(note.sources[0].authors, ["A. Vaswani"]);
+    let toml = imported(
+        "+++\ntitle = \"Attention\"\ntags = [\"nlp\"]\nurl = \"https://example.org/post\"\n+++\n- Only attention.\n",
+    );
+    assert_eq!(toml.note.title, "Attention");
+    assert_eq!(toml.note.tags, ["nlp"]);
+    assert_eq!(toml.note.summary_of.as_deref(), Some("attention"));
+    assert_eq!(toml.note.sources[0].kind, crate::model::SourceType::Article);
+    // Broken front matter is reported at its line; the rest still imports.
+    let broken = imported("---\ntitle: [unclosed\n---\n# Title\n- a claim\n");
+    assert_eq!(broken.note.title, "Title");
+    assert_eq!(broken.report.len(), 1);
+    assert!(
+        broken.report[0]
+            .message
+            .contains("YAML front matter is broken"),
+        "{:?}",
+        broken.report
+    );
+    assert!(
+        (2..=3).contains(&broken.report[0].line),
+        "{:?}",
+        broken.report
+    );
+}
+
+#[test]
+fn a_title_that_links_its_work_and_logseq_properties() {
+    let got = imported(
+        "# [Batch Normalization](https://arxiv.org/abs/1502.03167)\n\nDate: 11/11/2013\n\n- Normalising inputs helps.\n",
+    );
+    assert_eq!(got.note.title, "Batch Normalization");
+    assert_eq!(
+        got.note.written.map(|d| d.to_string()).as_deref(),
+        Some("2013-11-11")
+    );
+    assert_eq!(
+        got.note.sources[0]
+            .published
+            .map(|d| d.to_string())
+            .as_deref(),
+        Some("2015-02")
+    );
+    let logseq = imported(
+        "title:: Scaling Laws\nsource:: https://arxiv.org/abs/2001.08361\n\n- Loss falls as a power law.\n",
+    );
+    assert_eq!(logseq.note.summary_of.as_deref(), Some("arxiv-2001-08361"));
+    assert_eq!(texts(&logseq.note), ["Loss falls as a power law."]);
+}
+
+#[test]
+fn ambiguous_dates_are_reported_or_read_as_told() {
+    let markdown = "# T\n\n- **Date**: 11/12/2013\n- a claim\n";
+    let got = imported(markdown);
+    assert_eq!(got.note.written, None);
+    assert_eq!(got.report.len(), 1);
+    assert_eq!(got.report[0].line, 3);
+    assert!(got.report[0].message.contains("--date-order"));
+    let options = Options {
+        date_order: Some(DateOrder::Dmy),
+    };
+    let got = import(markdown, "note", &options).unwrap();
+    assert_eq!(
+        got.note.written.map(|d| d.to_string()).as_deref(),
+        Some("2013-12-11")
+    );
+}
+
+#[test]
+fn a_note_naming_no_source_gets_none() {
+    let got = imported("# Thoughts\n\n- Scaling matters.\n");
+    assert_eq!(got.note.summary_of, None);
+    assert!(got.note.sources.is_empty());
+}
+
+#[test]
+fn labels_callouts_quotes_and_whole_blocks() {
+    let note = load(concat!(
+        "# Paper\n\n- What\n  - A model built only from attention.\n",
+        "- **How it works**\n  - Attention over all positions.\n",
+        "- The model is fast.\n  - It trains in days.\n",
+        "- Results\n\n> [!NOTE]\n> First version numbers.\n\n",
+        "> [!example]- A case\n> One pass.\n\n> [!tip]\n> Read section 3.\n\n",
+        "> Attention is all you need.\n\n",
+        "```python\ndef f(x):\n\n    return x\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n",
+        "![map](attn.png)\n",
+    ));
+    let got: Vec<(usize, String, ClaimKind)> = claims(&note);
+    use ClaimKind::{Claim as C, Example as E, Label as L, Quote as Q};
+    let expected: Vec<(usize, String, ClaimKind)> = [
+        (1, "What", L),
+        (2, "A model built only from attention.", C),
+        (1, "How it works", L),
+        (2, "Attention over all positions.", C),
+        // A sentence with bullets under it stays a claim; a label needs bullets under it.
+        (1, "The model is fast.", C),
+        (2, "It trains in days.", C),
+        (1, "Results", C),
+        (1, "A case One pass.", E),
+        (1, "Read section 3.", C),
+        (1, "Attention is all you need.", Q),
+        (1, "```python\ndef f(x):\n\n    return x\n```", C),
+        (1, "| a | b |\n|---|---|\n| 1 | 2 |", C),
+        (1, "![map](attn.png)", C),
+    ]
+    .into_iter()
+    .map(|(d, t, k)| (d, t.to_owned(), k))
+    .collect();
+    assert_eq!(got, expected);
+    assert_eq!(
+        caveat_texts(&note.sections[0].caveats),
+        ["First version numbers."]
+    );
+}
