@@ -1,7 +1,10 @@
 //! `undated-claim`: a time-relative claim or a forecast with no as_of, even inherited.
 
+use std::borrow::Cow;
+
 use notes_core::model::ClaimKind;
 use notes_core::{Finding, Severity};
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 use super::{Context, Rule, RuleMeta};
 use crate::corpus::{Corpus, NoteView};
@@ -26,6 +29,11 @@ Flags a claim that only makes sense at a date (its text says \"currently\",
 \"until now\", \"for now\" or \"even now\", as whole words in any case; or it is a
 forecast) when it has no date at all: no `as_of` on it or an ancestor, no `published`
 date among its sources, and no `written` date on the note.
+
+Only the claim's own words count: the text of a Markdown link (often the title of the
+linked work, as in `[Recent advances in X](https://...)`), inline code and URLs do not.
+A claim that gives its own year, in parentheses or after \"in\", \"since\", \"as of\",
+\"by\", \"until\" or \"during\" (\"the best tool, at least in 2019\"), is dated by it.
 
 A bare \"now\" counts only where it closes a clause (\"good enough for ranking now,\",
 \"widely used now.\"). Elsewhere it mostly narrates the steps of a method (\"the critic
@@ -119,9 +127,65 @@ fn clause_final_now(text: &str, at: usize, len: usize) -> bool {
     closes && !opens
 }
 
+/// The claim's own prose: the text of Markdown links and images (a linked work's
+/// title, such as "Recent advances in X"), inline code and URLs are each replaced by
+/// one neutral word, so their words are not taken for the claim's.
+fn own_prose(text: &str) -> Cow<'_, str> {
+    if !text.contains(['[', '`', '<']) && !text.contains("://") {
+        return Cow::Borrowed(text);
+    }
+    let mut prose = String::with_capacity(text.len());
+    let mut in_link = 0usize;
+    for event in Parser::new(text) {
+        match event {
+            Event::Start(Tag::Link { .. } | Tag::Image { .. }) => {
+                if in_link == 0 {
+                    prose.push_str(" x ");
+                }
+                in_link += 1;
+            }
+            Event::End(TagEnd::Link | TagEnd::Image) => in_link = in_link.saturating_sub(1),
+            Event::Text(words) if in_link == 0 => {
+                for (i, word) in words.split(' ').enumerate() {
+                    if i > 0 {
+                        prose.push(' ');
+                    }
+                    prose.push_str(if word.contains("://") { "x" } else { word });
+                }
+            }
+            Event::Code(_) | Event::InlineHtml(_) | Event::Html(_) if in_link == 0 => {
+                prose.push_str(" x ");
+            }
+            Event::SoftBreak | Event::HardBreak | Event::End(_) => prose.push(' '),
+            _ => {}
+        }
+    }
+    Cow::Owned(prose)
+}
+
+/// Whether `text` gives its own date: a year from 1900 to 2099 in parentheses or after
+/// "in", "since", "as of", "by", "until" or "during" ("at least in 2019", "(2022)").
+fn dates_itself(text: &str) -> bool {
+    const BEFORE_YEAR: &[&str] = &["in", "since", "of", "by", "until", "during"];
+    let words = words(text);
+    words.iter().enumerate().any(|(i, &(at, word))| {
+        let year = word.len() == 4
+            && (word.starts_with("19") || word.starts_with("20"))
+            && word.bytes().all(|b| b.is_ascii_digit());
+        year && (text[..at].ends_with('(')
+            || i.checked_sub(1).is_some_and(|j| {
+                BEFORE_YEAR
+                    .iter()
+                    .any(|p| words[j].1.eq_ignore_ascii_case(p))
+            }))
+    })
+}
+
 /// The first time-relative phrase in `text`, matched as whole words in any case (so
-/// "state-of-the-art" matches and "know" does not).
+/// "state-of-the-art" matches and "know" does not), outside link texts, code and URLs.
 pub(crate) fn time_relative(text: &str) -> Option<String> {
+    let prose = own_prose(text);
+    let text = prose.as_ref();
     let words = words(text);
     (0..words.len()).find_map(|start| {
         let phrase = PHRASES.iter().find(|phrase| {
@@ -163,6 +227,9 @@ impl Rule for UndatedClaim {
                 if claim.claim.is_label() {
                     continue;
                 }
+                if dates_itself(&claim.claim.text) {
+                    continue;
+                }
                 let reason = match (claim.claim.kind, time_relative(&claim.claim.text)) {
                     (_, Some(phrase)) => format!("\"{phrase}\" depends on when it was said"),
                     (ClaimKind::Forecast, None) => {
@@ -197,6 +264,25 @@ mod tests {
     use super::time_relative;
 
     #[test]
+    fn a_year_in_parentheses_or_after_a_preposition_dates_the_claim() {
+        for text in [
+            "The best tool, at least in 2019.",
+            "Everything is a subscription now (2022).",
+            "The leading library since 2015.",
+        ] {
+            assert!(super::dates_itself(text), "{text}");
+        }
+        for text in [
+            "Trained on 2000 images.",
+            "Currently the best option.",
+            "Version 2019.3 is current.",
+            "In 21st-century terms, recent.",
+        ] {
+            assert!(!super::dates_itself(text), "{text}");
+        }
+    }
+
+    #[test]
     fn phrases_match_whole_words_in_any_case() {
         assert_eq!(
             time_relative("Currently very little").as_deref(),
@@ -224,6 +310,11 @@ mod tests {
             ("AS OF NOW nobody ships it", "as of now"),
             ("The task is currently dominated by detectors.", "currently"),
             ("Currently the best choice is a ReLU.", "currently"),
+            (
+                "[A parser](https://example.org) is currently the fastest.",
+                "currently",
+            ),
+            ("I use [a parser](https://example.org/p) now.", "now"),
         ] {
             assert_eq!(time_relative(text).as_deref(), Some(phrase), "{text}");
         }
@@ -243,6 +334,10 @@ mod tests {
             "Once the encoder is fixed: now.",
             // "currently" inside a noun phrase, naming a step's state.
             "Feed the currently generated image through the encoder.",
+            // The words of a link's text or address are the linked work's, not the claim's.
+            "[Recent advances in parsing](https://example.org/recent) - a reading list.",
+            "A cache with `evict_least_recently_used` built in.",
+            "See https://example.org/state-of-the-art/now for the list.",
             "They predict depth for each currently visible object.",
         ] {
             assert_eq!(time_relative(text), None, "{text}");
