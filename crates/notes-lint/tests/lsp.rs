@@ -495,3 +495,306 @@ fn help_says_how_to_wire_it_up() {
         assert!(text.contains(wanted), "{wanted} in:\n{text}");
     }
 }
+
+/// The byte offset of a protocol position (UTF-16 columns).
+fn offset_of(text: &str, position: &Value) -> usize {
+    let line = position["line"].as_u64().unwrap_or(0) as usize;
+    let character = position["character"].as_u64().unwrap_or(0) as usize;
+    let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+    let mut units = 0;
+    for (i, c) in text[start..].char_indices() {
+        if units >= character || c == '\n' {
+            return start + i;
+        }
+        units += c.len_utf16();
+    }
+    text.len()
+}
+
+/// `text` with the protocol's text edits applied.
+fn apply(text: &str, edits: &[Value]) -> String {
+    let mut spans: Vec<(usize, usize, &str)> = edits
+        .iter()
+        .map(|e| {
+            (
+                offset_of(text, &e["range"]["start"]),
+                offset_of(text, &e["range"]["end"]),
+                e["newText"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    spans.sort_by(|a, b| b.0.cmp(&a.0));
+    let mut out = text.to_owned();
+    for (start, end, new) in spans {
+        out.replace_range(start..end, new);
+    }
+    out
+}
+
+/// The 0-based line and UTF-16 column of the first `needle` after `after` in `text`.
+fn find(text: &str, after: &str, needle: &str) -> Value {
+    let from = text.find(after).expect("the anchor is in the text");
+    let at = from
+        + text[from..]
+            .find(needle)
+            .expect("the needle follows the anchor");
+    let line = text[..at].matches('\n').count();
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let character: usize = text[line_start..at].chars().map(char::len_utf16).sum();
+    json!({"line": line, "character": character})
+}
+
+fn at(path: &Path, position: Value) -> Value {
+    json!({"textDocument": {"uri": uri(path)}, "position": position})
+}
+
+#[test]
+fn hover_navigation_rename_and_completion_on_the_bundled_notes() {
+    let (_dir, root) = workspace();
+    let note = root.join("notes/birds-eye-view.yaml");
+    let timeline = root.join("notes/timeline.yaml");
+    let text = std::fs::read_to_string(&note).expect("read");
+    let mut client = Client::start(&root);
+
+    // Hover on a claim: kind, dates, sources with locator, caveats, staleness and why.
+    let hover = client.request(
+        "textDocument/hover",
+        at(&note, find(&text, "Empirical ML research", "research")),
+    );
+    let shown = hover["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or_default();
+    for wanted in [
+        "**claim** `metrics-drive-progress`",
+        "as of: 2022-05 (inherited)",
+        "reviewed: never",
+        "`pais-2` A Bird's Eye View of the ML Field",
+        "Driving dynamics of the ML field",
+        "the article was written in May 2022",
+        "**stale-claim**: stale: last checked 2022-05",
+    ] {
+        assert!(shown.contains(wanted), "{wanted:?} in:\n{shown}");
+    }
+    // On a claim sensitive to an event: the event with its date, and why it is overtaken.
+    let sensitive = find(&text, "sensitive_to: [gpt-4]", "gpt-4");
+    let line = sensitive["line"].as_u64().unwrap_or(0);
+    let claim_hover = client.request(
+        "textDocument/hover",
+        at(&note, json!({"line": line - 1, "character": 16})),
+    );
+    let shown = claim_hover["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(shown.contains("`gpt-4` (2023-03-14)"), "{shown}");
+    assert!(
+        shown.contains("**overtaken-by-event**: overtaken by `gpt-4`"),
+        "{shown}"
+    );
+
+    // Hover on an id: its definition.
+    let hover = client.request(
+        "textDocument/hover",
+        at(&note, find(&text, "summary_of: pais-2", "pais-2")),
+    );
+    let shown = hover["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        shown.starts_with("**source** `pais-2`: A Bird's Eye View"),
+        "{shown}"
+    );
+    assert!(shown.contains("- published: 2022-05"), "{shown}");
+
+    // Definition of an event defined in another note.
+    let definition = client.request("textDocument/definition", at(&note, sensitive.clone()));
+    let locations = definition["result"].as_array().expect("locations");
+    let timeline_text = std::fs::read_to_string(&timeline).expect("read");
+    assert_eq!(locations.len(), 1, "{definition}");
+    assert_eq!(locations[0]["uri"], json!(uri(&timeline)));
+    assert_eq!(
+        locations[0]["range"]["start"],
+        find(&timeline_text, "  - id: gpt-4\n", "gpt-4")
+    );
+
+    // References: every citation of the event across notes, and the definition.
+    let references = client.request(
+        "textDocument/references",
+        json!({"textDocument": {"uri": uri(&note)}, "position": sensitive, "context": {"includeDeclaration": true}}),
+    );
+    let found = references["result"].as_array().expect("locations");
+    let expected = [&text, &timeline_text]
+        .iter()
+        .map(|t| {
+            t.lines()
+                .filter(|l| !l.trim_start().starts_with('#'))
+                .map(|l| {
+                    l.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+                        .filter(|w| *w == "gpt-4")
+                        .count()
+                })
+                .sum::<usize>()
+        })
+        .sum::<usize>();
+    assert!(expected >= 3);
+    assert_eq!(found.len(), expected, "{references}");
+
+    // Rename the event everywhere: the notes lint exactly as before.
+    let before = cli_findings(&root).len();
+    let rename = client.request(
+        "textDocument/rename",
+        json!({"textDocument": {"uri": uri(&note)}, "position": find(&text, "sensitive_to: [gpt-4]", "gpt-4"), "newName": "gpt-4-release"}),
+    );
+    let changes = rename["result"]["changes"].as_object().expect("changes");
+    assert_eq!(changes.len(), 2, "both notes change: {rename}");
+    for (file_uri, edits) in changes {
+        let path = PathBuf::from(file_uri.trim_start_matches("file://"));
+        let old = std::fs::read_to_string(&path).expect("read");
+        let new = apply(&old, edits.as_array().expect("edits"));
+        assert!(!new.contains("[gpt-4]") && new.contains("gpt-4-release"));
+        std::fs::write(&path, new).expect("write");
+    }
+    let after: Vec<_> = cli_findings(&root);
+    assert_eq!(after.len(), before);
+    assert!(
+        after.iter().all(|f| f.3 != "unknown-reference"),
+        "{after:?}"
+    );
+    let bad = client.request(
+        "textDocument/rename",
+        json!({"textDocument": {"uri": uri(&note)}, "position": find(&text, "summary_of: pais-2", "pais-2"), "newName": "Not An Id"}),
+    );
+    assert_eq!(bad["error"]["code"], -32602, "{bad}");
+
+    // Completion of ids where ids go, with their titles and dates; keys where keys go.
+    let draft = root.join("notes/draft.yaml");
+    let draft_text = "title: Draft\nsections:\n  - title: S\n    claims:\n      - text: A claim.\n        sensitive_to: [\n";
+    client.open(&draft, draft_text);
+    let completion = client.request(
+        "textDocument/completion",
+        at(&draft, json!({"line": 5, "character": 23})),
+    );
+    let items = completion["result"].as_array().expect("items");
+    let chatgpt = items
+        .iter()
+        .find(|i| i["label"] == "chatgpt")
+        .unwrap_or_else(|| panic!("chatgpt in {completion}"));
+    assert!(
+        chatgpt["detail"]
+            .as_str()
+            .is_some_and(|d| d.starts_with("2022-11-30: "))
+    );
+    let keys = client.request(
+        "textDocument/completion",
+        at(&draft, json!({"line": 5, "character": 8})),
+    );
+    let labels: Vec<&str> = keys["result"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|i| i["label"].as_str())
+        .collect();
+    for key in [
+        "text",
+        "sources",
+        "as_of",
+        "sensitive_to",
+        "children",
+        "allow",
+    ] {
+        assert!(labels.contains(&key), "{key} in {labels:?}");
+    }
+    assert!(!labels.contains(&"claims"), "claim keys only: {labels:?}");
+
+    // Symbols: sections and claims of the note; claims and sources across notes.
+    let symbols = client.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": uri(&note)}}),
+    );
+    let sections = symbols["result"].as_array().expect("symbols");
+    assert_eq!(sections[0]["name"], "Driving dynamics of the ML field");
+    assert!(
+        sections[0]["children"][0]["name"]
+            .as_str()
+            .is_some_and(|n| n.starts_with("Empirical ML research"))
+    );
+    let found = client.request("workspace/symbol", json!({"query": "scaling laws"}));
+    assert!(
+        found["result"]
+            .as_array()
+            .expect("symbols")
+            .iter()
+            .any(|s| s["name"] == "source kaplan-2020-scaling-laws"),
+        "{found}"
+    );
+    client.shutdown();
+}
+
+#[test]
+fn code_actions_apply_the_fix_or_allow_the_rule_with_a_reason() {
+    let (_dir, root) = workspace();
+    let mut client = Client::start(&root);
+    let path = root.join("notes/mine.yaml");
+    let text = "title: Mine\nsections:\n  - title: S\n    claims:\n      - text: Models are trained on text.\n        sources: [pais-3]\n      - text: TODO\n        sources: [pais-2]\n";
+    client.open(&path, text);
+    let diagnostics = client.diagnostics_of(&path);
+    let unknown = diagnostics
+        .iter()
+        .find(|d| d["code"] == "unknown-reference")
+        .unwrap_or_else(|| panic!("{diagnostics:#?}"))
+        .clone();
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri(&path)}, "range": unknown["range"], "context": {"diagnostics": [unknown]}}),
+    );
+    let actions = actions["result"].as_array().expect("actions").clone();
+    let fix = actions
+        .iter()
+        .find(|a| a["isPreferred"] == true)
+        .unwrap_or_else(|| panic!("a fix among {actions:#?}"));
+    let edits = fix["edit"]["changes"][uri(&path)]
+        .as_array()
+        .expect("edits");
+    let fixed = apply(text, edits);
+    assert!(
+        fixed.contains("sources: [pais-2]\n      - text: TODO"),
+        "{fixed}"
+    );
+    client.change(&path, 2, &fixed);
+    let diagnostics = client.diagnostics_of(&path);
+    assert!(diagnostics.iter().all(|d| d["code"] != "unknown-reference"));
+
+    // Allow the placeholder finding on its claim, with a reason to write.
+    let placeholder = diagnostics
+        .iter()
+        .find(|d| d["code"] == "placeholder")
+        .unwrap_or_else(|| panic!("{diagnostics:#?}"))
+        .clone();
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri(&path)}, "range": placeholder["range"], "context": {"diagnostics": [placeholder]}}),
+    );
+    let allow = actions["result"]
+        .as_array()
+        .expect("actions")
+        .iter()
+        .find(|a| a["title"] == "allow `placeholder` here (with a reason)")
+        .unwrap_or_else(|| panic!("{actions:#?}"))
+        .clone();
+    let edits = allow["edit"]["changes"][uri(&path)]
+        .as_array()
+        .expect("edits");
+    let allowed = apply(&fixed, edits);
+    assert!(
+        allowed.ends_with("      - text: TODO\n        sources: [pais-2]\n        allow:\n          - {rule: placeholder, reason: \"TODO: why this finding does not apply here\"}\n"),
+        "{allowed}"
+    );
+    client.change(&path, 3, &allowed);
+    let diagnostics = client.diagnostics_of(&path);
+    assert!(
+        diagnostics.iter().all(|d| d["code"] != "placeholder"
+            && d["code"] != "unused-suppression"
+            && d["code"] != "schema"),
+        "{diagnostics:#?}"
+    );
+    client.shutdown();
+}
