@@ -26,7 +26,6 @@ pub use workspace::Settings;
 #[derive(Debug, Parser)]
 #[command(
     name = "notes-lint lsp",
-    about,
     max_term_width = 100,
     after_help = WIRING
 )]
@@ -45,10 +44,16 @@ it in the folder it opens, and it lints notes/ there (or the folder itself when 
 no notes/), with notes-lint.toml as on the command line.
 
 Neovim (0.10 or newer), in init.lua:
-  vim.api.nvim_create_autocmd('FileType', { pattern = { 'yaml', 'json' }, callback = function()
-    vim.lsp.start({ name = 'notes-lint', cmd = { 'notes-lint', 'lsp' },
-      root_dir = vim.fs.root(0, { 'notes-lint.toml', 'notes', '.git' }) })
-  end })
+  vim.api.nvim_create_autocmd(\"FileType\", {
+    pattern = { \"yaml\", \"json\" },
+    callback = function(args)
+      vim.lsp.start({
+        name = \"notes-lint\",
+        cmd = { \"notes-lint\", \"lsp\" },
+        root_dir = vim.fs.root(args.buf, { \"notes-lint.toml\", \"notes\", \".git\" }),
+      })
+    end,
+  })
 
 Helix, in languages.toml:
   [language-server.notes-lint]
@@ -58,7 +63,8 @@ Helix, in languages.toml:
   name = \"yaml\"
   language-servers = [\"yaml-language-server\", \"notes-lint\"]
 
-VS Code: any generic LSP client extension, with the command `notes-lint lsp` for YAML.
+VS Code: a generic LSP client extension (such as llllvvuu.glspc) with the command
+`notes-lint`, the arguments [\"lsp\"] and the language yaml.
 
 Logs go to stderr; the editor shows them in its LSP log.";
 
