@@ -49,6 +49,8 @@ pub struct Workspace {
     outcome: Outcome,
     /// What was last published per file, so only changes are sent.
     published: HashMap<PathBuf, Vec<Diagnostic>>,
+    /// The rule pages, `docs/rules/`, when the workspace or a folder above it has them.
+    docs: Option<PathBuf>,
 }
 
 impl Workspace {
@@ -69,6 +71,7 @@ impl Workspace {
                 findings: Vec::new(),
             },
             published: HashMap::new(),
+            docs: None,
         };
         workspace.rescan();
         workspace
@@ -132,6 +135,11 @@ impl Workspace {
             }
         };
         self.config_path = config_path;
+        self.docs = self
+            .root
+            .ancestors()
+            .map(|dir| dir.join("docs/rules"))
+            .find(|dir| dir.join("README.md").is_file());
         self.excluded = match crate::cli::exclusions(&loaded_config) {
             Ok(excluded) => Box::new(excluded),
             Err(message) => {
@@ -240,9 +248,11 @@ impl Workspace {
         }
         let mut current: HashMap<PathBuf, Vec<Diagnostic>> = HashMap::new();
         for (file, findings) in by_file {
+            let text = self.text(file).unwrap_or_default();
+            let index = LineIndex::new(text);
             let diagnostics = findings
                 .into_iter()
-                .map(|f| self.diagnostic(file, f))
+                .map(|f| self.diagnostic(file, &index, f))
                 .collect();
             current.insert(file.to_path_buf(), diagnostics);
         }
@@ -274,15 +284,20 @@ impl Workspace {
         }
     }
 
-    fn diagnostic(&self, file: &Path, finding: &Finding) -> Diagnostic {
-        let range = self.range(file, finding.span);
+    fn diagnostic(&self, file: &Path, index: &LineIndex<'_>, finding: &Finding) -> Diagnostic {
+        let range = finding.span.map(|s| index.range(s)).unwrap_or_default();
         let related: Vec<DiagnosticRelatedInformation> = finding
             .labels
             .iter()
             .filter_map(|label| {
                 let path = label.file.as_deref().unwrap_or(file);
+                let range = if path == file {
+                    index.range(label.span)
+                } else {
+                    self.range(path, Some(label.span))
+                };
                 Some(DiagnosticRelatedInformation {
-                    location: Location::new(uri_of(path)?, self.range(path, Some(label.span))),
+                    location: Location::new(uri_of(path)?, range),
                     message: label.message.clone(),
                 })
             })
@@ -300,26 +315,17 @@ impl Workspace {
                 Severity::Info => DiagnosticSeverity::INFORMATION,
             }),
             code: Some(NumberOrString::String(finding.rule.to_owned())),
-            code_description: self.rule_docs(finding.rule),
+            code_description: self.docs.as_ref().and_then(|docs| {
+                Some(CodeDescription {
+                    href: uri_of(&docs.join(format!("{}.md", finding.rule)))?,
+                })
+            }),
             source: Some("notes-lint".to_owned()),
             message,
             related_information: (!related.is_empty()).then_some(related),
             tags: None,
             data: None,
         }
-    }
-
-    /// The rule's documentation page, `docs/rules/<id>.md`, when the workspace (or a
-    /// folder above it) has one.
-    fn rule_docs(&self, rule: &str) -> Option<CodeDescription> {
-        let page = self
-            .root
-            .ancestors()
-            .map(|dir| dir.join("docs/rules").join(format!("{rule}.md")))
-            .find(|page| page.is_file())?;
-        Some(CodeDescription {
-            href: uri_of(&page)?,
-        })
     }
 
     /// The text of the file at `path` as last loaded (its buffer, or the disk).
