@@ -6,13 +6,16 @@
 //! `cargo xtask gen-corpus --out target/corpus-lsp/notes --files 100 --claims 1000`
 //! (the bench runs that when the folder is missing).
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{ChildStdin, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
+
+#[path = "../tests/common/frames.rs"]
+mod frames;
 
 const EDITS: usize = 20;
 
@@ -27,27 +30,8 @@ fn reader(stdout: std::process::ChildStdout) -> mpsc::Receiver<(Instant, Value)>
     let (sender, receiver) = mpsc::channel();
     std::thread::spawn(move || {
         let mut reader = BufReader::new(stdout);
-        loop {
-            let mut length = 0;
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                    return;
-                }
-                let line = line.trim_end();
-                if line.is_empty() {
-                    break;
-                }
-                if let Some(value) = line.strip_prefix("Content-Length: ") {
-                    length = value.parse().unwrap_or(0);
-                }
-            }
-            let mut body = vec![0; length];
-            if reader.read_exact(&mut body).is_err() {
-                return;
-            }
-            let value: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-            if sender.send((Instant::now(), value)).is_err() {
+        while let Some(message) = frames::read(&mut reader) {
+            if sender.send((Instant::now(), message)).is_err() {
                 return;
             }
         }
@@ -177,7 +161,10 @@ fn main() {
         "{} files, edited note of {claims} claims, {published} files with diagnostics at start",
         files.len()
     );
-    println!("start-up to every diagnostic published: {:.0} ms", ms(start_up));
+    println!(
+        "start-up to every diagnostic published: {:.0} ms",
+        ms(start_up)
+    );
     println!(
         "edit to fresh diagnostics over {EDITS} edits: median {:.0} ms, min {:.0} ms, max {:.0} ms",
         ms(latencies[latencies.len() / 2]),

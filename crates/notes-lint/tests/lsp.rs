@@ -2,10 +2,12 @@
 //! and answers out.
 
 mod common;
+#[path = "common/frames.rs"]
+mod frames;
 use common::root;
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc;
@@ -48,27 +50,8 @@ impl Client {
         let (sender, messages) = mpsc::channel();
         std::thread::spawn(move || {
             let mut reader = BufReader::new(stdout);
-            loop {
-                let mut length = None;
-                loop {
-                    let mut line = String::new();
-                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                        return;
-                    }
-                    let line = line.trim_end();
-                    if line.is_empty() {
-                        break;
-                    }
-                    if let Some(value) = line.strip_prefix("Content-Length: ") {
-                        length = value.parse::<usize>().ok();
-                    }
-                }
-                let mut body = vec![0; length.expect("a Content-Length header")];
-                if reader.read_exact(&mut body).is_err() {
-                    return;
-                }
-                let value: Value = serde_json::from_slice(&body).expect("the server sends JSON");
-                if sender.send(value).is_err() {
+            while let Some(message) = frames::read(&mut reader) {
+                if sender.send(message).is_err() {
                     return;
                 }
             }
@@ -523,7 +506,7 @@ fn apply(text: &str, edits: &[Value]) -> String {
             )
         })
         .collect();
-    spans.sort_by(|a, b| b.0.cmp(&a.0));
+    spans.sort_by_key(|s| std::cmp::Reverse(s.0));
     let mut out = text.to_owned();
     for (start, end, new) in spans {
         out.replace_range(start..end, new);
@@ -542,6 +525,15 @@ fn find(text: &str, after: &str, needle: &str) -> Value {
     let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     let character: usize = text[line_start..at].chars().map(char::len_utf16).sum();
     json!({"line": line, "character": character})
+}
+
+/// The code actions offered for `diagnostic` in the file at `path`.
+fn code_actions(client: &mut Client, path: &Path, diagnostic: &Value) -> Vec<Value> {
+    let answer = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri(path)}, "range": diagnostic["range"], "context": {"diagnostics": [diagnostic]}}),
+    );
+    answer["result"].as_array().cloned().unwrap_or_default()
 }
 
 fn at(path: &Path, position: Value) -> Value {
@@ -742,11 +734,7 @@ fn code_actions_apply_the_fix_or_allow_the_rule_with_a_reason() {
         .find(|d| d["code"] == "unknown-reference")
         .unwrap_or_else(|| panic!("{diagnostics:#?}"))
         .clone();
-    let actions = client.request(
-        "textDocument/codeAction",
-        json!({"textDocument": {"uri": uri(&path)}, "range": unknown["range"], "context": {"diagnostics": [unknown]}}),
-    );
-    let actions = actions["result"].as_array().expect("actions").clone();
+    let actions = code_actions(&mut client, &path, &unknown);
     let fix = actions
         .iter()
         .find(|a| a["isPreferred"] == true)
@@ -769,17 +757,10 @@ fn code_actions_apply_the_fix_or_allow_the_rule_with_a_reason() {
         .find(|d| d["code"] == "placeholder")
         .unwrap_or_else(|| panic!("{diagnostics:#?}"))
         .clone();
-    let actions = client.request(
-        "textDocument/codeAction",
-        json!({"textDocument": {"uri": uri(&path)}, "range": placeholder["range"], "context": {"diagnostics": [placeholder]}}),
-    );
-    let allow = actions["result"]
-        .as_array()
-        .expect("actions")
-        .iter()
+    let allow = code_actions(&mut client, &path, &placeholder)
+        .into_iter()
         .find(|a| a["title"] == "allow `placeholder` here (with a reason)")
-        .unwrap_or_else(|| panic!("{actions:#?}"))
-        .clone();
+        .expect("an allow action for the placeholder finding");
     let edits = allow["edit"]["changes"][uri(&path)]
         .as_array()
         .expect("edits");

@@ -6,6 +6,8 @@
 //! of the line and the keys above it, not from the parsed note. Keys and enum values
 //! come from the note schema the `schema` rule checks against.
 
+use std::collections::HashMap;
+
 use lsp_types::{
     CompletionItem, CompletionItemKind, CompletionResponse, Documentation,
     TextDocumentPositionParams,
@@ -14,6 +16,7 @@ use serde_json::Value;
 
 use super::convert::{LineIndex, path_of};
 use super::features::View;
+use crate::corpus::Def;
 
 /// What the cursor is on.
 #[derive(Debug, PartialEq, Eq)]
@@ -151,60 +154,49 @@ fn keys(parent: Option<&str>) -> Vec<CompletionItem> {
         .collect()
 }
 
-fn values(view: &View<'_>, key: &str) -> Vec<CompletionItem> {
-    let item = |label: &str, detail: String, kind: CompletionItemKind| CompletionItem {
+fn item(label: &str, detail: String, kind: CompletionItemKind) -> CompletionItem {
+    CompletionItem {
         label: label.to_owned(),
         kind: Some(kind),
         detail: (!detail.is_empty()).then_some(detail),
         ..CompletionItem::default()
-    };
+    }
+}
+
+/// One item per defined id, sorted, with `detail` of its first definition.
+fn ids<T>(
+    defs: &HashMap<&str, Vec<Def<'_, T>>>,
+    kind: CompletionItemKind,
+    detail: impl Fn(&T) -> String,
+) -> Vec<CompletionItem> {
+    let mut found: Vec<(&str, String)> = defs
+        .iter()
+        .filter_map(|(id, defs)| Some((*id, detail(defs.first()?.value))))
+        .collect();
+    found.sort();
+    found
+        .into_iter()
+        .map(|(id, detail)| item(id, detail, kind))
+        .collect()
+}
+
+fn values(view: &View<'_>, key: &str) -> Vec<CompletionItem> {
+    let corpus = &view.corpus;
     match key {
-        "sources" | "summary_of" => {
-            let mut ids: Vec<(&str, String)> = view
-                .corpus
-                .sources
-                .iter()
-                .filter_map(|(id, defs)| {
-                    let source = defs.first()?.value;
-                    let date = source
-                        .published
-                        .map(|d| format!(" ({d})"))
-                        .unwrap_or_default();
-                    Some((*id, format!("{}{date}", source.title)))
-                })
-                .collect();
-            ids.sort();
-            ids.into_iter()
-                .map(|(id, detail)| item(id, detail, CompletionItemKind::REFERENCE))
-                .collect()
-        }
-        "sensitive_to" | "before" => {
-            let mut ids: Vec<(&str, String)> = view
-                .corpus
-                .events
-                .iter()
-                .filter_map(|(id, defs)| {
-                    let event = defs.first()?.value;
-                    Some((*id, format!("{}: {}", event.date, event.title)))
-                })
-                .collect();
-            ids.sort();
-            ids.into_iter()
-                .map(|(id, detail)| item(id, detail, CompletionItemKind::EVENT))
-                .collect()
-        }
-        "caveats" => {
-            let mut ids: Vec<(&str, String)> = view
-                .corpus
-                .caveats
-                .iter()
-                .filter_map(|(id, defs)| Some((*id, defs.first()?.value.text.clone())))
-                .collect();
-            ids.sort();
-            ids.into_iter()
-                .map(|(id, detail)| item(id, detail, CompletionItemKind::REFERENCE))
-                .collect()
-        }
+        "sources" | "summary_of" => ids(
+            &corpus.sources,
+            CompletionItemKind::REFERENCE,
+            |s| match s.published {
+                Some(date) => format!("{} ({date})", s.title),
+                None => s.title.clone(),
+            },
+        ),
+        "sensitive_to" | "before" => ids(&corpus.events, CompletionItemKind::EVENT, |e| {
+            format!("{}: {}", e.date, e.title)
+        }),
+        "caveats" => ids(&corpus.caveats, CompletionItemKind::REFERENCE, |c| {
+            c.text.clone()
+        }),
         "rule" => crate::rules::REGISTRY
             .iter()
             .map(|rule| rule.meta())
