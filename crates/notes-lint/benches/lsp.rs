@@ -148,6 +148,43 @@ fn main() {
             }
         }
     }
+    // Requests read the last lint: a hover on the edited claim, and completion of the
+    // source ids where a claim cites them.
+    let line = text[..first].matches('\n').count();
+    let mut request_times = |method: &str, params: Value| {
+        let mut times = Vec::new();
+        for i in 0..10 {
+            let id = 100 + i;
+            let sent = Instant::now();
+            send(
+                &mut stdin,
+                &json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}),
+            );
+            loop {
+                let (at, message) = messages
+                    .recv_timeout(Duration::from_secs(600))
+                    .expect("the server answers");
+                if message["id"] == id {
+                    times.push(at - sent);
+                    break;
+                }
+            }
+        }
+        times.sort();
+        times[times.len() / 2]
+    };
+    let hover = request_times(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri(note)}, "position": {"line": line, "character": 12}}),
+    );
+    let sources_line = text[first..]
+        .find("sources: [")
+        .map(|at| text[..first + at].matches('\n').count())
+        .unwrap_or(line + 1);
+    let completion = request_times(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri(note)}, "position": {"line": sources_line, "character": 4}}),
+    );
     send(
         &mut stdin,
         &json!({"jsonrpc": "2.0", "id": 3, "method": "shutdown"}),
@@ -170,5 +207,10 @@ fn main() {
         ms(latencies[latencies.len() / 2]),
         ms(latencies[0]),
         ms(latencies[latencies.len() - 1])
+    );
+    println!(
+        "hover on a claim: median {:.0} ms; completion: median {:.0} ms (10 requests each)",
+        ms(hover),
+        ms(completion)
     );
 }

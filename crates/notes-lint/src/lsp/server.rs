@@ -127,12 +127,18 @@ impl Server {
             self.log(&format!(
                 "internal error while handling `{what}`; rebuilding"
             ));
-            self.pending.clear();
-            if let Some(workspace) = &mut self.workspace
-                && catch_unwind(AssertUnwindSafe(|| workspace.rescan())).is_err()
-            {
-                self.log("internal error while rebuilding the workspace");
-            }
+            self.rebuild();
+        }
+    }
+
+    /// Reads the workspace again from scratch, after a panic may have left it half
+    /// updated.
+    fn rebuild(&mut self) {
+        self.pending.clear();
+        if let Some(workspace) = &mut self.workspace
+            && catch_unwind(AssertUnwindSafe(|| workspace.rescan())).is_err()
+        {
+            self.log("internal error while rebuilding the workspace");
         }
     }
 
@@ -160,7 +166,10 @@ impl Server {
             Ok(Ok(result)) => Response::new_ok(id, result),
             Ok(Err((code, message))) => Response::new_err(id, code as i32, message),
             Err(_) => {
-                self.log(&format!("internal error while answering `{method}`"));
+                self.log(&format!(
+                    "internal error while answering `{method}`; rebuilding"
+                ));
+                self.rebuild();
                 Response::new_err(
                     id,
                     ErrorCode::InternalError as i32,
