@@ -779,3 +779,20 @@ fn code_actions_apply_the_fix_or_allow_the_rule_with_a_reason() {
     );
     client.shutdown();
 }
+
+#[test]
+fn files_outside_the_notes_folder_are_left_alone() {
+    let (_dir, root) = workspace();
+    let mut client = Client::start(&root);
+    let schema = root.join("schema.json");
+    client.open(&schema, "{\"type\": \"object\"}");
+    let note = root.join("notes/new.yaml");
+    client.open(&note, "title: New\nsections: 5\n");
+    let diagnostics = client.diagnostics_of(&note);
+    assert!(
+        diagnostics.iter().any(|d| d["code"] == "schema"),
+        "{diagnostics:#?}"
+    );
+    assert!(!client.diagnostics.contains_key(&uri(&schema)));
+    client.shutdown();
+}

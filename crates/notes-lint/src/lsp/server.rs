@@ -21,7 +21,6 @@ use serde_json::Value;
 use super::convert::path_of;
 use super::transport::{self, Incoming};
 use super::workspace::{Settings, Workspace};
-use crate::discover::is_note_file;
 
 /// Set to `1` in the environment, the server answers the request `notes-lint/panic`
 /// by panicking, so tests can check that a panic costs one request, not the session.
@@ -326,7 +325,7 @@ impl Server {
             // The configuration is read from disk; a buffer counts once it is saved.
             return;
         }
-        if is_note_file(&path) {
+        if workspace.covers(&path) {
             self.pending.retain(|(p, _)| *p != path);
             self.pending.push((path, text));
         }
@@ -346,7 +345,7 @@ impl Server {
         }
         let notes: Vec<&(PathBuf, FileChangeType)> = changes
             .iter()
-            .filter(|(path, _)| is_note_file(path) && !workspace.is_open(path))
+            .filter(|(path, _)| workspace.covers(path) && !workspace.is_open(path))
             .collect();
         let created_or_deleted = notes.iter().any(|(_, t)| *t != FileChangeType::CHANGED);
         let paths: Vec<PathBuf> = notes.into_iter().map(|(p, _)| p.clone()).collect();

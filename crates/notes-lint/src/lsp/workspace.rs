@@ -178,6 +178,15 @@ impl Workspace {
         self.outcome = outcome;
     }
 
+    /// Whether the file at `path` is one of the workspace's notes: a note file under
+    /// the folder that is walked, not excluded by the configuration. Other files (a
+    /// JSON schema, a build output) are neither linted when opened nor watched.
+    pub fn covers(&self, path: &Path) -> bool {
+        crate::discover::is_note_file(path)
+            && path.starts_with(self.notes_dir())
+            && !(self.excluded)(path)
+    }
+
     /// A buffer was opened or edited: its text replaces the file's.
     pub fn set_buffer(&mut self, path: PathBuf, text: String) {
         self.open.insert(path.clone(), text);
