@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::Path;
+use std::rc::Rc;
 
 use lsp_server::ErrorCode;
 use lsp_types::request::{
@@ -24,7 +25,7 @@ use notes_core::{Document, Finding, Span};
 use serde_json::Value;
 
 use super::convert::{LineIndex, path_of, uri_of};
-use super::ids::{self, Kind, Site};
+use super::ids::{Kind, Site};
 use super::workspace::Workspace;
 use crate::corpus::{Corpus, NoteView};
 
@@ -104,22 +105,35 @@ pub fn answer(workspace: &Workspace, method: &str, raw: Value) -> Answer {
 pub struct View<'a> {
     /// The workspace.
     pub workspace: &'a Workspace,
-    /// The notes that loaded.
+    /// The notes that loaded and the definitions, without resolved claims (see
+    /// `resolved` for one note's).
     pub corpus: Corpus<'a>,
     /// Each note's id sites, by note index.
-    pub sites: Vec<Vec<Site>>,
+    pub sites: Vec<Rc<[Site]>>,
+}
+
+/// `note` with its claims resolved.
+fn resolved<'a>(note: &NoteView<'a>) -> NoteView<'a> {
+    NoteView {
+        doc: note.doc,
+        claims: note.doc.claims(),
+    }
 }
 
 impl<'a> View<'a> {
     fn new(workspace: &'a Workspace) -> Self {
-        let corpus = Corpus::new(
+        let corpus = Corpus::definitions(
             workspace
                 .outcome()
                 .loaded
                 .iter()
                 .filter_map(|l| l.document.as_ref()),
         );
-        let sites = corpus.notes.iter().map(|n| ids::sites(n.doc)).collect();
+        let sites = corpus
+            .notes
+            .iter()
+            .map(|n| workspace.sites(n.doc))
+            .collect();
         View {
             workspace,
             corpus,
@@ -230,10 +244,11 @@ impl<'a> View<'a> {
                 let (_, note) = self.note(&at.text_document.uri)?;
                 let offset = Self::offset(note.doc, at.position);
                 let (path, _) = note.doc.positions.path_at(offset);
+                let note = resolved(note);
                 let claim = (0..=path.len())
                     .rev()
                     .find_map(|depth| note.claim_at(&path[..depth]))?;
-                self.describe_claim(note, claim)
+                self.describe_claim(&note, claim)
             }
         };
         Some(Hover {
@@ -417,6 +432,7 @@ impl<'a> View<'a> {
         let Some((_, note)) = self.note(uri) else {
             return Vec::new();
         };
+        let note = &resolved(note);
         let index = LineIndex::new(note.doc.file.text());
         let mut sections = Vec::new();
         for (s, section) in note.doc.note.sections.iter().enumerate() {
@@ -468,6 +484,7 @@ impl<'a> View<'a> {
                     }
                 }
             }
+            let note = resolved(note);
             for claim in &note.claims {
                 let name = claim.name();
                 if matches(&name) || matches(&claim.claim.text) {

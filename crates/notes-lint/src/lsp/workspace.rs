@@ -4,17 +4,20 @@
 //! Every file is loaded once; an edit re-loads only the file that changed and then runs
 //! the rules (which compare notes with each other) on the whole corpus again.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use jiff::civil::Date;
 use lsp_types::{
     CodeDescription, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location,
     NumberOrString, Url,
 };
-use notes_core::{Finding, Loaded, Severity};
+use notes_core::{Document, Finding, Loaded, Severity};
 
 use super::convert::{LineIndex, uri_of};
+use super::ids::{self, Site};
 use crate::config;
 use crate::engine::{self, Outcome};
 
@@ -51,6 +54,8 @@ pub struct Workspace {
     published: HashMap<PathBuf, Vec<Diagnostic>>,
     /// The rule pages, `docs/rules/`, when the workspace or a folder above it has them.
     docs: Option<PathBuf>,
+    /// The id sites of each file, found on the first request after it was loaded.
+    sites: RefCell<HashMap<PathBuf, Rc<[Site]>>>,
 }
 
 impl Workspace {
@@ -72,6 +77,7 @@ impl Workspace {
             },
             published: HashMap::new(),
             docs: None,
+            sites: RefCell::default(),
         };
         workspace.rescan();
         workspace
@@ -159,6 +165,7 @@ impl Workspace {
             .into_iter()
             .filter(|f| f.file.as_deref().is_none_or(|file| !(self.excluded)(file)))
             .collect();
+        self.sites.borrow_mut().clear();
         let files: Vec<PathBuf> = self.files().into_iter().collect();
         self.options.today = today(self.settings.today);
         let outcome = engine::run_with(&files, &self.options, &self.open);
@@ -221,6 +228,7 @@ impl Workspace {
         let files = self.files();
         let mut loaded = std::mem::take(&mut self.outcome.loaded);
         for path in changed {
+            self.sites.borrow_mut().remove(path);
             let index = loaded.binary_search_by(|l| l.path.as_path().cmp(path));
             // A file deleted while it was open is gone once its buffer closes.
             let present = self.open.contains_key(path) || path.exists();
@@ -335,6 +343,19 @@ impl Workspace {
             tags: None,
             data: None,
         }
+    }
+
+    /// The id definitions and references in `doc`, as last loaded.
+    pub fn sites(&self, doc: &Document) -> Rc<[Site]> {
+        let path = doc.file.path();
+        if let Some(sites) = self.sites.borrow().get(path) {
+            return Rc::clone(sites);
+        }
+        let sites: Rc<[Site]> = ids::sites(doc).into();
+        self.sites
+            .borrow_mut()
+            .insert(path.to_path_buf(), Rc::clone(&sites));
+        sites
     }
 
     /// The text of the file at `path` as last loaded (its buffer, or the disk).
