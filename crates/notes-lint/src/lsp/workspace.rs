@@ -54,6 +54,8 @@ pub struct Workspace {
     published: HashMap<PathBuf, Vec<Diagnostic>>,
     /// The rule pages, `docs/rules/`, when the workspace or a folder above it has them.
     docs: Option<PathBuf>,
+    /// Whether the findings changed since diagnostics were last published.
+    unpublished: bool,
     /// The id sites of each file, found on the first request after it was loaded.
     sites: RefCell<HashMap<PathBuf, Rc<[Site]>>>,
 }
@@ -78,6 +80,7 @@ impl Workspace {
             published: HashMap::new(),
             docs: None,
             sites: RefCell::default(),
+            unpublished: true,
         };
         workspace.rescan();
         workspace
@@ -183,6 +186,7 @@ impl Workspace {
         outcome.findings.extend(self.refused.iter().cloned());
         engine::sort_findings(&mut outcome.findings);
         self.outcome = outcome;
+        self.unpublished = true;
     }
 
     /// Whether the file at `path` is one of the workspace's notes: a note file under
@@ -257,6 +261,9 @@ impl Workspace {
     /// The diagnostics of every file whose set changed since the last call (an empty
     /// list clears a file's diagnostics).
     pub fn diagnostics_to_publish(&mut self) -> Vec<(Url, Vec<Diagnostic>)> {
+        if !std::mem::take(&mut self.unpublished) {
+            return Vec::new();
+        }
         let mut by_file: BTreeMap<&Path, Vec<&Finding>> = BTreeMap::new();
         for finding in &self.outcome.findings {
             if let Some(file) = &finding.file {
