@@ -188,6 +188,44 @@ impl Positions {
         (self.span_of(slot), depth)
     }
 
+    /// The tree path of the deepest value whose span, or whose key's span, holds byte
+    /// `offset` (an offset at a span's end counts, for a cursor after a word), and
+    /// whether the offset is on that entry's key rather than its value.
+    pub fn path_at(&self, offset: usize) -> (Vec<Segment>, bool) {
+        let mut path = Vec::new();
+        let mut on_key = false;
+        let Some(mut at) = (!self.slots.is_empty()).then_some(0) else {
+            return (path, on_key);
+        };
+        let offset = self::offset(offset);
+        loop {
+            let slot = self.slots[at];
+            let first = slot.first as usize;
+            let found = (first..first + slot.children as usize).find_map(|c| {
+                let child = &self.slots[c];
+                let in_value = child.start <= offset && offset <= child.end;
+                let in_key =
+                    child.key != NO_KEY && child.key_start <= offset && offset <= child.key_end;
+                (in_value || in_key).then_some((c, in_key && !in_value))
+            });
+            let Some((child, key)) = found else {
+                return (path, on_key);
+            };
+            path.push(match slot.kind {
+                Kind::Seq => Segment::Index(child - first),
+                Kind::Map | Kind::Scalar => match self.key(&self.slots[child]) {
+                    Some(name) => Segment::key(name),
+                    None => return (path, on_key),
+                },
+            });
+            on_key = key;
+            if key {
+                return (path, on_key);
+            }
+            at = child;
+        }
+    }
+
     /// The span of the key of the mapping entry at `path`, if there is one.
     pub fn key_span(&self, path: &[Segment]) -> Option<Span> {
         if !matches!(path.last(), Some(Segment::Key(_))) || self.slots.is_empty() {
@@ -261,5 +299,17 @@ mod tests {
             (tree.nearest(&missing).0.span, 2)
         );
         assert_eq!(file.slice(positions.span(&paths[4]).unwrap()), "B");
+        for path in &paths[1..] {
+            let span = positions.span(path).unwrap();
+            assert_eq!(
+                positions.path_at(span.start),
+                (path.clone(), false),
+                "{path:?}"
+            );
+            if let Some(key) = positions.key_span(path) {
+                assert_eq!(positions.path_at(key.start), (path.clone(), true));
+            }
+        }
+        assert_eq!(positions.path_at(text.len() + 5), (vec![], false));
     }
 }

@@ -124,6 +124,10 @@ fn parse_today(text: &str) -> Result<Date, String> {
 
 /// Runs the command with the process's arguments and returns its exit code.
 pub fn main() -> ExitCode {
+    let mut words = std::env::args_os().skip(1);
+    if words.next().is_some_and(|word| word == "lsp") {
+        return crate::lsp::main(words);
+    }
     let args = Args::parse();
     match run(&args) {
         Ok(code) => code,
@@ -310,7 +314,9 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
 }
 
 /// Whether the configuration's `exclude` globs match a file, relative to its folder.
-fn exclusions(loaded: &config::Loaded) -> Result<impl Fn(&Path) -> bool + use<>, String> {
+pub(crate) fn exclusions(
+    loaded: &config::Loaded,
+) -> Result<impl Fn(&Path) -> bool + use<>, String> {
     let mut builder = globset::GlobSetBuilder::new();
     for pattern in &loaded.config.exclude {
         let glob = globset::Glob::new(pattern)

@@ -44,6 +44,17 @@ pub struct Corpus<'a> {
 impl<'a> Corpus<'a> {
     /// Builds the corpus from the documents that loaded.
     pub fn new(documents: impl IntoIterator<Item = &'a Document>) -> Self {
+        Self::build(documents, true)
+    }
+
+    /// The notes and the definition indexes without the resolved claims (every
+    /// [`NoteView::claims`] is empty): the id lookups of a language server request,
+    /// which must not pay for resolving every claim of a large workspace.
+    pub fn definitions(documents: impl IntoIterator<Item = &'a Document>) -> Self {
+        Self::build(documents, false)
+    }
+
+    fn build(documents: impl IntoIterator<Item = &'a Document>, resolve: bool) -> Self {
         let mut corpus = Corpus::default();
         for doc in documents {
             let index = corpus.notes.len();
@@ -70,7 +81,7 @@ impl<'a> Corpus<'a> {
                     });
                 }
             }
-            let claims = doc.claims();
+            let claims = if resolve { doc.claims() } else { Vec::new() };
             debug_assert!(claims.windows(2).all(|w| w[0].path < w[1].path));
             corpus.notes.push(NoteView { doc, claims });
         }

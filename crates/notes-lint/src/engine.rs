@@ -128,6 +128,20 @@ fn lint(files: &[PathBuf], options: &Options, overlay: &HashMap<PathBuf, String>
             None => notes_core::load_path(path),
         })
         .collect();
+    finish(loaded, options)
+}
+
+/// Checks files that are already loaded (sorted by path, without duplicates): the
+/// cross-note rules, severities and suppressions. A language server keeps the loaded
+/// files and re-loads only the ones that changed before calling this.
+pub fn check_loaded(loaded: Vec<Loaded>, options: &Options) -> Outcome {
+    match pool() {
+        Some(pool) => pool.install(|| finish(loaded, options)),
+        None => finish(loaded, options),
+    }
+}
+
+fn finish(loaded: Vec<Loaded>, options: &Options) -> Outcome {
     let mut findings: Vec<Finding> = loaded
         .iter()
         .flat_map(|l| l.findings.iter().cloned())

@@ -9,5 +9,6 @@ pub mod discover;
 pub mod docs;
 pub mod engine;
 pub mod fix;
+pub mod lsp;
 pub mod report;
 pub mod rules;

@@ -1,0 +1,216 @@
+//! Times `notes-lint lsp` as an editor sees it, on 100 generated notes of 1,000 claims
+//! each (100k claims): start-up (spawn to every file's diagnostics published), and
+//! after an edit to one note, the time until its fresh diagnostics arrive.
+//!
+//! Run with `cargo bench -p notes-lint --bench lsp`. The corpus is written once by
+//! `cargo xtask gen-corpus --out target/corpus-lsp/notes --files 100 --claims 1000`
+//! (the bench runs that when the folder is missing).
+
+use std::io::{BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{ChildStdin, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+#[path = "../tests/common/frames.rs"]
+mod frames;
+
+const EDITS: usize = 20;
+
+fn send(stdin: &mut ChildStdin, message: &Value) {
+    let body = message.to_string();
+    let framed = format!("Content-Length: {}\r\n\r\n{body}", body.len());
+    stdin.write_all(framed.as_bytes()).expect("write");
+    stdin.flush().expect("flush");
+}
+
+fn reader(stdout: std::process::ChildStdout) -> mpsc::Receiver<(Instant, Value)> {
+    let (sender, receiver) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut reader = BufReader::new(stdout);
+        while let Some(message) = frames::read(&mut reader) {
+            if sender.send((Instant::now(), message)).is_err() {
+                return;
+            }
+        }
+    });
+    receiver
+}
+
+fn uri(path: &Path) -> String {
+    format!("file://{}", path.display())
+}
+
+fn main() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(2)
+        .expect("the workspace root")
+        .join("target/corpus-lsp");
+    let notes = root.join("notes");
+    if !notes.is_dir() {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+        let status = Command::new(cargo)
+            .args(["xtask", "gen-corpus", "--out"])
+            .arg(&notes)
+            .args(["--files", "100", "--claims", "1000"])
+            .status()
+            .expect("cargo xtask gen-corpus runs");
+        assert!(status.success(), "gen-corpus failed");
+    }
+    let root = std::fs::canonicalize(&root).expect("canonical");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root.join("notes"))
+        .expect("notes/")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    files.sort();
+
+    let started = Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_notes-lint"))
+        .args(["lsp", "--today", "2026-12-03"])
+        .current_dir(&root)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the server starts");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let messages = reader(child.stdout.take().expect("stdout"));
+    send(
+        &mut stdin,
+        &json!({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+                "params": {"processId": null, "rootUri": uri(&root), "capabilities": {}}}),
+    );
+    send(
+        &mut stdin,
+        &json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
+    );
+    // The shutdown request is answered after every earlier message, so its answer
+    // marks the end of start-up once the initial diagnostics are out.
+    let mut published = 0;
+    let start_up = loop {
+        let (at, message) = messages
+            .recv_timeout(Duration::from_secs(600))
+            .expect("the server answers");
+        if message["method"] == "textDocument/publishDiagnostics" {
+            published += 1;
+        }
+        if message["id"] == 1 {
+            send(
+                &mut stdin,
+                &json!({"jsonrpc": "2.0", "id": 2, "method": "workspace/symbol", "params": {"query": "no such symbol"}}),
+            );
+        }
+        if message["id"] == 2 {
+            break at - started;
+        }
+    };
+
+    let note = &files[files.len() / 2];
+    let text = std::fs::read_to_string(note).expect("read");
+    let claims = text.matches("- text:").count();
+    send(
+        &mut stdin,
+        &json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument":
+            {"uri": uri(note), "languageId": "yaml", "version": 1, "text": text}}}),
+    );
+    // Each edit turns one claim into a placeholder or back, so the note's diagnostics
+    // change every time and are published.
+    let first = text.find("- text: ").expect("a claim") + "- text: ".len();
+    let mut latencies = Vec::new();
+    for edit in 0..=EDITS {
+        let edited = if edit % 2 == 0 {
+            format!("{}TODO {}", &text[..first], &text[first..])
+        } else {
+            text.clone()
+        };
+        let sent = Instant::now();
+        send(
+            &mut stdin,
+            &json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+                "textDocument": {"uri": uri(note), "version": edit + 2},
+                "contentChanges": [{"text": edited}]}}),
+        );
+        loop {
+            let (at, message) = messages
+                .recv_timeout(Duration::from_secs(600))
+                .expect("the server publishes");
+            if message["method"] == "textDocument/publishDiagnostics"
+                && message["params"]["uri"] == json!(uri(note))
+            {
+                // The first edit also opens the note; it is not counted.
+                if edit > 0 {
+                    latencies.push(at - sent);
+                }
+                break;
+            }
+        }
+    }
+    // Requests read the last lint: a hover on the edited claim, and completion of the
+    // source ids where a claim cites them.
+    let line = text[..first].matches('\n').count();
+    let mut request_times = |method: &str, params: Value| {
+        let mut times = Vec::new();
+        for i in 0..10 {
+            let id = 100 + i;
+            let sent = Instant::now();
+            send(
+                &mut stdin,
+                &json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}),
+            );
+            loop {
+                let (at, message) = messages
+                    .recv_timeout(Duration::from_secs(600))
+                    .expect("the server answers");
+                if message["id"] == id {
+                    times.push(at - sent);
+                    break;
+                }
+            }
+        }
+        times.sort();
+        times[times.len() / 2]
+    };
+    let hover = request_times(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri(note)}, "position": {"line": line, "character": 12}}),
+    );
+    let sources_line = text[first..]
+        .find("sources: [")
+        .map(|at| text[..first + at].matches('\n').count())
+        .unwrap_or(line + 1);
+    let completion = request_times(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri(note)}, "position": {"line": sources_line, "character": 4}}),
+    );
+    send(
+        &mut stdin,
+        &json!({"jsonrpc": "2.0", "id": 3, "method": "shutdown"}),
+    );
+    send(&mut stdin, &json!({"jsonrpc": "2.0", "method": "exit"}));
+    let _ = child.wait();
+
+    latencies.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "{} files, edited note of {claims} claims, {published} files with diagnostics at start",
+        files.len()
+    );
+    println!(
+        "start-up to every diagnostic published: {:.0} ms",
+        ms(start_up)
+    );
+    println!(
+        "edit to fresh diagnostics over {EDITS} edits: median {:.0} ms, min {:.0} ms, max {:.0} ms",
+        ms(latencies[latencies.len() / 2]),
+        ms(latencies[0]),
+        ms(latencies[latencies.len() - 1])
+    );
+    println!(
+        "hover on a claim: median {:.0} ms; completion: median {:.0} ms (10 requests each)",
+        ms(hover),
+        ms(completion)
+    );
+}
