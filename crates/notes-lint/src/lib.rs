@@ -10,4 +10,5 @@ pub mod docs;
 pub mod engine;
 pub mod fix;
 pub mod report;
+pub mod review;
 pub mod rules;
