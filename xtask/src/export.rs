@@ -178,7 +178,7 @@ fn problems(root: &Path, loaded: &[Loaded]) -> String {
     out
 }
 
-/// Markdown files under `out/markdown` that an earlier export wrote (they start with
+/// Markdown pages and charts under `out/markdown` that an earlier export wrote (they start with
 /// the generated-by line) and this one does not: the files of notes that are gone.
 /// Every other file there is left alone.
 fn stale_markdown(root: &Path, out: &Path, files: &[Generated]) -> Vec<PathBuf> {
@@ -191,7 +191,9 @@ fn stale_markdown(root: &Path, out: &Path, files: &[Generated]) -> Vec<PathBuf> 
         .filter_map(|entry| {
             let name = entry.file_name();
             let path = dir.join(&name);
-            let is_markdown = Path::new(&name).extension().is_some_and(|e| e == "md");
+            let is_markdown = Path::new(&name)
+                .extension()
+                .is_some_and(|e| e == "md" || e == "svg");
             let ours = std::fs::read_to_string(entry.path())
                 .is_ok_and(|text| text.starts_with(&format!("<!-- {GENERATED_BY}")));
             let kept = files.iter().any(|file| file.path == path);

@@ -40,6 +40,7 @@ pub fn render_index(corpus: &Corpus) -> String {
         count(claims, "claim", "claims"),
         count(sources, "source", "sources"),
     );
+    out.push_str(&super::chart::image(super::chart::CORPUS_CHART));
     out.push_str("| Note | Written | Reviewed | As of | Claims |\n");
     out.push_str("| --- | --- | --- | --- | ---: |\n");
     for note in &corpus.notes {
@@ -104,6 +105,8 @@ impl<'a> Renderer<'a> {
             exported.file.replace("--", "- -")
         );
         self.heading(1, &note.title);
+        self.out
+            .push_str(&super::chart::image(&format!("{}.svg", exported.id)));
 
         let mut meta = Vec::new();
         if let Some(written) = note.written {

@@ -21,6 +21,7 @@ use crate::load::Document;
 use crate::model::{ClaimKind, Note};
 use crate::shelf_life::ShelfLife;
 
+pub mod chart;
 mod json;
 mod markdown;
 
@@ -306,6 +307,7 @@ pub fn export(documents: &[&Document], root: &Path) -> Result<Export, ExportErro
             content: render_note(&corpus, note),
         });
     }
+    files.extend(chart::files(&corpus));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Export { files })
 }
