@@ -2,9 +2,9 @@
 //! claims by the month they describe (their as_of), stacked by state (fresh, stale,
 //! overtaken), with the events they are sensitive to as dated marks.
 //!
-//! Exports never depend on today: states are judged on the reference date, the latest
-//! date written in the notes (an as_of, a reviewed, written, accessed or event date),
-//! which the chart's caption gives. A claim is stale when the reference date is past its
+//! Exports do not depend on today unless given one (`cargo xtask export --today`): states
+//! are judged on that date, else on the reference date, the latest date written in the
+//! notes (an as_of, a reviewed, written, accessed or event date); the caption gives it. A claim is stale when the reference date is past its
 //! last check (the later of its as_of and reviewed date) plus its own or inherited
 //! `shelf_life` (else 3 years: the export does not read the linter's configuration), and
 //! overtaken when an event it is sensitive to falls after its as_of and on or before the
@@ -64,24 +64,38 @@ pub fn reference_date(corpus: &Corpus) -> Option<Date> {
 
 /// The state of `claim` on `reference`; `None` for a claim with no as_of of any kind.
 pub fn state(claim: &ExportedClaim, reference: Date) -> Option<State> {
-    let as_of = claim.as_of.as_ref()?.date.first_day();
-    let reviewed = claim.reviewed.as_ref().map(|r| r.date.first_day());
-    let overtaken = claim.sensitive_to.iter().any(|event| {
+    judge(claim, reference).map(|(state, _)| state)
+}
+
+/// The state of `claim` on `reference` and why, in words ("overtaken by gpt-4
+/// (2023-03-14), not reviewed since", "stale: last checked 2022-05, shelf life 3
+/// years"); the reason is empty for a fresh claim. `None` for a claim with no as_of of any kind.
+pub fn judge(claim: &ExportedClaim, reference: Date) -> Option<(State, String)> {
+    let as_of = claim.as_of.as_ref()?.date;
+    let reviewed = claim.reviewed.as_ref().map(|r| r.date);
+    let overtaking = claim.sensitive_to.iter().find(|event| {
         let Some(day) = event.date.map(|d| d.first_day()) else {
             return false;
         };
-        as_of < day
+        as_of.first_day() < day
             && day <= reference
-            && reviewed.is_none_or(|r| r < day)
+            && reviewed.is_none_or(|r| r.first_day() < day)
             && !claim
                 .caveats
                 .iter()
                 .any(|c| c.before.as_deref() == Some(event.id.as_str()))
     });
-    if overtaken {
-        return Some(State::Overtaken);
+    if let Some(event) = overtaking {
+        let date = event.date.map(|d| format!(" ({d})")).unwrap_or_default();
+        return Some((
+            State::Overtaken,
+            format!("overtaken by {}{date}, not reviewed since", event.id),
+        ));
     }
-    let checked = reviewed.map_or(as_of, |r| r.max(as_of));
+    let checked = match reviewed {
+        Some(r) if r.first_day() > as_of.first_day() => r,
+        _ => as_of,
+    };
     let life = claim.shelf_life.as_ref().map_or(
         ShelfLife::For(Period {
             amount: 3,
@@ -91,14 +105,25 @@ pub fn state(claim: &ExportedClaim, reference: Date) -> Option<State> {
     );
     let stale = match life {
         ShelfLife::Never => false,
-        ShelfLife::For(period) => reference > period.after(checked),
+        ShelfLife::For(period) => reference > period.after(checked.first_day()),
     };
-    Some(if stale { State::Stale } else { State::Fresh })
+    Some(if stale {
+        (
+            State::Stale,
+            format!(
+                "stale: last checked {checked}, shelf life {}",
+                life.describe()
+            ),
+        )
+    } else {
+        (State::Fresh, String::new())
+    })
 }
 
-/// The SVG files of the export: `<note id>.svg` for each note and [`CORPUS_CHART`].
-pub fn files(corpus: &Corpus) -> Vec<ExportFile> {
-    let Some(reference) = reference_date(corpus) else {
+/// The SVG files of the export: `<note id>.svg` for each note and [`CORPUS_CHART`],
+/// with states on `today` when given, else on the [`reference_date`].
+pub fn files(corpus: &Corpus, today: Option<Date>) -> Vec<ExportFile> {
+    let Some(reference) = today.or_else(|| reference_date(corpus)) else {
         return Vec::new();
     };
     let mut files: Vec<ExportFile> = corpus
@@ -386,5 +411,32 @@ sections:
             .find(|f| f.path == "markdown/charted.md")
             .expect("the page");
         assert!(page.content.contains("](charted.svg)"));
+    }
+
+    #[test]
+    fn with_a_date_the_pages_mark_stale_and_overtaken_claims() {
+        let loaded = crate::load_bytes(Path::new("notes/charted.yaml"), NOTE.as_bytes());
+        let documents = [loaded.document.as_ref().expect("loads")];
+        let page = |today| {
+            let export =
+                crate::export::export_on(&documents, Path::new(""), today).expect("exports");
+            export
+                .files
+                .into_iter()
+                .find(|f| f.path == "markdown/charted.md")
+                .expect("the page")
+                .content
+        };
+        let marked = page(Some(jiff::civil::date(2026, 11, 27)));
+        assert!(marked.contains(
+            "- Overtaken by the launch. *(may be overtaken by A launch (2023-03-14) · ⚠ overtaken by launch (2023-03-14), not reviewed since)*"
+        ), "{marked}");
+        assert!(marked.contains("⚠ stale: last checked 2022-05, shelf life 3 years"));
+        assert!(marked.contains("on 2026-11-27, the date of this export"));
+        assert_eq!(marked.matches('⚠').count(), 3, "{marked}");
+        let plain = page(None);
+        assert!(!plain.contains('⚠'), "{plain}");
+        let export = crate::export::export(&documents, Path::new("")).expect("exports");
+        assert!(export.files.iter().any(|f| f.content == plain));
     }
 }
