@@ -112,7 +112,7 @@ pub enum ColorChoice {
     Never,
 }
 
-fn parse_today(text: &str) -> Result<Date, String> {
+pub(crate) fn parse_today(text: &str) -> Result<Date, String> {
     text.parse::<Date>()
         .map_err(|e| format!("`{text}` is not a date in the form YYYY-MM-DD: {e}"))
 }

@@ -180,6 +180,13 @@ fn note_dir() -> tempfile::TempDir {
     dir
 }
 
+/// `notes-lint review --today 2026-11-27 ARGS...` in `dir`.
+fn review(dir: &Path, args: &[&str]) -> Output {
+    let mut all = vec!["review", "--today", "2026-11-27"];
+    all.extend_from_slice(args);
+    notes_lint(dir, &all)
+}
+
 fn stale_claims(dir: &Path) -> Vec<Value> {
     let lint = notes_lint(
         dir,
@@ -203,16 +210,7 @@ fn marking_a_stale_claim_clears_it_and_keeps_the_rest_of_the_file() {
     let dir = note_dir();
     let before = stale_claims(dir.path());
     assert_eq!(before.len(), 1, "{before:?}");
-    let output = notes_lint(
-        dir.path(),
-        &[
-            "review",
-            "--today",
-            "2026-11-27",
-            "--mark",
-            "reading#widget-count",
-        ],
-    );
+    let output = review(dir.path(), &["--mark", "reading#widget-count"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(stderr(&output).contains("marked reading#widget-count as reviewed on 2026-11-27"));
     let after = std::fs::read_to_string(dir.path().join("notes/reading.yaml")).expect("read");
@@ -229,24 +227,10 @@ fn marking_a_stale_claim_clears_it_and_keeps_the_rest_of_the_file() {
     assert_eq!(remaining[0]["claim"], "1.2");
 
     // By position, and the whole note.
-    let output = notes_lint(
-        dir.path(),
-        &["review", "--today", "2026-11-27", "--mark", "reading#1.2"],
-    );
+    let output = review(dir.path(), &["--mark", "reading#1.2"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(stale_claims(dir.path()).is_empty());
-    let output = notes_lint(
-        dir.path(),
-        &[
-            "review",
-            "--today",
-            "2026-11-27",
-            "--mark",
-            "reading",
-            "--date",
-            "2026-11-01",
-        ],
-    );
+    let output = review(dir.path(), &["--mark", "reading", "--date", "2026-11-01"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let text = std::fs::read_to_string(dir.path().join("notes/reading.yaml")).expect("read");
     assert!(
@@ -274,9 +258,7 @@ fn marking_refuses_a_future_date_and_unknown_names() {
         (&["--mark", "reading#"], "not a target"),
     ];
     for (args, expected) in cases {
-        let mut all = vec!["review", "--today", "2026-11-27"];
-        all.extend_from_slice(args);
-        let output = notes_lint(dir.path(), &all);
+        let output = review(dir.path(), args);
         assert_eq!(output.status.code(), Some(2), "{args:?}");
         assert!(
             stderr(&output).contains(expected),

@@ -26,7 +26,7 @@ pub struct ReviewArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// The date to judge staleness against, YYYY-MM-DD. Default: the system date.
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::cli::parse_today)]
     pub today: Option<Date>,
     /// How to print the queue.
     #[arg(long, value_enum, default_value_t = ReviewFormat::Human)]
@@ -39,7 +39,7 @@ pub struct ReviewArgs {
     #[arg(long, value_name = "NOTE#CLAIM")]
     pub mark: Option<String>,
     /// The date of the review recorded by --mark. Default: today; never after it.
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date, requires = "mark")]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::cli::parse_today, requires = "mark")]
     pub date: Option<Date>,
 }
 
@@ -60,11 +60,6 @@ pub enum ReviewFormat {
     Json,
     /// A checklist for the body of an issue.
     Markdown,
-}
-
-fn parse_date(text: &str) -> Result<Date, String> {
-    text.parse::<Date>()
-        .map_err(|e| format!("`{text}` is not a date in the form YYYY-MM-DD: {e}"))
 }
 
 /// Runs `notes-lint review` with the arguments after the program name (starting with
