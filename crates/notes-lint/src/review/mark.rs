@@ -205,9 +205,15 @@ fn reviewed_edit(text: &str, doc: &Document, owner: &[Segment], date: Date) -> E
         value_end
     };
     let at = text[last..].find('\n').map_or(text.len(), |i| last + i);
+    // A file with CRLF line ends gets one more such line.
+    let (at, newline) = if text[..at].ends_with('\r') {
+        (at - 1, "\r\n")
+    } else {
+        (at, "\n")
+    };
     Edit {
         span: Span::point(at),
-        replacement: format!("\n{}reviewed: {date}", " ".repeat(indent)),
+        replacement: format!("{newline}{}reviewed: {date}", " ".repeat(indent)),
     }
 }
 
@@ -340,6 +346,19 @@ sections:
         assert_eq!(
             note,
             NOTE.replace("# the title\n", "# the title\nreviewed: 2026-11-27\n")
+        );
+    }
+
+    #[test]
+    fn crlf_files_keep_their_line_ends() {
+        let crlf = NOTE.replace('\n', "\r\n");
+        let marked = mark(&crlf, "1.3.1").expect("marks");
+        assert_eq!(
+            marked,
+            crlf.replace(
+                "Delta.\r\n",
+                "Delta.\r\n            reviewed: 2026-11-27\r\n"
+            )
         );
     }
 
