@@ -82,6 +82,7 @@ Examples:
   notes-lint --diff                           show the safe fixes, write nothing
   notes-lint --explain stale-claim            what a rule flags and how to fix it
   notes-lint --context notes notes/a.yaml     report on one note, check ids against all
+  notes-lint review                           what to re-check first (`notes-lint review --help`)
 
 Exit status: 0 no error-level finding, 1 findings, 2 notes-lint could not run.
 The note format: docs/format.md in the repository.";

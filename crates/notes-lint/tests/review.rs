@@ -269,3 +269,25 @@ fn marking_refuses_a_future_date_and_unknown_names() {
         assert_eq!(text, NOTE, "{args:?} changed the file");
     }
 }
+
+#[test]
+fn review_exits_like_the_linter() {
+    let dir = note_dir();
+    let missing = review(dir.path(), &["--config", "missing.toml"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains("no such configuration file"));
+    assert_eq!(
+        review(dir.path(), &["no-such-folder"]).status.code(),
+        Some(2)
+    );
+    std::fs::write(dir.path().join("notes/broken.yaml"), "title: [unclosed\n").expect("write");
+    let broken = review(dir.path(), &["--format", "json"]);
+    assert_eq!(broken.status.code(), Some(1), "{}", stderr(&broken));
+    assert!(
+        stderr(&broken).contains("notes/broken.yaml"),
+        "{}",
+        stderr(&broken)
+    );
+    // The other note is still in the queue.
+    assert_eq!(json(&broken)["summary"]["entries"], 1);
+}

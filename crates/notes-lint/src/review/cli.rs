@@ -15,6 +15,7 @@ use crate::engine;
 #[derive(Debug, Parser)]
 #[command(
     name = "notes-lint review",
+    bin_name = "notes-lint review",
     version,
     max_term_width = 100,
     after_help = EXAMPLES
