@@ -270,6 +270,18 @@ fn draw(
         .map_err(|e| err(&e))?
         .label(format!("events ({})", events.len()))
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 10, y)], EVENT.stroke_width(2)));
+    // The date the states are judged on, as a grey line.
+    let judged = year(reference);
+    chart
+        .draw_series([PathElement::new(
+            vec![(judged, 0.0), (judged, top as f64 * 1.1)],
+            BLACK.mix(0.4).stroke_width(1),
+        )])
+        .map_err(|e| err(&e))?
+        .label(format!("states on {reference}"))
+        .legend(|(x, y)| {
+            PathElement::new(vec![(x, y), (x + 10, y)], BLACK.mix(0.4).stroke_width(1))
+        });
     let names = events.keys().enumerate().map(|(n, (date, id))| {
         // Alternate heights, so the names of events close in time do not overlap.
         let y = top as f64 * if n % 2 == 0 { 1.2 } else { 1.12 };
