@@ -11,13 +11,18 @@ use crate::generated::{self, Generated};
 
 const COMMAND: &str = "cargo xtask export";
 
-/// Exports `root/notes` to `out` (relative to `root` unless absolute), or with `check`
-/// writes nothing and fails with a unified diff when `out` is out of date.
+/// Exports `root/notes` to `out` (relative to `root` unless absolute), with the states of
+/// claims on `today` when given, or with `check` writes nothing and fails with a unified diff when `out` is out of date.
 ///
 /// A write holds a lock on the export directory, so two exports run at once write one
 /// after the other and leave one complete export; each file is replaced atomically,
 /// and temporary files that a killed export left behind are deleted.
-pub fn run(root: &Path, out: &Path, check: bool) -> Result<(), String> {
+pub fn run(
+    root: &Path,
+    out: &Path,
+    check: bool,
+    today: Option<jiff::civil::Date>,
+) -> Result<(), String> {
     let listing = note_files(root)?;
     let loaded: Vec<Loaded> = listing
         .files
@@ -36,7 +41,8 @@ pub fn run(root: &Path, out: &Path, check: bool) -> Result<(), String> {
         ));
     }
     let documents: Vec<_> = loaded.iter().filter_map(|l| l.document.as_ref()).collect();
-    let export = notes_core::export::export(&documents, root).map_err(|e| e.to_string())?;
+    let export =
+        notes_core::export::export_on(&documents, root, today).map_err(|e| e.to_string())?;
     let files: Vec<Generated> = export
         .files
         .into_iter()
@@ -178,7 +184,7 @@ fn problems(root: &Path, loaded: &[Loaded]) -> String {
     out
 }
 
-/// Markdown files under `out/markdown` that an earlier export wrote (they start with
+/// Markdown pages and charts under `out/markdown` that an earlier export wrote (they start with
 /// the generated-by line) and this one does not: the files of notes that are gone.
 /// Every other file there is left alone.
 fn stale_markdown(root: &Path, out: &Path, files: &[Generated]) -> Vec<PathBuf> {
@@ -191,7 +197,9 @@ fn stale_markdown(root: &Path, out: &Path, files: &[Generated]) -> Vec<PathBuf> 
         .filter_map(|entry| {
             let name = entry.file_name();
             let path = dir.join(&name);
-            let is_markdown = Path::new(&name).extension().is_some_and(|e| e == "md");
+            let is_markdown = Path::new(&name)
+                .extension()
+                .is_some_and(|e| e == "md" || e == "svg");
             let ours = std::fs::read_to_string(entry.path())
                 .is_ok_and(|text| text.starts_with(&format!("<!-- {GENERATED_BY}")));
             let kept = files.iter().any(|file| file.path == path);
@@ -232,7 +240,7 @@ mod tests {
 
     #[test]
     fn committed_export_is_up_to_date() {
-        if let Err(report) = run(&crate::workspace_root(), Path::new("export"), true) {
+        if let Err(report) = run(&crate::workspace_root(), Path::new("export"), true, None) {
             panic!("{report}");
         }
     }
@@ -242,11 +250,11 @@ mod tests {
         let dir = workspace(&[("a.yaml", NOTE_A), ("b.yml", NOTE_B)]);
         let root = dir.path();
         let out = Path::new("export");
-        run(root, out, false).unwrap();
+        run(root, out, false, None).unwrap();
         let first = read(root, "export/notes.json");
         assert!(read(root, "export/markdown/a.md").contains("- The old claim.\n"));
-        run(root, out, true).unwrap();
-        run(root, out, false).unwrap();
+        run(root, out, true, None).unwrap();
+        run(root, out, false, None).unwrap();
         assert_eq!(
             read(root, "export/notes.json"),
             first,
@@ -258,7 +266,7 @@ mod tests {
             NOTE_A.replace("The old claim.", "The new claim."),
         )
         .unwrap();
-        let report = run(root, out, true).unwrap_err();
+        let report = run(root, out, true, None).unwrap_err();
         for expected in [
             "--- a/export/markdown/a.md\n+++ b/export/markdown/a.md\n",
             "\n-- The old claim.\n+- The new claim.\n",
@@ -276,13 +284,13 @@ mod tests {
         let dir = workspace(&[("a.yaml", NOTE_A), ("b.yml", NOTE_B)]);
         let root = dir.path();
         let out = Path::new("site/export");
-        run(root, out, false).unwrap();
+        run(root, out, false, None).unwrap();
         let hand_written = root.join("site/export/markdown/hand-written.md");
         std::fs::write(&hand_written, "# Mine\n").unwrap();
         std::fs::write(root.join("site/export/markdown/notes.txt"), "keep").unwrap();
         std::fs::remove_file(root.join("notes/b.yml")).unwrap();
 
-        let report = run(root, out, true).unwrap_err();
+        let report = run(root, out, true, None).unwrap_err();
         assert!(
             report.contains("--- a/site/export/markdown/b.md\n+++ /dev/null\n"),
             "{report}"
@@ -290,19 +298,19 @@ mod tests {
         assert!(!report.contains("hand-written"), "{report}");
         assert!(root.join("site/export/markdown/b.md").exists());
 
-        run(root, out, false).unwrap();
+        run(root, out, false, None).unwrap();
         assert!(!root.join("site/export/markdown/b.md").exists());
         assert!(root.join("site/export/markdown/a.md").exists());
         assert_eq!(std::fs::read_to_string(&hand_written).unwrap(), "# Mine\n");
         assert!(root.join("site/export/markdown/notes.txt").exists());
         assert!(!read(root, "site/export/markdown/README.md").contains("b.md"));
-        run(root, out, true).unwrap();
+        run(root, out, true, None).unwrap();
     }
 
     #[test]
     fn notes_that_do_not_load_are_not_exported() {
         let dir = workspace(&[("a.yaml", NOTE_A), ("bad.yaml", "title: [unclosed\n")]);
-        let report = run(dir.path(), Path::new("export"), false).unwrap_err();
+        let report = run(dir.path(), Path::new("export"), false, None).unwrap_err();
         assert!(report.contains("notes/bad.yaml:"), "{report}");
         assert!(report.contains("error[syntax]"), "{report}");
         assert!(!dir.path().join("export").exists());
@@ -311,7 +319,7 @@ mod tests {
     #[test]
     fn clashing_note_ids_are_not_exported() {
         let dir = workspace(&[("a.yaml", NOTE_A), ("b.yml", "title: B\nid: a\n")]);
-        let report = run(dir.path(), Path::new("export"), false).unwrap_err();
+        let report = run(dir.path(), Path::new("export"), false, None).unwrap_err();
         assert!(report.contains("two notes have the id `a`"), "{report}");
         assert!(!dir.path().join("export").exists());
     }

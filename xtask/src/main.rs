@@ -43,6 +43,10 @@ enum Command {
         /// Write nothing; fail with a diff when the export directory is out of date.
         #[arg(long)]
         check: bool,
+        /// Mark the claims stale or overtaken on this date (YYYY-MM-DD), and judge the
+        /// charts on it. Without it the export does not depend on the date.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        today: Option<jiff::civil::Date>,
     },
     /// Turn a bullet-outline Markdown note into a note file (printed, or written with -o).
     Import {
@@ -85,7 +89,7 @@ fn main() -> ExitCode {
         Command::Schema { check } => {
             generated::sync(&root, &generated::schemas(), check, "cargo xtask schema")
         }
-        Command::Export { out, check } => export::run(&root, &out, check),
+        Command::Export { out, check, today } => export::run(&root, &out, check, today),
         Command::Import {
             file,
             out,

@@ -84,6 +84,21 @@ pub struct Finding {
     pub scope: Option<Vec<Segment>>,
     /// A safe fix, when there is one.
     pub fix: Option<Fix>,
+    /// For a finding that calls for a review (a stale or overtaken claim, a forecast
+    /// past its date): since when, and which claims.
+    pub due: Option<Due>,
+}
+
+/// What a finding that calls for a review is about: the review queue orders by it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Due {
+    /// The first day the claims were due: the event's date, the day after their shelf
+    /// life ran out, or the forecast's resolves date.
+    pub since: jiff::civil::Date,
+    /// The event that overtook the claims, for `overtaken-by-event`.
+    pub event: Option<String>,
+    /// The tree paths of the claims it covers, in document order.
+    pub claims: Vec<Vec<Segment>>,
 }
 
 impl Finding {
@@ -108,6 +123,7 @@ impl Finding {
             claim: None,
             scope: None,
             fix: None,
+            due: None,
         }
     }
 
@@ -147,6 +163,13 @@ impl Finding {
     #[must_use]
     pub fn in_scope(mut self, scope: &[Segment]) -> Self {
         self.scope = Some(scope.to_vec());
+        self
+    }
+
+    /// Says since when which claims are due for a review.
+    #[must_use]
+    pub fn with_due(mut self, due: Due) -> Self {
+        self.due = Some(due);
         self
     }
 

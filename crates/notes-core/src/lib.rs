@@ -20,7 +20,7 @@ pub mod tree;
 pub mod typed;
 
 pub use date::PartialDate;
-pub use finding::{Edit, Finding, Fix, Label, Severity};
+pub use finding::{Due, Edit, Finding, Fix, Label, Severity};
 pub use load::{Document, Loaded, load_bytes, load_path};
 pub use shelf_life::ShelfLife;
 pub use source_file::{Position, SourceFile, Span};

@@ -87,6 +87,7 @@ Examples:
   notes-lint --explain stale-claim            what a rule flags and how to fix it
   notes-lint --statistics                     how many findings each rule gives
   notes-lint --context notes notes/a.yaml     report on one note, check ids against all
+  notes-lint review                           what to re-check first (`notes-lint review --help`)
 
 Exit status: 0 no error-level finding, 1 findings, 2 notes-lint could not run.
 The note format: docs/format.md in the repository.";
@@ -117,7 +118,7 @@ pub enum ColorChoice {
     Never,
 }
 
-fn parse_today(text: &str) -> Result<Date, String> {
+pub(crate) fn parse_today(text: &str) -> Result<Date, String> {
     text.parse::<Date>()
         .map_err(|e| format!("`{text}` is not a date in the form YYYY-MM-DD: {e}"))
 }
@@ -125,8 +126,12 @@ fn parse_today(text: &str) -> Result<Date, String> {
 /// Runs the command with the process's arguments and returns its exit code.
 pub fn main() -> ExitCode {
     let mut words = std::env::args_os().skip(1);
-    if words.next().is_some_and(|word| word == "lsp") {
-        return crate::lsp::main(words);
+    match words.next() {
+        Some(word) if word == "lsp" => return crate::lsp::main(words),
+        Some(word) if word == "review" => {
+            return crate::review::cli::main(std::env::args_os().skip(1));
+        }
+        _ => {}
     }
     let args = Args::parse();
     match run(&args) {
@@ -164,7 +169,7 @@ fn check_rule_names(names: &[String], flag: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn print(text: &str) {
+pub(crate) fn print(text: &str) {
     let mut stdout = std::io::stdout().lock();
     // A closed pipe (`notes-lint | head`) is not an error worth reporting.
     let _ = stdout.write_all(text.as_bytes());
@@ -189,46 +194,9 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
     let today = args
         .today
         .unwrap_or_else(|| jiff::ZonedDateTime::now().date());
-    let config_path = match &args.config {
-        Some(path) if !path.is_file() => {
-            return Err(format!(
-                "error: no such configuration file: {}",
-                path.display()
-            ));
-        }
-        Some(path) => Some(path.clone()),
-        None => std::env::current_dir()
-            .ok()
-            .and_then(|cwd| config::discover(&cwd)),
-    };
-    let loaded_config = match &config_path {
-        Some(path) => config::read(path).map_err(|e| report::config_error(&e))?,
-        None => config::Loaded::default(),
-    };
-    let paths = if args.paths.is_empty() {
-        let notes = PathBuf::from("notes");
-        vec![if notes.is_dir() {
-            notes
-        } else {
-            PathBuf::from(".")
-        }]
-    } else {
-        args.paths.clone()
-    };
-    let discovered = crate::discover::discover(&paths)
-        .map_err(|missing| format!("error: no such file or folder: {}", missing.0.display()))?;
+    let loaded_config = load_config(args.config.as_deref())?;
+    let (files, refused) = discover_files(&args.paths, &loaded_config)?;
     let excluded = exclusions(&loaded_config)?;
-    let files: Vec<PathBuf> = discovered
-        .files
-        .into_iter()
-        .filter(|file| !excluded(file))
-        .collect();
-    // Links that leave the tree were not read; each is reported once, in every run.
-    let refused: Vec<_> = discovered
-        .refused
-        .into_iter()
-        .filter(|finding| finding.file.as_deref().is_none_or(|file| !excluded(file)))
-        .collect();
     let context: Vec<PathBuf> = if args.context.is_empty() {
         Vec::new()
     } else {
@@ -311,6 +279,61 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The configuration: `--config FILE` when given, else notes-lint.toml found from the
+/// working folder upward, else the defaults.
+pub(crate) fn load_config(path: Option<&Path>) -> Result<config::Loaded, String> {
+    let config_path = match path {
+        Some(path) if !path.is_file() => {
+            return Err(format!(
+                "error: no such configuration file: {}",
+                path.display()
+            ));
+        }
+        Some(path) => Some(path.to_path_buf()),
+        None => std::env::current_dir()
+            .ok()
+            .and_then(|cwd| config::discover(&cwd)),
+    };
+    match &config_path {
+        Some(path) => config::read(path).map_err(|e| report::config_error(&e)),
+        None => Ok(config::Loaded::default()),
+    }
+}
+
+/// The note files under `paths` (default: ./notes if it exists, else the working folder)
+/// that the configuration does not exclude, and a finding for each link that leaves the
+/// tree (which was not read).
+pub(crate) fn discover_files(
+    paths: &[PathBuf],
+    loaded_config: &config::Loaded,
+) -> Result<(Vec<PathBuf>, Vec<notes_core::Finding>), String> {
+    let paths = if paths.is_empty() {
+        let notes = PathBuf::from("notes");
+        vec![if notes.is_dir() {
+            notes
+        } else {
+            PathBuf::from(".")
+        }]
+    } else {
+        paths.to_vec()
+    };
+    let discovered = crate::discover::discover(&paths)
+        .map_err(|missing| format!("error: no such file or folder: {}", missing.0.display()))?;
+    let excluded = exclusions(loaded_config)?;
+    let files: Vec<PathBuf> = discovered
+        .files
+        .into_iter()
+        .filter(|file| !excluded(file))
+        .collect();
+    // Links that leave the tree were not read; each is reported once, in every run.
+    let refused: Vec<_> = discovered
+        .refused
+        .into_iter()
+        .filter(|finding| finding.file.as_deref().is_none_or(|file| !excluded(file)))
+        .collect();
+    Ok((files, refused))
 }
 
 /// Whether the configuration's `exclude` globs match a file, relative to its folder.

@@ -11,4 +11,5 @@ pub mod engine;
 pub mod fix;
 pub mod lsp;
 pub mod report;
+pub mod review;
 pub mod rules;

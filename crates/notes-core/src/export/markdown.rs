@@ -40,6 +40,7 @@ pub fn render_index(corpus: &Corpus) -> String {
         count(claims, "claim", "claims"),
         count(sources, "source", "sources"),
     );
+    out.push_str(&super::chart::image(super::chart::CORPUS_CHART));
     out.push_str("| Note | Written | Reviewed | As of | Claims |\n");
     out.push_str("| --- | --- | --- | --- | ---: |\n");
     for note in &corpus.notes {
@@ -66,6 +67,16 @@ fn count(n: usize, one: &str, many: &str) -> String {
 /// One note as Markdown. `corpus` gives the sources, caveats and events that the note
 /// refers to but other notes define.
 pub fn render_note(corpus: &Corpus, note: &ExportedNote) -> String {
+    render_note_on(corpus, note, None)
+}
+
+/// Like [`render_note`]; with `today`, each claim that is stale or overtaken on that date
+/// carries a marker with the reason, and the page says the date.
+pub fn render_note_on(
+    corpus: &Corpus,
+    note: &ExportedNote,
+    today: Option<jiff::civil::Date>,
+) -> String {
     let definitions = Definitions::of(
         corpus
             .notes
@@ -78,6 +89,7 @@ pub fn render_note(corpus: &Corpus, note: &ExportedNote) -> String {
         footnotes: Vec::new(),
         headings: BTreeSet::new(),
         cited: BTreeSet::new(),
+        today,
     };
     renderer.note(note);
     renderer.out
@@ -93,6 +105,8 @@ struct Renderer<'a> {
     headings: BTreeSet<String>,
     /// Source ids cited anywhere in the note.
     cited: BTreeSet<String>,
+    /// The date stale and overtaken claims are marked on, when the export is given one.
+    today: Option<jiff::civil::Date>,
 }
 
 impl<'a> Renderer<'a> {
@@ -104,6 +118,14 @@ impl<'a> Renderer<'a> {
             exported.file.replace("--", "- -")
         );
         self.heading(1, &note.title);
+        self.out
+            .push_str(&super::chart::image(&format!("{}.svg", exported.id)));
+        if let Some(today) = self.today {
+            let _ = writeln!(
+                self.out,
+                "Claims marked ⚠ were stale or overtaken on {today}, the date of this export.\n"
+            );
+        }
 
         let mut meta = Vec::new();
         if let Some(written) = note.written {
@@ -327,6 +349,14 @@ impl<'a> Renderer<'a> {
             } else {
                 inline(&claim.text)
             };
+            if let Some((_, reason)) = self
+                .today
+                .zip(exported)
+                .and_then(|(today, e)| super::chart::judge(e, today))
+                .filter(|(state, _)| *state != super::chart::State::Fresh)
+            {
+                details.push(format!("⚠ {}", inline(&reason)));
+            }
             let _ = write!(
                 self.out,
                 "{indent}- {label}{text}{refs}{}",

@@ -21,6 +21,7 @@ use crate::load::Document;
 use crate::model::{ClaimKind, Note};
 use crate::shelf_life::ShelfLife;
 
+pub mod chart;
 mod json;
 mod markdown;
 
@@ -289,6 +290,17 @@ impl std::error::Error for ExportError {}
 /// Exports `documents`: the corpus as `notes.json`, each note as `markdown/<id>.md` and
 /// an index as `markdown/README.md`. File paths in the output are made relative to `root`.
 pub fn export(documents: &[&Document], root: &Path) -> Result<Export, ExportError> {
+    export_on(documents, root, None)
+}
+
+/// Like [`export`]; with `today`, the charts show states on that date and each stale or
+/// overtaken claim of the pages carries a marker with the reason (and the pages say the
+/// date). Without it, the export does not depend on the date.
+pub fn export_on(
+    documents: &[&Document],
+    root: &Path,
+    today: Option<jiff::civil::Date>,
+) -> Result<Export, ExportError> {
     let corpus = corpus(documents, root)?;
     let mut files = vec![
         ExportFile {
@@ -303,9 +315,10 @@ pub fn export(documents: &[&Document], root: &Path) -> Result<Export, ExportErro
     for note in &corpus.notes {
         files.push(ExportFile {
             path: format!("markdown/{}.md", note.id),
-            content: render_note(&corpus, note),
+            content: markdown::render_note_on(&corpus, note, today),
         });
     }
+    files.extend(chart::files(&corpus, today));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Export { files })
 }

@@ -73,7 +73,12 @@ impl Rule for ForecastDue {
                         .with_label("due")
                         .with_help(
                             "judge the forecast and record what happened in `outcome:`, or move `resolves` to when it can be judged",
-                        ),
+                        )
+                        .with_due(notes_core::Due {
+                            since: due,
+                            event: None,
+                            claims: vec![claim.path.to_vec()],
+                        }),
                 );
             }
         }

@@ -160,7 +160,11 @@ fn check_note<'a>(
         }
     }
     for group in groups {
-        let finding = group_finding(view, cx, &group);
+        let finding = group_finding(view, cx, &group).with_due(notes_core::Due {
+            since: group.date.first_day(),
+            event: Some(group.event.to_owned()),
+            claims: group.covered.iter().map(|c| c.path.to_vec()).collect(),
+        });
         out.push(with_event_label(corpus, view, group.event, finding));
     }
 }

@@ -534,9 +534,27 @@ fn check_note(corpus: &Corpus<'_>, view: &NoteView<'_>, cx: &Context<'_>, out: &
         group.covered.push(claim);
     }
     for group in groups {
+        let due = group_due(&group);
         if let Some(finding) = group_finding(view, cx, group) {
-            out.push(finding);
+            out.push(finding.with_due(due));
         }
+    }
+}
+
+/// Since when the claims of `group` are stale: the day after the shortest of their shelf
+/// lives ran out.
+fn group_due(group: &Group<'_, '_>) -> notes_core::Due {
+    let since = group.checked.date.first_day();
+    let last_fresh = group
+        .lives
+        .iter()
+        .map(|life| fresh_until(*life, since))
+        .min()
+        .unwrap_or(Date::MAX);
+    notes_core::Due {
+        since: last_fresh.tomorrow().unwrap_or(last_fresh),
+        event: None,
+        claims: group.covered.iter().map(|c| c.path.to_vec()).collect(),
     }
 }
 
