@@ -1,8 +1,9 @@
 //! `cargo xtask import`: Markdown notes to note files, with
 //! [`notes_core::import`] doing the reading.
 
-use std::io::Write as _;
-use std::path::Path;
+use std::collections::BTreeSet;
+use std::io::{IsTerminal as _, Write as _};
+use std::path::{Path, PathBuf};
 
 use notes_core::import;
 
@@ -14,14 +15,7 @@ pub fn run(
     force: bool,
     options: &import::Options,
 ) -> Result<(), String> {
-    let bytes = std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-    let markdown = std::str::from_utf8(&bytes).map_err(|e| {
-        format!(
-            "{} is not valid UTF-8 (bad byte at offset {}): save it as UTF-8",
-            file.display(),
-            e.valid_up_to()
-        )
-    })?;
+    let markdown = read_markdown(file)?;
     let stem = match out {
         Some(out) => {
             let extension = out.extension().and_then(|e| e.to_str());
@@ -47,7 +41,7 @@ pub fn run(
             .to_owned(),
     };
     let imported =
-        import::import(markdown, &stem, options).map_err(|e| format!("{}: {e}", file.display()))?;
+        import::import(&markdown, &stem, options).map_err(|e| e.at(&file.display().to_string()))?;
     for remark in &imported.report {
         eprintln!("{}:{}: {}", file.display(), remark.line, remark.message);
     }
@@ -77,6 +71,292 @@ pub fn run(
     crate::generated::write_atomically(out, &yaml)?;
     eprintln!("wrote {}", out.display());
     Ok(())
+}
+
+/// Markdown files larger than this are refused: a note this size is a data dump.
+const MAX_BYTES: u64 = 8 << 20;
+
+/// Reads `file` as Markdown: it must exist, be at most [`MAX_BYTES`], not be binary,
+/// and be UTF-8.
+fn read_markdown(file: &Path) -> Result<String, String> {
+    let size = std::fs::metadata(file)
+        .map_err(|e| format!("cannot read {}: {e}", file.display()))?
+        .len();
+    if size > MAX_BYTES {
+        return Err(format!(
+            "{}: {:.1} MB is too large for a note (at most {} MB): split it or leave it out",
+            file.display(),
+            size as f64 / 1e6,
+            MAX_BYTES >> 20
+        ));
+    }
+    let bytes = std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    if let Some(nul) = bytes.iter().take(8192).position(|&b| b == 0) {
+        let line = bytes[..nul].iter().filter(|&&b| b == b'\n').count() + 1;
+        return Err(format!(
+            "{}:{line}: a NUL byte: this looks like a binary file, not Markdown",
+            file.display()
+        ));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        format!(
+            "{}:{line}: not valid UTF-8 (bad byte at offset {at}): save it as UTF-8",
+            file.display()
+        )
+    })
+}
+
+/// One Markdown file of a folder import: where it is, its path as shown, and the id
+/// (and file name) of its note.
+struct Input {
+    file: PathBuf,
+    shown: String,
+    id: String,
+}
+
+/// What a folder import made, for the closing summary.
+#[derive(Default)]
+struct Tally {
+    notes: usize,
+    claims: usize,
+    labels: usize,
+    sources: usize,
+    caveats: usize,
+    remarks: usize,
+    failed: usize,
+}
+
+/// Imports every Markdown file of `paths` (files, or folders read recursively) into
+/// notes in `out`, one note file per Markdown file, named by the note's id. A source
+/// is defined once, in the first note that cites it (or not at all when a note already
+/// in `out` defines it). Without `force` an existing note file is never replaced. One
+/// file that fails does not stop the others; the command fails at the end if any did.
+pub fn run_folder(
+    paths: &[PathBuf],
+    out: &Path,
+    force: bool,
+    options: &import::Options,
+) -> Result<(), String> {
+    let inputs = inputs(paths)?;
+    if inputs.is_empty() {
+        return Err("no Markdown files (.md, .markdown) to import".to_owned());
+    }
+    let targets: BTreeSet<PathBuf> = inputs
+        .iter()
+        .map(|input| out.join(format!("{}.yaml", input.id)))
+        .collect();
+    let mut registry = import::Registry::new(&existing_sources(out, &targets));
+    let progress = if std::io::stderr().is_terminal() && inputs.len() > 20 {
+        indicatif::ProgressBar::new(inputs.len() as u64)
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let mut tally = Tally::default();
+    let mut lines = Vec::new();
+    for input in &inputs {
+        progress.inc(1);
+        match import_one(input, out, force, options, &mut registry) {
+            Ok(imported) => {
+                tally.notes += 1;
+                tally.sources += imported.note.sources.len();
+                tally.caveats += imported.note.caveats.len();
+                for section in &imported.note.sections {
+                    tally.caveats += section.caveats.len();
+                    count(&section.claims, &mut tally);
+                }
+                for warning in &imported.warnings {
+                    lines.push(format!("{}: warning: {warning}", input.shown));
+                }
+                for remark in &imported.report {
+                    tally.remarks += 1;
+                    if remark.line == 0 {
+                        lines.push(format!("{}: {}", input.shown, remark.message));
+                    } else {
+                        lines.push(format!(
+                            "{}:{}: {}",
+                            input.shown, remark.line, remark.message
+                        ));
+                    }
+                }
+            }
+            Err(error) => {
+                tally.failed += 1;
+                lines.push(format!("error: {error}"));
+            }
+        }
+    }
+    progress.finish_and_clear();
+    let mut stderr = std::io::stderr().lock();
+    for line in &lines {
+        let _ = writeln!(stderr, "{line}");
+    }
+    let _ = writeln!(
+        stderr,
+        "imported {} of {} files into {}: {} claims ({} labels), {} sources, {} caveats; \
+         {} things not understood (listed above)",
+        tally.notes,
+        inputs.len(),
+        out.display(),
+        tally.claims,
+        tally.labels,
+        tally.sources,
+        tally.caveats,
+        tally.remarks
+    );
+    if tally.failed > 0 {
+        return Err(format!(
+            "{} files were not imported (see the errors above)",
+            tally.failed
+        ));
+    }
+    Ok(())
+}
+
+fn count(claims: &[notes_core::model::Claim], tally: &mut Tally) {
+    for claim in claims {
+        if claim.is_label() {
+            tally.labels += 1;
+        } else {
+            tally.claims += 1;
+        }
+        count(&claim.children, tally);
+    }
+}
+
+/// Imports one file of a folder import and writes its note.
+fn import_one(
+    input: &Input,
+    out: &Path,
+    force: bool,
+    options: &import::Options,
+    registry: &mut import::Registry,
+) -> Result<import::Imported, String> {
+    let target = out.join(format!("{}.yaml", input.id));
+    if !force && target.exists() {
+        return Err(format!(
+            "{} already exists: pass --force to replace it (from {})",
+            target.display(),
+            input.shown
+        ));
+    }
+    let markdown = read_markdown(&input.file)?;
+    let mut imported =
+        import::import(&markdown, &input.id, options).map_err(|e| e.at(&input.shown))?;
+    imported
+        .share(registry, &input.id)
+        .map_err(|e| format!("{}: {e}", input.shown))?;
+    crate::generated::write_atomically(&target, &imported.yaml)?;
+    Ok(imported)
+}
+
+/// The Markdown files of `paths`, folders read recursively (hidden entries skipped),
+/// in path order, each with a unique note id from its path.
+fn inputs(paths: &[PathBuf]) -> Result<Vec<Input>, String> {
+    let mut files: Vec<(PathBuf, PathBuf)> = Vec::new();
+    for path in paths {
+        let meta =
+            std::fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        if meta.is_dir() {
+            let mut found = Vec::new();
+            walk(path, &mut found)?;
+            found.sort();
+            for file in found {
+                let relative = file.strip_prefix(path).unwrap_or(&file).to_path_buf();
+                files.push((file, relative));
+            }
+        } else {
+            let name = PathBuf::from(path.file_name().unwrap_or(path.as_os_str()));
+            files.push((path.clone(), name));
+        }
+    }
+    let stem_slug = |relative: &Path| {
+        import::slug(
+            &relative
+                .file_stem()
+                .map(|s| s.to_string_lossy())
+                .unwrap_or_default(),
+        )
+    };
+    let mut stems: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (_, relative) in &files {
+        *stems.entry(stem_slug(relative)).or_default() += 1;
+    }
+    let mut taken = BTreeSet::new();
+    let mut inputs = Vec::new();
+    for (file, relative) in files {
+        let stem = stem_slug(&relative);
+        // A stem that several files share (`README.md`) takes its folders too.
+        let base = if stems.get(&stem).copied().unwrap_or(0) > 1 || stem.is_empty() {
+            import::slug(&relative.with_extension("").to_string_lossy())
+        } else {
+            stem
+        };
+        let base = if base.is_empty() {
+            "note".to_owned()
+        } else {
+            base
+        };
+        let mut id = base.clone();
+        let mut n = 2;
+        while !taken.insert(id.clone()) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        inputs.push(Input {
+            shown: file.display().to_string(),
+            file,
+            id,
+        });
+    }
+    Ok(inputs)
+}
+
+fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), String> {
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+        let path = entry.path();
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let kind = entry
+            .file_type()
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        if kind.is_dir() {
+            walk(&path, found)?;
+        } else if kind.is_file()
+            && matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("md" | "markdown")
+            )
+        {
+            found.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// The sources that note files already in `out` define, those this import will
+/// replace (`targets`) left out.
+fn existing_sources(out: &Path, targets: &BTreeSet<PathBuf>) -> Vec<notes_core::model::Source> {
+    let Ok(entries) = std::fs::read_dir(out) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
+        .filter(|p| !targets.contains(p))
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .filter_map(|file| notes_core::load_path(file).document)
+        .flat_map(|document| document.note.sources)
+        .collect()
 }
 
 #[cfg(test)]
@@ -125,5 +405,165 @@ mod tests {
         let loaded = notes_core::load_path(&out);
         assert!(loaded.findings.is_empty(), "{:?}", loaded.findings);
         assert_eq!(loaded.document.unwrap().id, "my-note");
+    }
+
+    const RESNET: &str = "# [Deep Residual Learning](https://arxiv.org/abs/1512.03385)\n\n\
+        Tags: vision\nDate: 04/17/2019\n\n- What\n  - Very deep networks are hard to train.\n\
+        - Results\n  - The deepest model reaches 3.57% top-5 error.\n  \
+        - Currently the best result on ImageNet.\n";
+
+    fn write(dir: &Path, name: &str, text: &[u8]) -> PathBuf {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    /// The rule ids `notes-lint` reports on the notes in `dir`.
+    fn lint(dir: &Path) -> Vec<&'static str> {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        let options = notes_lint::engine::Options {
+            today: "2026-01-01".parse().unwrap(),
+            config: notes_lint::config::Config::default(),
+            select: None,
+            ignore: Default::default(),
+        };
+        let outcome = notes_lint::engine::run(&files, &options);
+        outcome.findings.iter().map(|f| f.rule).collect()
+    }
+
+    #[test]
+    fn a_summary_naming_its_paper_lints_without_source_or_date_findings() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = write(dir.path(), "in/resnet.md", RESNET.as_bytes());
+        write(
+            dir.path(),
+            "in/thoughts.md",
+            b"# Thoughts\n\n- Scaling is what matters most.\n",
+        );
+        let out = dir.path().join("out");
+        let options = import::Options::default();
+        run_folder(
+            &[input.parent().unwrap().to_path_buf()],
+            &out,
+            false,
+            &options,
+        )
+        .unwrap();
+        let summary_dir = dir.path().join("summary");
+        std::fs::create_dir_all(&summary_dir).unwrap();
+        std::fs::copy(out.join("resnet.yaml"), summary_dir.join("resnet.yaml")).unwrap();
+        let rules = lint(&summary_dir);
+        for rule in ["unsourced-claim", "unsourced-figure", "undated-claim"] {
+            assert!(!rules.contains(&rule), "{rule} in {rules:?}");
+        }
+        let plain = dir.path().join("plain");
+        std::fs::create_dir_all(&plain).unwrap();
+        std::fs::copy(out.join("thoughts.yaml"), plain.join("thoughts.yaml")).unwrap();
+        assert!(lint(&plain).contains(&"unsourced-claim"));
+    }
+
+    #[test]
+    fn a_folder_shares_sources_and_reruns_byte_for_byte() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("in");
+        write(&input, "a/resnet.md", RESNET.as_bytes());
+        write(
+            &input,
+            "b/resnet.md",
+            b"# ResNet again\n\n- Link: https://arxiv.org/abs/1512.03385v2\n- Shortcuts help.\n",
+        );
+        write(
+            &input,
+            "b/deeper/notes.markdown",
+            b"# Other\n\n- A claim.\n",
+        );
+        write(&input, ".hidden/skip.md", b"# Hidden\n- no\n");
+        write(&input, "readme.txt", b"not markdown");
+        let out = dir.path().join("out");
+        let options = import::Options::default();
+        run_folder(std::slice::from_ref(&input), &out, false, &options).unwrap();
+        let mut names: Vec<String> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        // Ids come from the paths: a stem two files share takes their folders.
+        assert_eq!(names, ["a-resnet.yaml", "b-resnet.yaml", "notes.yaml"]);
+        let first = std::fs::read_to_string(out.join("a-resnet.yaml")).unwrap();
+        let second = std::fs::read_to_string(out.join("b-resnet.yaml")).unwrap();
+        assert!(first.contains("  - id: \"arxiv-1512-03385\"\n"), "{first}");
+        assert!(
+            second.contains("summary_of: \"arxiv-1512-03385\"\n"),
+            "{second}"
+        );
+        assert!(!second.contains("\nsources:\n"), "defined twice: {second}");
+        // Without --force nothing is replaced; with it the bytes are the same.
+        let error = run_folder(std::slice::from_ref(&input), &out, false, &options).unwrap_err();
+        assert!(error.contains("3 files were not imported"), "{error}");
+        let before: Vec<Vec<u8>> = names
+            .iter()
+            .map(|n| std::fs::read(out.join(n)).unwrap())
+            .collect();
+        run_folder(std::slice::from_ref(&input), &out, true, &options).unwrap();
+        let after: Vec<Vec<u8>> = names
+            .iter()
+            .map(|n| std::fs::read(out.join(n)).unwrap())
+            .collect();
+        assert_eq!(before, after);
+        // A note already in the output folder that defines the source keeps it.
+        let more = dir.path().join("more");
+        write(
+            &more,
+            "third.md",
+            b"# Third\n\nsource:: https://arxiv.org/abs/1512.03385\n\n- Again.\n",
+        );
+        run_folder(&[more], &out, false, &options).unwrap();
+        let third = std::fs::read_to_string(out.join("third.yaml")).unwrap();
+        assert!(
+            third.contains("summary_of: \"arxiv-1512-03385\"\n"),
+            "{third}"
+        );
+        assert!(!third.contains("\nsources:\n"), "{third}");
+    }
+
+    #[test]
+    fn bad_files_fail_alone_and_leave_no_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("in");
+        write(&input, "good.md", b"# Good\n- A claim.\n");
+        write(&input, "binary.md", b"\x89PNG\r\n\x00\x00 data");
+        write(&input, "latin1.md", b"# Caf\xe9\n- ok\n");
+        write(&input, "front.md", b"---\ntitle: [broken\n---\n- a\n");
+        let big = vec![b'a'; (MAX_BYTES + 1) as usize];
+        write(&input, "big.md", &big);
+        let out = dir.path().join("out");
+        let error = run_folder(
+            std::slice::from_ref(&input),
+            &out,
+            false,
+            &import::Options::default(),
+        )
+        .unwrap_err();
+        assert!(error.contains("4 files were not imported"), "{error}");
+        let names: Vec<String> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["good.yaml"]);
+        let binary = read_markdown(&input.join("binary.md")).unwrap_err();
+        assert!(
+            binary
+                .ends_with("binary.md:2: a NUL byte: this looks like a binary file, not Markdown"),
+            "{binary}"
+        );
+        let latin1 = read_markdown(&input.join("latin1.md")).unwrap_err();
+        assert!(latin1.contains("latin1.md:1: not valid UTF-8"), "{latin1}");
+        let big = read_markdown(&input.join("big.md")).unwrap_err();
+        assert!(big.contains("too large"), "{big}");
     }
 }

@@ -26,6 +26,8 @@ pub(crate) struct Body {
     pub title_from_stem: bool,
     /// The footnote definitions, in order.
     pub footnotes: Vec<Footnote>,
+    /// Why the front matter could not be read, if it could not.
+    pub broken_front_matter: Option<Remark>,
     pub report: Vec<Remark>,
 }
 
@@ -87,6 +89,7 @@ struct Builder<'a> {
     /// which bullets are labels).
     exported: bool,
     footnotes: Vec<Footnote>,
+    broken_front_matter: Option<Remark>,
     report: Vec<Remark>,
     stack: Vec<Frame>,
     /// The source range of the inline content read since the last block boundary.
@@ -111,6 +114,7 @@ pub(crate) fn read(prepared: &Prepared, file_stem: &str) -> Body {
         title_from_stem: false,
         exported: text.starts_with(EXPORT_MARK),
         footnotes: Vec::new(),
+        broken_front_matter: None,
         report: Vec::new(),
         stack: Vec::new(),
         inline: None,
@@ -237,6 +241,7 @@ pub(crate) fn read(prepared: &Prepared, file_stem: &str) -> Body {
         title_url: builder.title_url,
         title_from_stem: builder.title_from_stem,
         footnotes: builder.footnotes,
+        broken_front_matter: builder.broken_front_matter,
         report: builder.report,
     }
 }
@@ -255,7 +260,7 @@ impl Builder<'_> {
                 }
                 self.fields.extend(fields);
             }
-            Err(remark) => self.report.push(remark),
+            Err(remark) => self.broken_front_matter = Some(remark),
         }
     }
 

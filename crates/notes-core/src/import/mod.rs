@@ -49,6 +49,43 @@ pub struct Remark {
     pub message: String,
 }
 
+/// Why a Markdown file could not be imported, and where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportError {
+    /// The 1-based line of the Markdown file, when the problem has one.
+    pub line: Option<usize>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl std::fmt::Display for ImportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "line {line}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+impl ImportError {
+    /// The error as `file:line: message` (or `file: message`).
+    pub fn at(&self, file: &str) -> String {
+        match self.line {
+            Some(line) => format!("{file}:{line}: {}", self.message),
+            None => format!("{file}: {}", self.message),
+        }
+    }
+}
+
+impl From<String> for ImportError {
+    fn from(message: String) -> Self {
+        ImportError {
+            line: None,
+            message,
+        }
+    }
+}
+
 /// How to import.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Options {
@@ -71,10 +108,23 @@ pub struct Imported {
 
 /// Turns the Markdown `markdown` into a note file whose name (without extension) is
 /// `file_stem`: the note loads with no finding, or this fails.
-pub fn import(markdown: &str, file_stem: &str, options: &Options) -> Result<Imported, String> {
+pub fn import(markdown: &str, file_stem: &str, options: &Options) -> Result<Imported, ImportError> {
     let prepared = outline::prepare(markdown);
     let body = markdown::read(&prepared, file_stem);
+    if let Some(broken) = body.broken_front_matter {
+        return Err(ImportError {
+            line: Some(broken.line),
+            message: broken.message,
+        });
+    }
     let mut report = Vec::new();
+    if let Some(line) = prepared.unclosed_fence {
+        report.push(Remark {
+            line,
+            message: "this code fence is never closed: the rest of the file is kept as code"
+                .to_owned(),
+        });
+    }
     let fields = body.fields;
     // Without a title in the Markdown, a `Title:` field names the note.
     let title = match body.title {
@@ -89,11 +139,11 @@ pub fn import(markdown: &str, file_stem: &str, options: &Options) -> Result<Impo
         title => title,
     };
     let Some(title) = title else {
-        return Err(
+        return Err(ImportError::from(
             "nothing to import: the file has no title line, heading or bullet \
              (blank lines and the LaTeX preamble are skipped)"
                 .to_owned(),
-        );
+        ));
     };
     let meta = meta::read(
         &fields,

@@ -266,7 +266,9 @@ fn nothing_to_import_is_a_clear_error() {
         "% only\n\\newcommand{\\x}{x}\n",
         "\u{feff}\r\n",
     ] {
-        let error = import(outline, "note", &Options::default()).unwrap_err();
+        let error = import(outline, "note", &Options::default())
+            .unwrap_err()
+            .message;
         assert!(error.starts_with("nothing to import"), "{error}");
     }
 }
@@ -485,7 +487,7 @@ fn random_outlines_never_panic_and_always_load() {
                 assert!(loaded.findings.is_empty(), "{outline:?}");
             }
             Err(error) => assert!(
-                error.starts_with("nothing to import"),
+                error.message.starts_with("nothing to import"),
                 "{outline:?}: {error}"
             ),
         }
@@ -554,22 +556,24 @@ fn front_matter_yaml_and_toml() {
     assert_eq!(toml.note.tags, ["nlp"]);
     assert_eq!(toml.note.summary_of.as_deref(), Some("attention"));
     assert_eq!(toml.note.sources[0].kind, crate::model::SourceType::Article);
-    // Broken front matter is reported at its line; the rest still imports.
-    let broken = imported("---\ntitle: [unclosed\n---\n# Title\n- a claim\n");
-    assert_eq!(broken.note.title, "Title");
-    assert_eq!(broken.report.len(), 1);
+    // Broken front matter is an error at its line: the note would lose its source.
+    let broken = import(
+        "---\ntitle: [unclosed\n---\n# Title\n- a claim\n",
+        "note",
+        &Options::default(),
+    )
+    .unwrap_err();
     assert!(
-        broken.report[0]
-            .message
-            .contains("YAML front matter is broken"),
-        "{:?}",
-        broken.report
+        broken.message.contains("YAML front matter is broken"),
+        "{broken}"
     );
+    assert!(matches!(broken.line, Some(2..=3)), "{broken:?}");
+    let broken = import("+++\ntitle = \n+++\n- a\n", "note", &Options::default()).unwrap_err();
     assert!(
-        (2..=3).contains(&broken.report[0].line),
-        "{:?}",
-        broken.report
+        broken.message.contains("TOML front matter is broken"),
+        "{broken}"
     );
+    assert_eq!(broken.line, Some(2));
 }
 
 #[test]
@@ -659,4 +663,35 @@ fn labels_callouts_quotes_and_whole_blocks() {
         caveat_texts(&note.sections[0].caveats),
         ["First version numbers."]
     );
+}
+
+#[test]
+fn an_unclosed_fence_keeps_the_rest_as_code_and_says_so() {
+    let got = imported("# T\n\n- a claim\n\n```\ncode\n- not a bullet\n");
+    assert_eq!(texts(&got.note), ["a claim", "```\ncode\n- not a bullet"]);
+    assert_eq!(got.report.len(), 1);
+    assert_eq!(got.report[0].line, 5);
+    assert!(got.report[0].message.contains("never closed"));
+}
+
+#[test]
+fn footnotes_and_links_cite_sources() {
+    let got = imported(concat!(
+        "# Reading notes\n\n- Residual learning eases training.[^1]\n",
+        "- Loss follows a power law ([scaling laws](https://arxiv.org/abs/2001.08361)).\n",
+        "- The same paper again.[^2]\n\n",
+        "[^1]: K. He, \"Deep Residual Learning\", section 3, https://arxiv.org/abs/1512.03385\n",
+        "[^2]: [Scaling](https://arxiv.org/abs/2001.08361v2), p. 4\n[^3]: never cited\n",
+    ));
+    let note = &got.note;
+    let ids: Vec<&str> = note.sources.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(ids, ["arxiv-1512-03385", "arxiv-2001-08361"]);
+    let claims = &note.sections[0].claims;
+    assert_eq!(claims[0].text, "Residual learning eases training.");
+    assert_eq!(claims[0].sources[0].locator(), Some("section 3"));
+    assert_eq!(claims[1].sources[0].id(), "arxiv-2001-08361");
+    assert_eq!(claims[2].sources[0].id(), "arxiv-2001-08361");
+    assert_eq!(claims[2].sources[0].locator(), Some("p. 4"));
+    assert_eq!(got.report.len(), 1);
+    assert_eq!(got.report[0].line, 9);
 }
