@@ -139,6 +139,34 @@ pub fn run_folder(
     force: bool,
     options: &import::Options,
 ) -> Result<(), String> {
+    let report = import_folder(paths, out, force, options)?;
+    let mut stderr = std::io::stderr().lock();
+    for line in &report.lines {
+        let _ = writeln!(stderr, "{line}");
+    }
+    if report.failed > 0 {
+        return Err(format!(
+            "{} files were not imported (see the errors above)",
+            report.failed
+        ));
+    }
+    Ok(())
+}
+
+/// What a folder import printed: a line for each error, warning and thing not
+/// understood, then the summary; and how many files failed.
+struct FolderReport {
+    lines: Vec<String>,
+    failed: usize,
+}
+
+/// The work of [`run_folder`], without printing.
+fn import_folder(
+    paths: &[PathBuf],
+    out: &Path,
+    force: bool,
+    options: &import::Options,
+) -> Result<FolderReport, String> {
     let inputs = inputs(paths)?;
     if inputs.is_empty() {
         return Err("no Markdown files (.md, .markdown) to import".to_owned());
@@ -188,12 +216,7 @@ pub fn run_folder(
         }
     }
     progress.finish_and_clear();
-    let mut stderr = std::io::stderr().lock();
-    for line in &lines {
-        let _ = writeln!(stderr, "{line}");
-    }
-    let _ = writeln!(
-        stderr,
+    lines.push(format!(
         "imported {} of {} files into {}: {} claims ({} labels), {} sources, {} caveats; \
          {} things not understood (listed above)",
         tally.notes,
@@ -204,14 +227,11 @@ pub fn run_folder(
         tally.sources,
         tally.caveats,
         tally.remarks
-    );
-    if tally.failed > 0 {
-        return Err(format!(
-            "{} files were not imported (see the errors above)",
-            tally.failed
-        ));
-    }
-    Ok(())
+    ));
+    Ok(FolderReport {
+        lines,
+        failed: tally.failed,
+    })
 }
 
 fn count(claims: &[notes_core::model::Claim], tally: &mut Tally) {
@@ -565,5 +585,87 @@ mod tests {
         assert!(latin1.contains("latin1.md:1: not valid UTF-8"), "{latin1}");
         let big = read_markdown(&input.join("big.md")).unwrap_err();
         assert!(big.contains("too large"), "{big}");
+    }
+
+    /// Each folder of `tests/import/` holds Markdown under `input/`, the notes a folder
+    /// import makes of it under `expected/`, and what it printed in `report.txt`
+    /// (`UPDATE_EXPECT=1` rewrites both).
+    #[test]
+    fn import_fixtures() {
+        let root = crate::workspace_root().join("tests/import");
+        let update = std::env::var_os("UPDATE_EXPECT").is_some();
+        let mut cases: Vec<PathBuf> = std::fs::read_dir(&root)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.is_dir())
+            .collect();
+        cases.sort();
+        assert!(cases.len() >= 10, "{cases:?}");
+        let mut failures = Vec::new();
+        for case in cases {
+            let out = tempfile::tempdir().unwrap();
+            let options = match std::fs::read_to_string(case.join("date-order.txt")) {
+                Ok(order) if order.trim() == "dmy" => import::Options {
+                    date_order: Some(import::DateOrder::Dmy),
+                },
+                Ok(_) => import::Options {
+                    date_order: Some(import::DateOrder::Mdy),
+                },
+                Err(_) => import::Options::default(),
+            };
+            let report = import_folder(&[case.join("input")], out.path(), false, &options).unwrap();
+            let shown_in = format!("{}/", case.join("input").display());
+            let shown_out = out.path().display().to_string();
+            let mut printed: String = report
+                .lines
+                .iter()
+                .map(|l| l.replace(&shown_in, "").replace(&shown_out, "OUT") + "\n")
+                .collect();
+            printed = printed.replace('\\', "/");
+            let expected_dir = case.join("expected");
+            let mut produced: Vec<(String, String)> = std::fs::read_dir(out.path())
+                .unwrap()
+                .map(|e| {
+                    let path = e.unwrap().path();
+                    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                    (name, std::fs::read_to_string(&path).unwrap())
+                })
+                .collect();
+            produced.push(("../report.txt".to_owned(), printed));
+            if update {
+                let _ = std::fs::remove_dir_all(&expected_dir);
+                std::fs::create_dir_all(&expected_dir).unwrap();
+                for (name, text) in &produced {
+                    std::fs::write(expected_dir.join(name), text).unwrap();
+                }
+                continue;
+            }
+            let mut expected_names: Vec<String> = std::fs::read_dir(&expected_dir)
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            expected_names.push("../report.txt".to_owned());
+            expected_names.sort();
+            let mut produced_names: Vec<String> = produced.iter().map(|(n, _)| n.clone()).collect();
+            produced_names.sort();
+            if expected_names != produced_names {
+                failures.push(format!(
+                    "{}: files {produced_names:?}, expected {expected_names:?}",
+                    case.display()
+                ));
+                continue;
+            }
+            for (name, text) in &produced {
+                let want = std::fs::read_to_string(expected_dir.join(name)).unwrap_or_default();
+                if want != *text {
+                    failures.push(format!(
+                        "{}/{name} differs (UPDATE_EXPECT=1 rewrites it):\n{}",
+                        case.display(),
+                        similar::TextDiff::from_lines(&want, text).unified_diff()
+                    ));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
     }
 }

@@ -458,7 +458,10 @@ impl Builder<'_> {
     /// `warning`, `caution`, `important`), a quote (`quote`, `cite`), an example, a
     /// question (`question`, `faq`, `help`) or else a claim.
     fn quote(&mut self, texts: Vec<String>, callout: Option<&str>) {
-        let text = texts.join(" ");
+        let mut text = texts.join(" ");
+        if callout.is_some() && texts.len() == 1 && text.ends_with(':') {
+            text.pop();
+        }
         if text.is_empty() {
             return;
         }
@@ -514,24 +517,36 @@ impl Builder<'_> {
     /// otherwise it is one claim, or one caveat when it starts with a label such as
     /// `Note:`.
     fn paragraph(&mut self, range: Range<usize>, next_is_list: bool) {
-        let text = self.text_of(range.clone());
+        let lines: Vec<String> = self
+            .lines_of(range.clone())
+            .into_iter()
+            .map(|(_, l)| l)
+            .collect();
+        let text = lines.join(" ");
         if let Some(Frame::Quote { texts, callout }) = self.stack.last_mut()
             && texts.is_empty()
             && callout.is_none()
+            && let Some(first) = lines.first()
+            && let Some(rest) = first.strip_prefix("[!")
+            && let Some((kind, title)) = rest.split_once(']')
+            && !kind.is_empty()
+            && kind.len() <= 20
         {
-            // An Obsidian callout: `[!type] Title`, then its text.
-            if let Some(rest) = text.strip_prefix("[!")
-                && let Some((kind, rest)) = rest.split_once(']')
-                && !kind.is_empty()
-                && kind.len() <= 20
-            {
-                *callout = Some(kind.to_lowercase());
-                let rest = rest.trim_start_matches(['+', '-']).trim();
-                if !rest.is_empty() {
-                    texts.push(rest.to_owned());
+            // An Obsidian callout: `[!type] Title` on its first line, then its text. A
+            // title leads the text as a label does: `Title: text`.
+            *callout = Some(kind.to_lowercase());
+            let title = title.trim_start_matches(['+', '-']).trim();
+            if !title.is_empty() {
+                if title.ends_with(['.', ':', '!', '?']) {
+                    texts.push(title.to_owned());
+                } else {
+                    texts.push(format!("{title}:"));
                 }
-                return;
             }
+            if lines.len() > 1 {
+                texts.push(lines[1..].join(" "));
+            }
+            return;
         }
         if !self.stack.is_empty() {
             let claim = new_claim(text);

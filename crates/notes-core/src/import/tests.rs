@@ -648,7 +648,7 @@ fn labels_callouts_quotes_and_whole_blocks() {
         (1, "The model is fast.", C),
         (2, "It trains in days.", C),
         (1, "Results", C),
-        (1, "A case One pass.", E),
+        (1, "A case: One pass.", E),
         (1, "Read section 3.", C),
         (1, "Attention is all you need.", Q),
         (1, "```python\ndef f(x):\n\n    return x\n```", C),
