@@ -125,9 +125,30 @@ fn rename_claims(claims: &mut [Claim], rename: &impl Fn(&mut String)) {
 
 /// Turns the footnote references and inline links of `note`'s claims into sources
 /// and citations. Footnote markers leave the text; links stay in it.
-pub(crate) fn cite(note: &mut Note, footnotes: &[Footnote], report: &mut Vec<Remark>) {
+pub(crate) fn cite(
+    note: &mut Note,
+    footnotes: &[Footnote],
+    summary_label: Option<&str>,
+    exported: bool,
+    report: &mut Vec<Remark>,
+) {
     let mut local = Registry::new(&note.sources);
     let mut used = vec![false; footnotes.len()];
+    // The project's export names the work a note summarises by a footnote.
+    if let Some(label) = summary_label
+        && let Some(i) = footnotes.iter().position(|f| f.label == label)
+    {
+        used[i] = true;
+        let (source, _) = footnote_source(&footnotes[i].text);
+        let (id, new) = local.register(&source);
+        if new {
+            note.sources.push(Source {
+                id: id.clone(),
+                ..source
+            });
+        }
+        note.summary_of = Some(id.to_string());
+    }
     let mut undefined: Vec<String> = Vec::new();
     let mut added: Vec<Source> = Vec::new();
     let summary_of = note.summary_of.clone();
@@ -144,7 +165,8 @@ pub(crate) fn cite(note: &mut Note, footnotes: &[Footnote], report: &mut Vec<Rem
     }
     note.sources.extend(added);
     for (footnote, used) in footnotes.iter().zip(used) {
-        if !used {
+        // The export's own footnotes cite events and sources no claim cites.
+        if !used && !exported {
             report.push(Remark {
                 line: footnote.line,
                 message: format!("footnote [^{}] is defined but never cited", footnote.label),

@@ -28,6 +28,10 @@ pub(crate) struct Body {
     pub footnotes: Vec<Footnote>,
     /// Why the front matter could not be read, if it could not.
     pub broken_front_matter: Option<Remark>,
+    /// In the project's export: the footnote of the work the note summarises.
+    pub summary_label: Option<String>,
+    /// Whether the Markdown is the project's own export.
+    pub exported: bool,
     pub report: Vec<Remark>,
 }
 
@@ -86,8 +90,12 @@ struct Builder<'a> {
     title_url: Option<String>,
     title_from_stem: bool,
     /// Whether the Markdown is the project's own export, read exactly (no guessing
-    /// which bullets are labels).
+    /// which bullets are labels; its escapes, kind markers and annotations undone).
     exported: bool,
+    /// In an export: the footnote of the work the note summarises.
+    summary_label: Option<String>,
+    /// In an export: inside a section the export adds (`Events`, `Other sources`).
+    skipping: bool,
     footnotes: Vec<Footnote>,
     broken_front_matter: Option<Remark>,
     report: Vec<Remark>,
@@ -113,6 +121,8 @@ pub(crate) fn read(prepared: &Prepared, file_stem: &str) -> Body {
         title_url: None,
         title_from_stem: false,
         exported: text.starts_with(EXPORT_MARK),
+        summary_label: None,
+        skipping: false,
         footnotes: Vec::new(),
         broken_front_matter: None,
         report: Vec::new(),
@@ -242,6 +252,8 @@ pub(crate) fn read(prepared: &Prepared, file_stem: &str) -> Body {
         title_from_stem: builder.title_from_stem,
         footnotes: builder.footnotes,
         broken_front_matter: builder.broken_front_matter,
+        summary_label: builder.summary_label,
+        exported: builder.exported,
         report: builder.report,
     }
 }
@@ -330,6 +342,12 @@ impl Builder<'_> {
         lines.join(" ")
     }
 
+    /// In the export, `text` as the note had it: escapes and character references
+    /// undone. Elsewhere `text` as written.
+    fn as_written(&self, text: String) -> String {
+        if self.exported { unescape(&text) } else { text }
+    }
+
     /// Gives the inline content read so far to the list item being read, as its text.
     fn flush_item_text(&mut self) {
         let Some(inline) = self.inline.take() else {
@@ -362,7 +380,9 @@ impl Builder<'_> {
             .collect();
         let whole = lines.join("\n");
         if whole.starts_with("<!--") {
-            self.remark(range.start, "an HTML comment is not imported");
+            if !self.exported {
+                self.remark(range.start, "an HTML comment is not imported");
+            }
             return;
         }
         if whole.trim().is_empty() {
@@ -384,6 +404,7 @@ impl Builder<'_> {
             }
             Some(Frame::Quote { texts, .. }) => texts.push(claim.text),
             Some(Frame::Footnote { texts, .. }) => texts.push(claim.text),
+            None if self.skipping => {}
             None => {
                 self.meta_open = false;
                 self.section().claims.push(claim);
@@ -393,6 +414,14 @@ impl Builder<'_> {
 
     /// A finished list item.
     fn item(&mut self, mut claim: Claim, offset: usize) {
+        if self.exported {
+            if let Some(caveat) = claim.text.strip_prefix("**Caveat:** ") {
+                let caveat = unescape(strip_annotation(caveat));
+                self.caveat(caveat);
+                return;
+            }
+            exported_claim(&mut claim);
+        }
         if self.stack.is_empty() && self.meta_open && claim.children.is_empty() {
             let line = self.input_line(offset);
             if let Some(field) = field(&claim.text, line) {
@@ -439,6 +468,14 @@ impl Builder<'_> {
         if text.is_empty() {
             return;
         }
+        let text = self.as_written(text);
+        if self.exported && self.title.is_some() {
+            // Sections the export adds after the note's own.
+            self.skipping = matches!(text.as_str(), "Events" | "Other sources");
+            if self.skipping {
+                return;
+            }
+        }
         if !self.stack.is_empty() {
             // A heading in a list item or quote is that block's text.
             self.deliver(new_claim(text));
@@ -458,6 +495,14 @@ impl Builder<'_> {
     /// `warning`, `caution`, `important`), a quote (`quote`, `cite`), an example, a
     /// question (`question`, `faq`, `help`) or else a claim.
     fn quote(&mut self, texts: Vec<String>, callout: Option<&str>) {
+        if self.exported && matches!(callout, Some("note" | "warning")) {
+            // The export's alert: one caveat per paragraph, dates annotated.
+            for text in texts {
+                let text = unescape(strip_annotation(&text));
+                self.caveat(text);
+            }
+            return;
+        }
         let mut text = texts.join(" ");
         if callout.is_some() && texts.len() == 1 && text.ends_with(':') {
             text.pop();
@@ -548,6 +593,17 @@ impl Builder<'_> {
             }
             return;
         }
+        if self.exported && self.stack.is_empty() {
+            // The export's own lines: dates, what the note summarises, its sources.
+            if self.summary_label.is_none()
+                && text.starts_with("Summary of ")
+                && let Some(start) = text.find("[^")
+                && let Some(end) = text[start..].find(']')
+            {
+                self.summary_label = Some(text[start + 2..start + end].to_owned());
+            }
+            return;
+        }
         if !self.stack.is_empty() {
             let claim = new_claim(text);
             self.deliver(claim);
@@ -603,6 +659,101 @@ impl Builder<'_> {
             }
         }
     }
+}
+
+/// The kind markers the export writes before a claim's text.
+const KIND_MARKERS: &[(&str, ClaimKind)] = &[
+    ("*Quote:* ", ClaimKind::Quote),
+    ("*Opinion:* ", ClaimKind::Opinion),
+    ("*Question:* ", ClaimKind::Question),
+    ("*Example:* ", ClaimKind::Example),
+    ("*Definition:* ", ClaimKind::Definition),
+    ("*Forecast:* ", ClaimKind::Forecast),
+];
+
+/// A claim of the export as the note had it: its kind from the kind marker, its
+/// outcome, no computed annotation, and its text unescaped. Footnote references stay
+/// for the citations.
+fn exported_claim(claim: &mut Claim) {
+    let mut text = claim.text.as_str();
+    for (marker, kind) in KIND_MARKERS {
+        if let Some(rest) = text.strip_prefix(marker) {
+            claim.kind = *kind;
+            text = rest;
+        }
+    }
+    if let Some(rest) = text.strip_prefix("*Forecast, resolves ")
+        && let Some((date, rest)) = rest.split_once(":* ")
+    {
+        claim.kind = ClaimKind::Forecast;
+        claim.resolves = date.parse().ok();
+        text = rest;
+    }
+    let mut outcome = None;
+    if let Some((rest, said)) = text.rsplit_once(" \u{2014} *Outcome:* ") {
+        outcome = Some(unescape(said));
+        text = rest;
+    }
+    if let Some(inner) = whole_bold(strip_annotation(text))
+        && !claim.children.is_empty()
+    {
+        claim.kind = ClaimKind::Label;
+        text = inner;
+    }
+    let text = unescape(strip_annotation(text));
+    claim.text = text;
+    claim.outcome = outcome;
+}
+
+/// `text` without the export's trailing annotation ` *(as of 2022-05 · ...)*`.
+fn strip_annotation(text: &str) -> &str {
+    match text
+        .strip_suffix(")*")
+        .and_then(|t| t.rfind(" *(").map(|i| &text[..i]))
+    {
+        Some(rest) => rest,
+        None => text,
+    }
+}
+
+/// Markdown escapes (`\*`) and character references (`&#46;`, `&amp;`) undone.
+fn unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if c == '\\'
+            && let Some(next) = rest[1..].chars().next()
+            && next.is_ascii_punctuation()
+        {
+            out.push(next);
+            rest = &rest[1 + next.len_utf8()..];
+            continue;
+        }
+        if c == '&'
+            && let Some(end) = rest.find(';')
+            && end <= 10
+        {
+            let name = &rest[1..end];
+            let decoded = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                _ => name
+                    .strip_prefix('#')
+                    .and_then(|n| n.parse::<u32>().ok())
+                    .and_then(char::from_u32),
+            };
+            if let Some(decoded) = decoded {
+                out.push(decoded);
+                rest = &rest[end + 1..];
+                continue;
+            }
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
 }
 
 /// The text inside `**...**` when that is all of `text`.

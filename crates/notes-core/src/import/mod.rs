@@ -191,7 +191,13 @@ pub fn import(markdown: &str, file_stem: &str, options: &Options) -> Result<Impo
         sections: body.sections,
     };
     let mut note = note;
-    cite::cite(&mut note, &body.footnotes, &mut report);
+    cite::cite(
+        &mut note,
+        &body.footnotes,
+        body.summary_label.as_deref(),
+        body.exported,
+        &mut report,
+    );
     let yaml = emit(&note, &warnings);
     verify(&yaml, &note, file_stem)?;
     Ok(Imported {
