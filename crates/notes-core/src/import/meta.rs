@@ -144,9 +144,11 @@ pub(crate) fn field(text: &str, line: usize) -> Option<Field> {
     }
     let value = value.trim();
     let value = if target(&key) == Some(Target::Tags) {
+        // Tags are split at commas, or at spaces when there is no comma.
+        let separators: &[char] = if value.contains(',') { &[','] } else { &[' '] };
         Value::List(
             value
-                .split([',', ' '])
+                .split(separators)
                 .map(|t| t.trim().trim_start_matches('#').to_owned())
                 .filter(|t| !t.is_empty())
                 .collect(),

@@ -126,9 +126,10 @@ pub fn import(markdown: &str, file_stem: &str, options: &Options) -> Result<Impo
         });
     }
     let fields = body.fields;
-    // Without a title in the Markdown, a `Title:` field names the note.
+    // Without a title in the Markdown, or with a heading that only says what follows
+    // (`# Paper`), a `Title:` field names the note.
     let title = match body.title {
-        Some(title) if body.title_from_stem => Some(
+        Some(title) if body.title_from_stem || is_generic_title(&title) => Some(
             fields
                 .iter()
                 .find(|f| f.key == "title")
@@ -274,6 +275,27 @@ pub(crate) fn is_labelled(plain: &str) -> bool {
         return false;
     };
     LABELS.contains(&label.trim_end().to_ascii_lowercase().as_str())
+}
+
+/// Whether a title heading only names what follows it, as `# Paper` over a block of
+/// metadata does.
+fn is_generic_title(title: &str) -> bool {
+    const GENERIC: &[&str] = &[
+        "paper",
+        "paper info",
+        "paper information",
+        "paper metadata",
+        "paper details",
+        "metadata",
+        "meta",
+        "info",
+        "information",
+        "details",
+        "reference",
+        "summary",
+        "notes",
+    ];
+    GENERIC.contains(&title.trim().trim_end_matches(':').to_lowercase().as_str())
 }
 
 /// The note's title when the Markdown starts with bullets: the file stem.

@@ -856,3 +856,14 @@ fn the_export_is_read_exactly() {
     );
     assert_eq!(forecast.outcome.as_deref(), Some("it did"));
 }
+
+#[test]
+fn a_heading_that_only_says_paper_takes_the_papers_title() {
+    let got = imported(
+        "# Paper\n\n* **Title**: Inception with residuals\n* **Link**: http://arxiv.org/abs/1602.07261v1\n\
+         * **Tags**: Neural Network, Inception\n\n# Summary\n\n* What\n  * A deeper network.\n",
+    );
+    assert_eq!(got.note.title, "Inception with residuals");
+    assert_eq!(got.note.tags, ["Neural Network", "Inception"]);
+    assert_eq!(got.note.summary_of.as_deref(), Some("arxiv-1602-07261"));
+}
