@@ -175,7 +175,14 @@ fn import_folder(
         .iter()
         .map(|input| out.join(format!("{}.yaml", input.id)))
         .collect();
-    let mut registry = import::Registry::new(&existing_sources(out, &targets));
+    let existing = existing_notes(out);
+    // Sources the notes already there define, less those of the notes this replaces.
+    let mut registry = import::Registry::new(
+        existing
+            .iter()
+            .filter(|(file, _)| !targets.contains(file))
+            .flat_map(|(_, document)| &document.note.sources),
+    );
     let progress = if std::io::stderr().is_terminal() && inputs.len() > 20 {
         indicatif::ProgressBar::new(inputs.len() as u64)
     } else {
@@ -183,10 +190,24 @@ fn import_folder(
     };
     let mut tally = Tally::default();
     let mut lines = Vec::new();
+    // Every name a wikilink may use for a note: ids, file stems and titles, as slugs.
+    let mut names: BTreeSet<String> = existing
+        .iter()
+        .flat_map(|(_, document)| [document.id.clone(), import::slug(&document.note.title)])
+        .collect();
+    let mut links: Vec<(&Input, Vec<String>)> = Vec::new();
+    for input in &inputs {
+        names.insert(input.id.clone());
+        if let Some(stem) = input.file.file_stem() {
+            names.insert(import::slug(&stem.to_string_lossy()));
+        }
+    }
     for input in &inputs {
         progress.inc(1);
         match import_one(input, out, force, options, &mut registry) {
             Ok(imported) => {
+                names.insert(import::slug(&imported.note.title));
+                links.push((input, import::wikilinks(&imported.note)));
                 tally.notes += 1;
                 tally.sources += imported.note.sources.len();
                 tally.caveats += imported.note.caveats.len();
@@ -216,6 +237,18 @@ fn import_folder(
         }
     }
     progress.finish_and_clear();
+    for (input, targets) in links {
+        for target in targets {
+            if !names.contains(&import::slug(&target)) {
+                tally.remarks += 1;
+                lines.push(format!(
+                    "{}: the wikilink [[{target}]] names no note of the import or of {}",
+                    input.shown,
+                    out.display()
+                ));
+            }
+        }
+    }
     lines.push(format!(
         "imported {} of {} files into {}: {} claims ({} labels), {} sources, {} caveats; \
          {} things not understood (listed above)",
@@ -359,9 +392,8 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), String> {
     Ok(())
 }
 
-/// The sources that note files already in `out` define, those this import will
-/// replace (`targets`) left out.
-fn existing_sources(out: &Path, targets: &BTreeSet<PathBuf>) -> Vec<notes_core::model::Source> {
+/// The note files already in `out`, loaded, in path order.
+fn existing_notes(out: &Path) -> Vec<(PathBuf, notes_core::Document)> {
     let Ok(entries) = std::fs::read_dir(out) else {
         return Vec::new();
     };
@@ -369,13 +401,14 @@ fn existing_sources(out: &Path, targets: &BTreeSet<PathBuf>) -> Vec<notes_core::
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
-        .filter(|p| !targets.contains(p))
         .collect();
     files.sort();
     files
-        .iter()
-        .filter_map(|file| notes_core::load_path(file).document)
-        .flat_map(|document| document.note.sources)
+        .into_iter()
+        .filter_map(|file| {
+            let document = notes_core::load_path(&file).document?;
+            Some((file, document))
+        })
         .collect()
 }
 

@@ -219,6 +219,46 @@ impl Imported {
     }
 }
 
+/// The targets of the wikilinks (`[[Other note]]`, `[[Other note|shown]]`,
+/// `[[Other note#Part]]`) in the claims and caveats of `note`, in order, each once.
+pub fn wikilinks(note: &Note) -> Vec<String> {
+    fn scan(text: &str, out: &mut Vec<String>) {
+        let mut rest = text;
+        while let Some(start) = rest.find("[[") {
+            let tail = &rest[start + 2..];
+            let Some(end) = tail.find("]]") else {
+                break;
+            };
+            let target = tail[..end].split(['|', '#']).next().unwrap_or("").trim();
+            if !target.is_empty() && !out.iter().any(|t| t == target) {
+                out.push(target.to_owned());
+            }
+            rest = &tail[end + 2..];
+        }
+    }
+    fn claims(list: &[Claim], out: &mut Vec<String>) {
+        for claim in list {
+            scan(&claim.text, out);
+            caveats(&claim.caveats, out);
+            claims(&claim.children, out);
+        }
+    }
+    fn caveats(list: &[crate::model::CaveatRef], out: &mut Vec<String>) {
+        for caveat in list {
+            if let crate::model::CaveatRef::Inline(caveat) = caveat {
+                scan(&caveat.text, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    caveats(&note.caveats, &mut out);
+    for section in &note.sections {
+        caveats(&section.caveats, &mut out);
+        claims(&section.claims, &mut out);
+    }
+    out
+}
+
 /// The warnings `import` wrote into the note's header comment.
 pub fn warnings(yaml: &str) -> impl Iterator<Item = &str> {
     yaml.lines()
