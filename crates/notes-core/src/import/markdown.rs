@@ -96,6 +96,11 @@ struct Builder<'a> {
     summary_label: Option<String>,
     /// In an export: inside a section the export adds (`Events`, `Other sources`).
     skipping: bool,
+    /// The heading level that starts sections: the level of the first one.
+    section_level: Option<usize>,
+    /// Headings below the section level, as labels that the claims after them go
+    /// under, with their levels, outermost first.
+    labels: Vec<(usize, Claim)>,
     footnotes: Vec<Footnote>,
     broken_front_matter: Option<Remark>,
     report: Vec<Remark>,
@@ -123,6 +128,8 @@ pub(crate) fn read(prepared: &Prepared, file_stem: &str) -> Body {
         exported: text.starts_with(EXPORT_MARK),
         summary_label: None,
         skipping: false,
+        section_level: None,
+        labels: Vec::new(),
         footnotes: Vec::new(),
         broken_front_matter: None,
         report: Vec::new(),
@@ -210,10 +217,10 @@ pub(crate) fn read(prepared: &Prepared, file_stem: &str) -> Body {
                         builder.paragraph(inline, next_is_list);
                     }
                 }
-                TagEnd::Heading(_) => {
+                TagEnd::Heading(level) => {
                     if let Some(inline) = builder.inline.take() {
                         let text = builder.text_of(inline);
-                        builder.heading(text);
+                        builder.heading(text, level as usize);
                     }
                 }
                 TagEnd::Item => {
@@ -243,6 +250,7 @@ pub(crate) fn read(prepared: &Prepared, file_stem: &str) -> Body {
             _ => builder.extend(range),
         }
     }
+    builder.close_labels(0);
     Body {
         title: builder.title,
         caveats: builder.caveats,
@@ -407,7 +415,36 @@ impl Builder<'_> {
             None if self.skipping => {}
             None => {
                 self.meta_open = false;
-                self.section().claims.push(claim);
+                self.push_claim(claim);
+            }
+        }
+    }
+
+    /// A claim outside lists and quotes: under the innermost open heading label, or in
+    /// the section.
+    fn push_claim(&mut self, claim: Claim) {
+        match self.labels.last_mut() {
+            Some((_, label)) => label.children.push(claim),
+            None => self.section().claims.push(claim),
+        }
+    }
+
+    /// Closes the heading labels at `level` or deeper (all of them for 0): each goes
+    /// under the label above it, or into the section. A label that would nest claims
+    /// deeper than note files allow keeps its claims beside it instead.
+    fn close_labels(&mut self, level: usize) {
+        while self.labels.last().is_some_and(|(l, _)| *l >= level) {
+            let Some((_, mut label)) = self.labels.pop() else {
+                break;
+            };
+            if self.labels.len() + generations(&label) > super::MAX_GENERATIONS {
+                let children = std::mem::take(&mut label.children);
+                self.push_claim(label);
+                for child in children {
+                    self.push_claim(child);
+                }
+            } else {
+                self.push_claim(label);
             }
         }
     }
@@ -464,7 +501,9 @@ impl Builder<'_> {
         &mut self.sections[last]
     }
 
-    fn heading(&mut self, text: String) {
+    /// A heading: the note's title, a section, or below the section level a label
+    /// that the claims up to the next heading of its level or above go under.
+    fn heading(&mut self, text: String, level: usize) {
         if text.is_empty() {
             return;
         }
@@ -486,8 +525,17 @@ impl Builder<'_> {
             let (title, url) = split_link(&text);
             self.title = Some(title);
             self.title_url = url;
-        } else {
+            return;
+        }
+        self.close_labels(level);
+        let section_level = *self.section_level.get_or_insert(level);
+        if level <= section_level || self.exported {
+            self.close_labels(0);
             self.sections.push(new_section(text));
+        } else {
+            let mut label = new_claim(text);
+            label.kind = ClaimKind::Label;
+            self.labels.push((level, label));
         }
     }
 
@@ -630,11 +678,12 @@ impl Builder<'_> {
             let heading = lines.iter().rposition(|line| !is_labelled(line));
             for (i, line) in lines.into_iter().enumerate() {
                 if Some(i) == heading {
+                    self.close_labels(0);
                     self.sections.push(new_section(line));
                 } else if is_labelled(&line) {
                     self.caveat(line);
                 } else {
-                    self.section().claims.push(new_claim(line));
+                    self.push_claim(new_claim(line));
                 }
             }
             return;
@@ -655,7 +704,7 @@ impl Builder<'_> {
                 let kind = super::kind_of(&text, ClaimKind::Claim);
                 let mut claim = new_claim(text);
                 claim.kind = kind;
-                self.section().claims.push(claim);
+                self.push_claim(claim);
             }
         }
     }
@@ -772,6 +821,11 @@ fn looks_like_label(text: &str) -> bool {
         && !text.ends_with(['.', '!', '?', ';'])
         && !text.chars().any(|c| c.is_ascii_digit())
         && !text.contains("](")
+}
+
+/// How many generations of claims `claim` spans: 1 for a claim without children.
+fn generations(claim: &Claim) -> usize {
+    1 + claim.children.iter().map(generations).max().unwrap_or(0)
 }
 
 fn new_section(title: String) -> Section {

@@ -8,8 +8,9 @@
 //!
 //! - The first heading, or the first line of text before any bullet, is the note's
 //!   title; when a bullet comes first, the file name is.
-//! - Headings start sections. So does the last line of a paragraph that a list follows
-//!   with no blank line between (an outline's section line).
+//! - Headings start sections; a heading deeper than the first is a label that the
+//!   claims after it go under. The last line of a paragraph that a list follows with no
+//!   blank line between starts a section too (an outline's section line).
 //! - Bullets are claims, nested as they are indented; a bullet wholly in quotation
 //!   marks is a `quote`. Paragraphs are claims; a paragraph or line that starts with a
 //!   label such as `Note:` or `Caveat:` is a caveat on its section.

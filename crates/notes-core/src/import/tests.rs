@@ -210,29 +210,29 @@ fn headings_plain_lines_and_remarks() {
         "## Part one\nCaveat: old numbers\n- a\nTrailing remark\n",
         "A plain line before bullets\n- b\n  still b\n#hashtag line\nNote: last\n",
     ));
-    // The front matter's title names the note; the first heading is then a section.
+    // The front matter's title names the note; the first heading is then a section,
+    // and a deeper heading a label that the claims after it go under.
     assert_eq!(note.title, "front matter");
     let titles: Vec<&str> = note.sections.iter().map(|s| s.title.as_str()).collect();
+    assert_eq!(titles, ["The title", "A plain line before bullets"]);
     assert_eq!(
-        titles,
-        ["The title", "Part one", "A plain line before bullets"]
-    );
-    assert_eq!(
-        caveat_texts(&note.sections[1].caveats),
+        caveat_texts(&note.sections[0].caveats),
         ["Caveat: old numbers"]
     );
-    assert_eq!(caveat_texts(&note.sections[2].caveats), ["Note: last"]);
+    assert_eq!(caveat_texts(&note.sections[1].caveats), ["Note: last"]);
     // A paragraph is a claim; a line in it that starts with a label is a caveat.
-    assert_eq!(
-        texts(&note),
-        [
-            "early",
-            "a",
-            "Trailing remark",
-            "b still b",
-            "#hashtag line"
-        ]
-    );
+    let expected: Vec<(usize, String, ClaimKind)> = [
+        (1, "early", ClaimKind::Claim),
+        (1, "Part one", ClaimKind::Label),
+        (2, "a", ClaimKind::Claim),
+        (2, "Trailing remark", ClaimKind::Claim),
+        (1, "b still b", ClaimKind::Claim),
+        (1, "#hashtag line", ClaimKind::Claim),
+    ]
+    .into_iter()
+    .map(|(d, t, k)| (d, t.to_owned(), k))
+    .collect();
+    assert_eq!(claims(&note), expected);
     let note = load("Title\nNote: before any section\n- a\n");
     assert_eq!(caveat_texts(&note.caveats), ["Note: before any section"]);
     assert_eq!(note.sections[0].title, "Title");
@@ -866,4 +866,29 @@ fn a_heading_that_only_says_paper_takes_the_papers_title() {
     assert_eq!(got.note.title, "Inception with residuals");
     assert_eq!(got.note.tags, ["Neural Network", "Inception"]);
     assert_eq!(got.note.summary_of.as_deref(), Some("arxiv-1602-07261"));
+}
+
+#[test]
+fn headings_below_the_section_level_are_labels() {
+    let note = load(concat!(
+        "# Paper\n\n## Method\n\nIntro line.\n\n### Encoder\n\n- Six layers.\n\n",
+        "### Decoder\n\n- Six more.\n\n#### Detail\n\nMasking keeps it causal.\n\n## Results\n\n- Better.\n",
+    ));
+    let titles: Vec<&str> = note.sections.iter().map(|s| s.title.as_str()).collect();
+    assert_eq!(titles, ["Method", "Results"]);
+    use ClaimKind::{Claim as C, Label as L};
+    let expected: Vec<(usize, String, ClaimKind)> = [
+        (1, "Intro line.", C),
+        (1, "Encoder", L),
+        (2, "Six layers.", C),
+        (1, "Decoder", L),
+        (2, "Six more.", C),
+        (2, "Detail", L),
+        (3, "Masking keeps it causal.", C),
+        (1, "Better.", C),
+    ]
+    .into_iter()
+    .map(|(d, t, k)| (d, t.to_owned(), k))
+    .collect();
+    assert_eq!(claims(&note), expected);
 }
