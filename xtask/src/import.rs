@@ -7,7 +7,16 @@ use std::path::{Path, PathBuf};
 
 use notes_core::import;
 
-/// Imports the outline in `file` and prints the note on stdout, or with `out` writes
+/// A line of the import report: `file:line: message`, or `file: message` when the
+/// remark has no line.
+fn remark_line(file: &str, remark: &import::Remark) -> String {
+    match remark.line {
+        0 => format!("{file}: {}", remark.message),
+        line => format!("{file}:{line}: {}", remark.message),
+    }
+}
+
+/// Imports the Markdown in `file` and prints the note on stdout, or with `out` writes
 /// it there atomically, refusing to replace an existing file unless `force`.
 pub fn run(
     file: &Path,
@@ -43,7 +52,7 @@ pub fn run(
     let imported =
         import::import(&markdown, &stem, options).map_err(|e| e.at(&file.display().to_string()))?;
     for remark in &imported.report {
-        eprintln!("{}:{}: {}", file.display(), remark.line, remark.message);
+        eprintln!("{}", remark_line(&file.display().to_string(), remark));
     }
     let yaml = imported.yaml;
     for warning in import::warnings(&yaml) {

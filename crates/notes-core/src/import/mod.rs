@@ -44,7 +44,7 @@ pub const MAX_GENERATIONS: usize = (crate::tree::MAX_DEPTH - 4) / 2;
 /// Something the import did not understand or had to change, at a line of the input.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Remark {
-    /// The 1-based line of the Markdown file.
+    /// The 1-based line of the Markdown file; 0 when the remark has no one line.
     pub line: usize,
     /// What happened there.
     pub message: String,
