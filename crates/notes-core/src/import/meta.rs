@@ -638,6 +638,19 @@ pub fn parse_date(text: &str, order: Option<DateOrder>) -> Result<PartialDate, S
         };
         return build(year, Some(month), Some(day));
     }
+    // Month names: `November 26, 2013`, `26 Nov 2013`.
+    let spaced = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let has_year = spaced
+        .rsplit(' ')
+        .next()
+        .is_some_and(|y| y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()));
+    if has_year && spaced.split(' ').count() == 3 {
+        for format in ["%B %d, %Y", "%B %d %Y", "%d %B %Y", "%d %B, %Y"] {
+            if let Ok(date) = jiff::fmt::strtime::parse(format, &spaced).and_then(|t| t.to_date()) {
+                return Ok(PartialDate::from_date(date));
+            }
+        }
+    }
     let words: Vec<&str> = text
         .split(|c: char| c.is_whitespace() || c == ',')
         .filter(|w| !w.is_empty())
