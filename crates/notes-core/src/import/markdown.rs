@@ -122,7 +122,8 @@ pub(crate) fn read(prepared: &Prepared, file_stem: &str) -> Body {
         caveats: Vec::new(),
         sections: Vec::new(),
         fields: Vec::new(),
-        meta_open: true,
+        // The export's metadata is its own (see `paragraph`), never `Key: value` lines.
+        meta_open: !text.starts_with(EXPORT_MARK),
         title_url: None,
         title_from_stem: false,
         exported: text.starts_with(EXPORT_MARK),
@@ -285,7 +286,11 @@ impl Builder<'_> {
     }
 
     /// Adds an inline event's range to the inline content being read.
-    fn extend(&mut self, range: Range<usize>) {
+    fn extend(&mut self, mut range: Range<usize>) {
+        // An escaped character's event starts after its backslash; the text keeps it.
+        if range.start > 0 && self.prepared.text.as_bytes()[range.start - 1] == b'\\' {
+            range.start -= 1;
+        }
         self.inline = Some(match self.inline.take() {
             Some(inline) => inline.start.min(range.start)..inline.end.max(range.end),
             None => range,
@@ -466,15 +471,18 @@ impl Builder<'_> {
                 return;
             }
         }
-        if !claim.children.is_empty() {
-            if let Some(inner) = whole_bold(&claim.text) {
-                claim.text = inner.to_owned();
-                claim.kind = ClaimKind::Label;
-            } else if !self.exported && looks_like_label(&claim.text) {
-                claim.kind = ClaimKind::Label;
+        // In the export, `exported_claim` read the kind from its marker.
+        if !self.exported {
+            if !claim.children.is_empty() {
+                if let Some(inner) = whole_bold(&claim.text) {
+                    claim.text = inner.to_owned();
+                    claim.kind = ClaimKind::Label;
+                } else if looks_like_label(&claim.text) {
+                    claim.kind = ClaimKind::Label;
+                }
             }
+            claim.kind = super::kind_of(&claim.text, claim.kind);
         }
-        claim.kind = super::kind_of(&claim.text, claim.kind);
         if claim.text.is_empty() {
             // An empty bullet says nothing; its children move up.
             for child in std::mem::take(&mut claim.children) {
@@ -743,15 +751,34 @@ fn exported_claim(claim: &mut Claim) {
         outcome = Some(unescape(said));
         text = rest;
     }
-    if let Some(inner) = whole_bold(strip_annotation(text))
-        && !claim.children.is_empty()
-    {
-        claim.kind = ClaimKind::Label;
-        text = inner;
-    }
-    let text = unescape(strip_annotation(text));
-    claim.text = text;
+    let text = strip_annotation(text);
+    // The footnote references follow the text, outside a label's bold.
+    let body = trailing_refs_start(text);
+    let mut written = match whole_bold(&text[..body]) {
+        Some(inner) if !claim.children.is_empty() => {
+            claim.kind = ClaimKind::Label;
+            unescape(inner)
+        }
+        _ => unescape(&text[..body]),
+    };
+    written.push_str(&text[body..]);
+    claim.text = written;
     claim.outcome = outcome;
+}
+
+/// Where the footnote references (`[^1],[^2]`) at the end of `text` start.
+fn trailing_refs_start(text: &str) -> usize {
+    let mut end = text.len();
+    loop {
+        let head = &text[..end];
+        let head = head.strip_suffix(',').unwrap_or(head);
+        match head.strip_suffix(']').and_then(|h| h.rfind("[^")) {
+            Some(start) if !head[start + 2..head.len() - 1].contains(['[', ']', ' ']) => {
+                end = start;
+            }
+            _ => return end,
+        }
+    }
 }
 
 /// `text` without the export's trailing annotation ` *(as of 2022-05 · ...)*`.
@@ -766,7 +793,7 @@ fn strip_annotation(text: &str) -> &str {
 }
 
 /// Markdown escapes (`\*`) and character references (`&#46;`, `&amp;`) undone.
-fn unescape(text: &str) -> String {
+pub(crate) fn unescape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(c) = rest.chars().next() {

@@ -892,3 +892,182 @@ fn headings_below_the_section_level_are_labels() {
     .collect();
     assert_eq!(claims(&note), expected);
 }
+
+mod generated {
+    //! Generated notes through the Markdown export and back.
+
+    use super::*;
+    use crate::model::{Caveat, Citation, LocatedCitation, Section, Source, SourceType};
+    use proptest::prelude::*;
+
+    /// Words and marks that Markdown would read as syntax unless the export escapes
+    /// them.
+    const WORDS: &[&str] = &[
+        "loss",
+        "scaling",
+        "data",
+        "model",
+        "Résumé",
+        "30%",
+        "~8",
+        "snake_case",
+        "*star*",
+        "_under_",
+        "`tick`",
+        "#hash",
+        "<tag>",
+        "a|b",
+        "$5",
+        "&amp;",
+        ":smile:",
+        "1.",
+        "-dash",
+        "+plus",
+        ">quote",
+        "back\\slash",
+        "x**y",
+        "“curly”",
+        "(paren)",
+        "end.",
+        "why?",
+    ];
+
+    fn text() -> impl Strategy<Value = String> {
+        proptest::collection::vec(proptest::sample::select(WORDS), 1..6).prop_map(|w| w.join(" "))
+    }
+
+    fn caveat(text: String) -> CaveatRef {
+        CaveatRef::Inline(Caveat {
+            id: None,
+            text,
+            as_of: None,
+            before: None,
+            review_by: None,
+        })
+    }
+
+    fn claim(depth: u32) -> BoxedStrategy<Claim> {
+        let children = if depth == 0 {
+            Just(Vec::new()).boxed()
+        } else {
+            proptest::collection::vec(claim(depth - 1), 0..3).boxed()
+        };
+        (
+            text(),
+            0..7_usize,
+            proptest::option::of(text()),
+            proptest::option::of(proptest::option::of(text())),
+            children,
+        )
+            .prop_map(|(text, kind, caveat_text, cite, children)| {
+                let mut claim = new_claim(text);
+                claim.kind = [
+                    ClaimKind::Claim,
+                    ClaimKind::Quote,
+                    ClaimKind::Opinion,
+                    ClaimKind::Question,
+                    ClaimKind::Example,
+                    ClaimKind::Definition,
+                    ClaimKind::Label,
+                ][kind];
+                // A label groups the claims under it: it has some.
+                if claim.kind == ClaimKind::Label && children.is_empty() {
+                    claim.kind = ClaimKind::Claim;
+                }
+                claim.caveats = caveat_text.into_iter().map(caveat).collect();
+                claim.sources = cite
+                    .map(|locator| {
+                        Citation::Located(LocatedCitation {
+                            id: "src".to_owned(),
+                            locator,
+                        })
+                    })
+                    .into_iter()
+                    .collect();
+                claim.children = children;
+                claim
+            })
+            .boxed()
+    }
+
+    fn note() -> impl Strategy<Value = Note> {
+        (
+            text(),
+            proptest::collection::vec((text(), proptest::collection::vec(claim(2), 1..4)), 1..4),
+            proptest::option::of(text()),
+            any::<bool>(),
+        )
+            .prop_map(|(title, sections, note_caveat, summary)| {
+                let mut note = imported("# x\n- y\n").note;
+                note.title = title;
+                note.summary_of = summary.then(|| "src".to_owned());
+                note.caveats = note_caveat.into_iter().map(caveat).collect();
+                note.sources = vec![Source {
+                    id: Id("src".to_owned()),
+                    kind: SourceType::Paper,
+                    title: "A paper".to_owned(),
+                    authors: vec!["A. Author".to_owned()],
+                    venue: None,
+                    published: None,
+                    url: Some("https://example.org/paper".to_owned()),
+                    doi: None,
+                    arxiv: None,
+                    isbn: None,
+                    accessed: None,
+                    archive_url: None,
+                }];
+                note.sections = sections
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (title, claims))| Section {
+                        // Headings are unique in the export.
+                        title: format!("{title} {i}"),
+                        as_of: None,
+                        reviewed: None,
+                        shelf_life: None,
+                        sources: Vec::new(),
+                        caveats: Vec::new(),
+                        sensitive_to: Vec::new(),
+                        tags: Vec::new(),
+                        allow: Vec::new(),
+                        claims,
+                    })
+                    .collect();
+                note
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn generated_notes_round_trip_through_the_markdown_export(original in note()) {
+            let yaml = emit(&original, &[]);
+            let loaded = crate::load_bytes(Path::new("generated.yaml"), yaml.as_bytes());
+            prop_assert!(loaded.findings.is_empty(), "{:?}", loaded.findings);
+            let document = loaded.document.unwrap();
+            let export = crate::export::export(&[&document], Path::new(".")).unwrap();
+            let markdown = &export
+                .files
+                .iter()
+                .find(|f| f.path == "markdown/generated.md")
+                .unwrap()
+                .content;
+            let back = import(markdown, "generated", &Options::default()).unwrap();
+            let own = |n: &Note| -> std::collections::HashMap<String, Source> {
+                n.sources.iter().map(|s| (s.id.to_string(), s.clone())).collect()
+            };
+            let note = &back.note;
+            prop_assert_eq!(&note.title, &original.title, "{}", markdown);
+            let titles = |n: &Note| n.sections.iter().map(|s| s.title.clone()).collect::<Vec<_>>();
+            prop_assert_eq!(titles(note), titles(&original), "{}", markdown);
+            prop_assert_eq!(caveat_texts(&note.caveats), caveat_texts(&original.caveats));
+            prop_assert_eq!(
+                compared(note, &own(note)),
+                compared(&original, &own(&original)),
+                "{}",
+                markdown
+            );
+        }
+    }
+}
