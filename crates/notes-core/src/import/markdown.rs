@@ -855,7 +855,8 @@ fn generations(claim: &Claim) -> usize {
     1 + claim.children.iter().map(generations).max().unwrap_or(0)
 }
 
-fn new_section(title: String) -> Section {
+/// A section with `title` and nothing in it yet.
+pub(crate) fn new_section(title: String) -> Section {
     Section {
         title,
         as_of: None,

@@ -897,7 +897,7 @@ mod generated {
     //! Generated notes through the Markdown export and back.
 
     use super::*;
-    use crate::model::{Caveat, Citation, LocatedCitation, Section, Source, SourceType};
+    use crate::model::{Caveat, Citation, LocatedCitation, Source, SourceType};
     use proptest::prelude::*;
 
     /// Words and marks that Markdown would read as syntax unless the export escapes
@@ -1019,18 +1019,12 @@ mod generated {
                 note.sections = sections
                     .into_iter()
                     .enumerate()
-                    .map(|(i, (title, claims))| Section {
+                    .map(|(i, (title, claims))| {
                         // Headings are unique in the export.
-                        title: format!("{title} {i}"),
-                        as_of: None,
-                        reviewed: None,
-                        shelf_life: None,
-                        sources: Vec::new(),
-                        caveats: Vec::new(),
-                        sensitive_to: Vec::new(),
-                        tags: Vec::new(),
-                        allow: Vec::new(),
-                        claims,
+                        let mut section =
+                            super::super::markdown::new_section(format!("{title} {i}"));
+                        section.claims = claims;
+                        section
                     })
                     .collect();
                 note
