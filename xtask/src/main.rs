@@ -48,12 +48,14 @@ enum Command {
         #[arg(long, value_name = "YYYY-MM-DD")]
         today: Option<jiff::civil::Date>,
     },
-    /// Turn a bullet-outline Markdown note into a note file (printed, or written with -o).
+    /// Turn Markdown notes into note files: one file (printed, or written with -o FILE.yaml),
+    /// or files and folders (read recursively) into the folder -o DIR.
     Import {
-        /// The Markdown outline to import.
-        file: PathBuf,
-        /// Write the note to this .yaml file instead of printing it.
-        #[arg(short, long, value_name = "FILE")]
+        /// The Markdown files and folders to import.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// The .yaml file to write one note to, or the folder to write notes to.
+        #[arg(short, long, value_name = "FILE|DIR")]
         out: Option<PathBuf>,
         /// Replace the output file if it exists.
         #[arg(long, requires = "out")]
@@ -91,7 +93,7 @@ fn main() -> ExitCode {
         }
         Command::Export { out, check, today } => export::run(&root, &out, check, today),
         Command::Import {
-            file,
+            paths,
             out,
             force,
             date_order,
@@ -102,7 +104,29 @@ fn main() -> ExitCode {
                     DateOrderArg::Dmy => notes_core::import::DateOrder::Dmy,
                 }),
             };
-            import::run(&file, out.as_deref(), force, &options)
+            let one_file = match (paths.as_slice(), &out) {
+                ([file], None) => file.is_file(),
+                ([file], Some(out)) => {
+                    file.is_file()
+                        && matches!(
+                            out.extension().and_then(|e| e.to_str()),
+                            Some("yaml" | "yml")
+                        )
+                }
+                _ => false,
+            };
+            match (one_file, &out) {
+                (true, _) => import::run(&paths[0], out.as_deref(), force, &options),
+                (false, Some(dir)) if dir.is_file() || dir.extension().is_some() => Err(format!(
+                    "{}: the output must be a .yaml or .yml file (for one Markdown file) or a folder",
+                    dir.display()
+                )),
+                (false, Some(dir)) => import::run_folder(&paths, dir, force, &options),
+                (false, None) => Err(
+                    "importing folders or several files needs -o DIR, the folder to write the notes to"
+                        .to_owned(),
+                ),
+            }
         }
         Command::GenCorpus(options) => gen_corpus::run(&root, &options),
         Command::Bench(options) => bench::run(&root, &options),

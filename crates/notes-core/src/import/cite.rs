@@ -125,9 +125,30 @@ fn rename_claims(claims: &mut [Claim], rename: &impl Fn(&mut String)) {
 
 /// Turns the footnote references and inline links of `note`'s claims into sources
 /// and citations. Footnote markers leave the text; links stay in it.
-pub(crate) fn cite(note: &mut Note, footnotes: &[Footnote], report: &mut Vec<Remark>) {
+pub(crate) fn cite(
+    note: &mut Note,
+    footnotes: &[Footnote],
+    summary_label: Option<&str>,
+    exported: bool,
+    report: &mut Vec<Remark>,
+) {
     let mut local = Registry::new(&note.sources);
     let mut used = vec![false; footnotes.len()];
+    // The project's export names the work a note summarises by a footnote.
+    if let Some(label) = summary_label
+        && let Some(i) = footnotes.iter().position(|f| f.label == label)
+    {
+        used[i] = true;
+        let (source, _) = footnote_source(&footnotes[i].text, exported);
+        let (id, new) = local.register(&source);
+        if new {
+            note.sources.push(Source {
+                id: id.clone(),
+                ..source
+            });
+        }
+        note.summary_of = Some(id.to_string());
+    }
     let mut undefined: Vec<String> = Vec::new();
     let mut added: Vec<Source> = Vec::new();
     let summary_of = note.summary_of.clone();
@@ -138,13 +159,15 @@ pub(crate) fn cite(note: &mut Note, footnotes: &[Footnote], report: &mut Vec<Rem
         local: &mut local,
         added: &mut added,
         summary_of: summary_of.as_deref(),
+        exported,
     };
     for section in &mut note.sections {
         cite_claims(&mut section.claims, &mut cx);
     }
     note.sources.extend(added);
     for (footnote, used) in footnotes.iter().zip(used) {
-        if !used {
+        // The export's own footnotes cite events and sources no claim cites.
+        if !used && !exported {
             report.push(Remark {
                 line: footnote.line,
                 message: format!("footnote [^{}] is defined but never cited", footnote.label),
@@ -166,6 +189,7 @@ struct Cx<'a> {
     local: &'a mut Registry,
     added: &'a mut Vec<Source>,
     summary_of: Option<&'a str>,
+    exported: bool,
 }
 
 impl Cx<'_> {
@@ -199,7 +223,7 @@ fn cite_claims(claims: &mut [Claim], cx: &mut Cx<'_>) {
             match cx.footnotes.iter().position(|f| f.label == label) {
                 Some(i) => {
                     cx.used[i] = true;
-                    let (source, locator) = footnote_source(&cx.footnotes[i].text);
+                    let (source, locator) = footnote_source(&cx.footnotes[i].text, cx.exported);
                     cx.add(claim, source, locator);
                     claim.text = remove_ref(&claim.text, &label);
                 }
@@ -324,7 +348,17 @@ fn is_locator(part: &str) -> bool {
 
 /// A footnote's text as a source and a locator: `Author, "Title", section 3`, or
 /// `[Title](url), p. 4`, or the project's export `Locator, in: Authors. *Title*. ...`.
-fn footnote_source(text: &str) -> (Source, Option<String>) {
+fn footnote_source(text: &str, exported: bool) -> (Source, Option<String>) {
+    let (mut source, locator) = footnote_parts(text);
+    if exported {
+        // The export escapes the note's text in its references.
+        source.title = super::markdown::unescape(&source.title);
+        return (source, locator.map(|l| super::markdown::unescape(&l)));
+    }
+    (source, locator)
+}
+
+fn footnote_parts(text: &str) -> (Source, Option<String>) {
     let url = links(text).into_iter().next();
     let (locator_part, reference) = match text.split_once(", in: ") {
         Some((locator, rest)) => (Some(locator.trim().to_owned()), rest),
@@ -395,19 +429,23 @@ fn quoted_title(text: &str) -> Option<String> {
 mod tests {
     use super::*;
 
+    fn footnote_source_plain(text: &str) -> (Source, Option<String>) {
+        footnote_source(text, false)
+    }
+
     #[test]
     fn footnotes_give_a_source_and_a_locator() {
-        let (source, locator) = footnote_source(
+        let (source, locator) = footnote_source_plain(
             "Kaiming He, \"Deep Residual Learning\", section 3, https://arxiv.org/abs/1512.03385",
         );
         assert_eq!(source.title, "Deep Residual Learning");
         assert_eq!(source.id.as_str(), "arxiv-1512-03385");
         assert_eq!(locator.as_deref(), Some("section 3"));
         let (source, locator) =
-            footnote_source("[Scaling laws](https://arxiv.org/abs/2001.08361), p. 4");
+            footnote_source_plain("[Scaling laws](https://arxiv.org/abs/2001.08361), p. 4");
         assert_eq!(source.title, "Scaling laws");
         assert_eq!(locator.as_deref(), Some("p. 4"));
-        let (source, locator) = footnote_source(
+        let (source, locator) = footnote_source_plain(
             "Results, in: A. Author. *A Survey*. Article, 2022-05. <https://example.org/survey>.",
         );
         assert_eq!(source.title, "A Survey");
@@ -417,14 +455,14 @@ mod tests {
 
     #[test]
     fn one_work_one_id() {
-        let (a, _) = footnote_source("\"A\", https://www.example.org/post/");
-        let (b, _) = footnote_source("\"Another title\", https://example.org/post#part");
+        let (a, _) = footnote_source_plain("\"A\", https://www.example.org/post/");
+        let (b, _) = footnote_source_plain("\"Another title\", https://example.org/post#part");
         assert_eq!(key(&a), key(&b));
         let mut registry = Registry::default();
         assert_eq!(registry.register(&a), (a.id.clone(), true));
         assert_eq!(registry.register(&b), (a.id.clone(), false));
         // Another work under a taken id gets a new one.
-        let (mut c, _) = footnote_source("\"A\", https://example.org/other");
+        let (mut c, _) = footnote_source_plain("\"A\", https://example.org/other");
         c.id = a.id.clone();
         assert_eq!(registry.register(&c), (Id(format!("{}-2", a.id)), true));
     }

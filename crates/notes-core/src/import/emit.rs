@@ -144,6 +144,12 @@ fn emit_claims(out: &mut String, claims: &[Claim], indent: &str) {
         if claim.kind != ClaimKind::Claim {
             let _ = writeln!(out, "{indent}  kind: {}", quoted(claim.kind.as_str()));
         }
+        if let Some(resolves) = &claim.resolves {
+            let _ = writeln!(out, "{indent}  resolves: {}", quoted(&resolves.to_string()));
+        }
+        if let Some(outcome) = &claim.outcome {
+            let _ = writeln!(out, "{indent}  outcome: {}", quoted(outcome));
+        }
         emit_citations(out, &claim.sources, &format!("{indent}  "));
         emit_caveats(out, &claim.caveats, &format!("{indent}  "));
         if !claim.children.is_empty() {

@@ -26,6 +26,12 @@ pub(crate) struct Body {
     pub title_from_stem: bool,
     /// The footnote definitions, in order.
     pub footnotes: Vec<Footnote>,
+    /// Why the front matter could not be read, if it could not.
+    pub broken_front_matter: Option<Remark>,
+    /// In the project's export: the footnote of the work the note summarises.
+    pub summary_label: Option<String>,
+    /// Whether the Markdown is the project's own export.
+    pub exported: bool,
     pub report: Vec<Remark>,
 }
 
@@ -84,9 +90,19 @@ struct Builder<'a> {
     title_url: Option<String>,
     title_from_stem: bool,
     /// Whether the Markdown is the project's own export, read exactly (no guessing
-    /// which bullets are labels).
+    /// which bullets are labels; its escapes, kind markers and annotations undone).
     exported: bool,
+    /// In an export: the footnote of the work the note summarises.
+    summary_label: Option<String>,
+    /// In an export: inside a section the export adds (`Events`, `Other sources`).
+    skipping: bool,
+    /// The heading level that starts sections: the level of the first one.
+    section_level: Option<usize>,
+    /// Headings below the section level, as labels that the claims after them go
+    /// under, with their levels, outermost first.
+    labels: Vec<(usize, Claim)>,
     footnotes: Vec<Footnote>,
+    broken_front_matter: Option<Remark>,
     report: Vec<Remark>,
     stack: Vec<Frame>,
     /// The source range of the inline content read since the last block boundary.
@@ -106,11 +122,17 @@ pub(crate) fn read(prepared: &Prepared, file_stem: &str) -> Body {
         caveats: Vec::new(),
         sections: Vec::new(),
         fields: Vec::new(),
-        meta_open: true,
+        // The export's metadata is its own (see `paragraph`), never `Key: value` lines.
+        meta_open: !text.starts_with(EXPORT_MARK),
         title_url: None,
         title_from_stem: false,
         exported: text.starts_with(EXPORT_MARK),
+        summary_label: None,
+        skipping: false,
+        section_level: None,
+        labels: Vec::new(),
         footnotes: Vec::new(),
+        broken_front_matter: None,
         report: Vec::new(),
         stack: Vec::new(),
         inline: None,
@@ -196,10 +218,10 @@ pub(crate) fn read(prepared: &Prepared, file_stem: &str) -> Body {
                         builder.paragraph(inline, next_is_list);
                     }
                 }
-                TagEnd::Heading(_) => {
+                TagEnd::Heading(level) => {
                     if let Some(inline) = builder.inline.take() {
                         let text = builder.text_of(inline);
-                        builder.heading(text);
+                        builder.heading(text, level as usize);
                     }
                 }
                 TagEnd::Item => {
@@ -229,6 +251,7 @@ pub(crate) fn read(prepared: &Prepared, file_stem: &str) -> Body {
             _ => builder.extend(range),
         }
     }
+    builder.close_labels(0);
     Body {
         title: builder.title,
         caveats: builder.caveats,
@@ -237,6 +260,9 @@ pub(crate) fn read(prepared: &Prepared, file_stem: &str) -> Body {
         title_url: builder.title_url,
         title_from_stem: builder.title_from_stem,
         footnotes: builder.footnotes,
+        broken_front_matter: builder.broken_front_matter,
+        summary_label: builder.summary_label,
+        exported: builder.exported,
         report: builder.report,
     }
 }
@@ -255,12 +281,16 @@ impl Builder<'_> {
                 }
                 self.fields.extend(fields);
             }
-            Err(remark) => self.report.push(remark),
+            Err(remark) => self.broken_front_matter = Some(remark),
         }
     }
 
     /// Adds an inline event's range to the inline content being read.
-    fn extend(&mut self, range: Range<usize>) {
+    fn extend(&mut self, mut range: Range<usize>) {
+        // An escaped character's event starts after its backslash; the text keeps it.
+        if range.start > 0 && self.prepared.text.as_bytes()[range.start - 1] == b'\\' {
+            range.start -= 1;
+        }
         self.inline = Some(match self.inline.take() {
             Some(inline) => inline.start.min(range.start)..inline.end.max(range.end),
             None => range,
@@ -325,6 +355,12 @@ impl Builder<'_> {
         lines.join(" ")
     }
 
+    /// In the export, `text` as the note had it: escapes and character references
+    /// undone. Elsewhere `text` as written.
+    fn as_written(&self, text: String) -> String {
+        if self.exported { unescape(&text) } else { text }
+    }
+
     /// Gives the inline content read so far to the list item being read, as its text.
     fn flush_item_text(&mut self) {
         let Some(inline) = self.inline.take() else {
@@ -357,7 +393,9 @@ impl Builder<'_> {
             .collect();
         let whole = lines.join("\n");
         if whole.starts_with("<!--") {
-            self.remark(range.start, "an HTML comment is not imported");
+            if !self.exported {
+                self.remark(range.start, "an HTML comment is not imported");
+            }
             return;
         }
         if whole.trim().is_empty() {
@@ -379,15 +417,53 @@ impl Builder<'_> {
             }
             Some(Frame::Quote { texts, .. }) => texts.push(claim.text),
             Some(Frame::Footnote { texts, .. }) => texts.push(claim.text),
+            None if self.skipping => {}
             None => {
                 self.meta_open = false;
-                self.section().claims.push(claim);
+                self.push_claim(claim);
+            }
+        }
+    }
+
+    /// A claim outside lists and quotes: under the innermost open heading label, or in
+    /// the section.
+    fn push_claim(&mut self, claim: Claim) {
+        match self.labels.last_mut() {
+            Some((_, label)) => label.children.push(claim),
+            None => self.section().claims.push(claim),
+        }
+    }
+
+    /// Closes the heading labels at `level` or deeper (all of them for 0): each goes
+    /// under the label above it, or into the section. A label that would nest claims
+    /// deeper than note files allow keeps its claims beside it instead.
+    fn close_labels(&mut self, level: usize) {
+        while self.labels.last().is_some_and(|(l, _)| *l >= level) {
+            let Some((_, mut label)) = self.labels.pop() else {
+                break;
+            };
+            if self.labels.len() + generations(&label) > super::MAX_GENERATIONS {
+                let children = std::mem::take(&mut label.children);
+                self.push_claim(label);
+                for child in children {
+                    self.push_claim(child);
+                }
+            } else {
+                self.push_claim(label);
             }
         }
     }
 
     /// A finished list item.
     fn item(&mut self, mut claim: Claim, offset: usize) {
+        if self.exported {
+            if let Some(caveat) = claim.text.strip_prefix("**Caveat:** ") {
+                let caveat = unescape(strip_annotation(caveat));
+                self.caveat(caveat);
+                return;
+            }
+            exported_claim(&mut claim);
+        }
         if self.stack.is_empty() && self.meta_open && claim.children.is_empty() {
             let line = self.input_line(offset);
             if let Some(field) = field(&claim.text, line) {
@@ -395,15 +471,18 @@ impl Builder<'_> {
                 return;
             }
         }
-        if !claim.children.is_empty() {
-            if let Some(inner) = whole_bold(&claim.text) {
-                claim.text = inner.to_owned();
-                claim.kind = ClaimKind::Label;
-            } else if !self.exported && looks_like_label(&claim.text) {
-                claim.kind = ClaimKind::Label;
+        // In the export, `exported_claim` read the kind from its marker.
+        if !self.exported {
+            if !claim.children.is_empty() {
+                if let Some(inner) = whole_bold(&claim.text) {
+                    claim.text = inner.to_owned();
+                    claim.kind = ClaimKind::Label;
+                } else if looks_like_label(&claim.text) {
+                    claim.kind = ClaimKind::Label;
+                }
             }
+            claim.kind = super::kind_of(&claim.text, claim.kind);
         }
-        claim.kind = super::kind_of(&claim.text, claim.kind);
         if claim.text.is_empty() {
             // An empty bullet says nothing; its children move up.
             for child in std::mem::take(&mut claim.children) {
@@ -430,9 +509,19 @@ impl Builder<'_> {
         &mut self.sections[last]
     }
 
-    fn heading(&mut self, text: String) {
+    /// A heading: the note's title, a section, or below the section level a label
+    /// that the claims up to the next heading of its level or above go under.
+    fn heading(&mut self, text: String, level: usize) {
         if text.is_empty() {
             return;
+        }
+        let text = self.as_written(text);
+        if self.exported && self.title.is_some() {
+            // Sections the export adds after the note's own.
+            self.skipping = matches!(text.as_str(), "Events" | "Other sources");
+            if self.skipping {
+                return;
+            }
         }
         if !self.stack.is_empty() {
             // A heading in a list item or quote is that block's text.
@@ -444,8 +533,17 @@ impl Builder<'_> {
             let (title, url) = split_link(&text);
             self.title = Some(title);
             self.title_url = url;
-        } else {
+            return;
+        }
+        self.close_labels(level);
+        let section_level = *self.section_level.get_or_insert(level);
+        if level <= section_level || self.exported {
+            self.close_labels(0);
             self.sections.push(new_section(text));
+        } else {
+            let mut label = new_claim(text);
+            label.kind = ClaimKind::Label;
+            self.labels.push((level, label));
         }
     }
 
@@ -453,7 +551,18 @@ impl Builder<'_> {
     /// `warning`, `caution`, `important`), a quote (`quote`, `cite`), an example, a
     /// question (`question`, `faq`, `help`) or else a claim.
     fn quote(&mut self, texts: Vec<String>, callout: Option<&str>) {
-        let text = texts.join(" ");
+        if self.exported && matches!(callout, Some("note" | "warning")) {
+            // The export's alert: one caveat per paragraph, dates annotated.
+            for text in texts {
+                let text = unescape(strip_annotation(&text));
+                self.caveat(text);
+            }
+            return;
+        }
+        let mut text = texts.join(" ");
+        if callout.is_some() && texts.len() == 1 && text.ends_with(':') {
+            text.pop();
+        }
         if text.is_empty() {
             return;
         }
@@ -509,24 +618,47 @@ impl Builder<'_> {
     /// otherwise it is one claim, or one caveat when it starts with a label such as
     /// `Note:`.
     fn paragraph(&mut self, range: Range<usize>, next_is_list: bool) {
-        let text = self.text_of(range.clone());
+        let lines: Vec<String> = self
+            .lines_of(range.clone())
+            .into_iter()
+            .map(|(_, l)| l)
+            .collect();
+        let text = lines.join(" ");
         if let Some(Frame::Quote { texts, callout }) = self.stack.last_mut()
             && texts.is_empty()
             && callout.is_none()
+            && let Some(first) = lines.first()
+            && let Some(rest) = first.strip_prefix("[!")
+            && let Some((kind, title)) = rest.split_once(']')
+            && !kind.is_empty()
+            && kind.len() <= 20
         {
-            // An Obsidian callout: `[!type] Title`, then its text.
-            if let Some(rest) = text.strip_prefix("[!")
-                && let Some((kind, rest)) = rest.split_once(']')
-                && !kind.is_empty()
-                && kind.len() <= 20
-            {
-                *callout = Some(kind.to_lowercase());
-                let rest = rest.trim_start_matches(['+', '-']).trim();
-                if !rest.is_empty() {
-                    texts.push(rest.to_owned());
+            // An Obsidian callout: `[!type] Title` on its first line, then its text. A
+            // title leads the text as a label does: `Title: text`.
+            *callout = Some(kind.to_lowercase());
+            let title = title.trim_start_matches(['+', '-']).trim();
+            if !title.is_empty() {
+                if title.ends_with(['.', ':', '!', '?']) {
+                    texts.push(title.to_owned());
+                } else {
+                    texts.push(format!("{title}:"));
                 }
-                return;
             }
+            if lines.len() > 1 {
+                texts.push(lines[1..].join(" "));
+            }
+            return;
+        }
+        if self.exported && self.stack.is_empty() {
+            // The export's own lines: dates, what the note summarises, its sources.
+            if self.summary_label.is_none()
+                && text.starts_with("Summary of ")
+                && let Some(start) = text.find("[^")
+                && let Some(end) = text[start..].find(']')
+            {
+                self.summary_label = Some(text[start + 2..start + end].to_owned());
+            }
+            return;
         }
         if !self.stack.is_empty() {
             let claim = new_claim(text);
@@ -554,11 +686,12 @@ impl Builder<'_> {
             let heading = lines.iter().rposition(|line| !is_labelled(line));
             for (i, line) in lines.into_iter().enumerate() {
                 if Some(i) == heading {
+                    self.close_labels(0);
                     self.sections.push(new_section(line));
                 } else if is_labelled(&line) {
                     self.caveat(line);
                 } else {
-                    self.section().claims.push(new_claim(line));
+                    self.push_claim(new_claim(line));
                 }
             }
             return;
@@ -579,10 +712,124 @@ impl Builder<'_> {
                 let kind = super::kind_of(&text, ClaimKind::Claim);
                 let mut claim = new_claim(text);
                 claim.kind = kind;
-                self.section().claims.push(claim);
+                self.push_claim(claim);
             }
         }
     }
+}
+
+/// The kind markers the export writes before a claim's text.
+const KIND_MARKERS: &[(&str, ClaimKind)] = &[
+    ("*Quote:* ", ClaimKind::Quote),
+    ("*Opinion:* ", ClaimKind::Opinion),
+    ("*Question:* ", ClaimKind::Question),
+    ("*Example:* ", ClaimKind::Example),
+    ("*Definition:* ", ClaimKind::Definition),
+    ("*Forecast:* ", ClaimKind::Forecast),
+];
+
+/// A claim of the export as the note had it: its kind from the kind marker, its
+/// outcome, no computed annotation, and its text unescaped. Footnote references stay
+/// for the citations.
+fn exported_claim(claim: &mut Claim) {
+    let mut text = claim.text.as_str();
+    for (marker, kind) in KIND_MARKERS {
+        if let Some(rest) = text.strip_prefix(marker) {
+            claim.kind = *kind;
+            text = rest;
+        }
+    }
+    if let Some(rest) = text.strip_prefix("*Forecast, resolves ")
+        && let Some((date, rest)) = rest.split_once(":* ")
+    {
+        claim.kind = ClaimKind::Forecast;
+        claim.resolves = date.parse().ok();
+        text = rest;
+    }
+    let mut outcome = None;
+    if let Some((rest, said)) = text.rsplit_once(" \u{2014} *Outcome:* ") {
+        outcome = Some(unescape(said));
+        text = rest;
+    }
+    let text = strip_annotation(text);
+    // The footnote references follow the text, outside a label's bold.
+    let body = trailing_refs_start(text);
+    let mut written = match whole_bold(&text[..body]) {
+        Some(inner) if !claim.children.is_empty() => {
+            claim.kind = ClaimKind::Label;
+            unescape(inner)
+        }
+        _ => unescape(&text[..body]),
+    };
+    written.push_str(&text[body..]);
+    claim.text = written;
+    claim.outcome = outcome;
+}
+
+/// Where the footnote references (`[^1],[^2]`) at the end of `text` start.
+fn trailing_refs_start(text: &str) -> usize {
+    let mut end = text.len();
+    loop {
+        let head = &text[..end];
+        let head = head.strip_suffix(',').unwrap_or(head);
+        match head.strip_suffix(']').and_then(|h| h.rfind("[^")) {
+            Some(start) if !head[start + 2..head.len() - 1].contains(['[', ']', ' ']) => {
+                end = start;
+            }
+            _ => return end,
+        }
+    }
+}
+
+/// `text` without the export's trailing annotation ` *(as of 2022-05 · ...)*`.
+fn strip_annotation(text: &str) -> &str {
+    match text
+        .strip_suffix(")*")
+        .and_then(|t| t.rfind(" *(").map(|i| &text[..i]))
+    {
+        Some(rest) => rest,
+        None => text,
+    }
+}
+
+/// Markdown escapes (`\*`) and character references (`&#46;`, `&amp;`) undone.
+pub(crate) fn unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if c == '\\'
+            && let Some(next) = rest[1..].chars().next()
+            && next.is_ascii_punctuation()
+        {
+            out.push(next);
+            rest = &rest[1 + next.len_utf8()..];
+            continue;
+        }
+        if c == '&'
+            && let Some(end) = rest.find(';')
+            && end <= 10
+        {
+            let name = &rest[1..end];
+            let decoded = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                _ => name
+                    .strip_prefix('#')
+                    .and_then(|n| n.parse::<u32>().ok())
+                    .and_then(char::from_u32),
+            };
+            if let Some(decoded) = decoded {
+                out.push(decoded);
+                rest = &rest[end + 1..];
+                continue;
+            }
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
 }
 
 /// The text inside `**...**` when that is all of `text`.
@@ -603,7 +850,13 @@ fn looks_like_label(text: &str) -> bool {
         && !text.contains("](")
 }
 
-fn new_section(title: String) -> Section {
+/// How many generations of claims `claim` spans: 1 for a claim without children.
+fn generations(claim: &Claim) -> usize {
+    1 + claim.children.iter().map(generations).max().unwrap_or(0)
+}
+
+/// A section with `title` and nothing in it yet.
+pub(crate) fn new_section(title: String) -> Section {
     Section {
         title,
         as_of: None,

@@ -144,9 +144,11 @@ pub(crate) fn field(text: &str, line: usize) -> Option<Field> {
     }
     let value = value.trim();
     let value = if target(&key) == Some(Target::Tags) {
+        // Tags are split at commas, or at spaces when there is no comma.
+        let separators: &[char] = if value.contains(',') { &[','] } else { &[' '] };
         Value::List(
             value
-                .split([',', ' '])
+                .split(separators)
                 .map(|t| t.trim().trim_start_matches('#').to_owned())
                 .filter(|t| !t.is_empty())
                 .collect(),
@@ -635,6 +637,19 @@ pub fn parse_date(text: &str, order: Option<DateOrder>) -> Result<PartialDate, S
             }
         };
         return build(year, Some(month), Some(day));
+    }
+    // Month names: `November 26, 2013`, `26 Nov 2013`.
+    let spaced = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let has_year = spaced
+        .rsplit(' ')
+        .next()
+        .is_some_and(|y| y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()));
+    if has_year && spaced.split(' ').count() == 3 {
+        for format in ["%B %d, %Y", "%B %d %Y", "%d %B %Y", "%d %B, %Y"] {
+            if let Ok(date) = jiff::fmt::strtime::parse(format, &spaced).and_then(|t| t.to_date()) {
+                return Ok(PartialDate::from_date(date));
+            }
+        }
     }
     let words: Vec<&str> = text
         .split(|c: char| c.is_whitespace() || c == ',')

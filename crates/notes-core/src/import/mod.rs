@@ -8,8 +8,9 @@
 //!
 //! - The first heading, or the first line of text before any bullet, is the note's
 //!   title; when a bullet comes first, the file name is.
-//! - Headings start sections. So does the last line of a paragraph that a list follows
-//!   with no blank line between (an outline's section line).
+//! - Headings start sections; a heading deeper than the first is a label that the
+//!   claims after it go under. The last line of a paragraph that a list follows with no
+//!   blank line between starts a section too (an outline's section line).
 //! - Bullets are claims, nested as they are indented; a bullet wholly in quotation
 //!   marks is a `quote`. Paragraphs are claims; a paragraph or line that starts with a
 //!   label such as `Note:` or `Caveat:` is a caveat on its section.
@@ -43,10 +44,47 @@ pub const MAX_GENERATIONS: usize = (crate::tree::MAX_DEPTH - 4) / 2;
 /// Something the import did not understand or had to change, at a line of the input.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Remark {
-    /// The 1-based line of the Markdown file.
+    /// The 1-based line of the Markdown file; 0 when the remark has no one line.
     pub line: usize,
     /// What happened there.
     pub message: String,
+}
+
+/// Why a Markdown file could not be imported, and where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportError {
+    /// The 1-based line of the Markdown file, when the problem has one.
+    pub line: Option<usize>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl std::fmt::Display for ImportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "line {line}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+impl ImportError {
+    /// The error as `file:line: message` (or `file: message`).
+    pub fn at(&self, file: &str) -> String {
+        match self.line {
+            Some(line) => format!("{file}:{line}: {}", self.message),
+            None => format!("{file}: {}", self.message),
+        }
+    }
+}
+
+impl From<String> for ImportError {
+    fn from(message: String) -> Self {
+        ImportError {
+            line: None,
+            message,
+        }
+    }
 }
 
 /// How to import.
@@ -71,14 +109,28 @@ pub struct Imported {
 
 /// Turns the Markdown `markdown` into a note file whose name (without extension) is
 /// `file_stem`: the note loads with no finding, or this fails.
-pub fn import(markdown: &str, file_stem: &str, options: &Options) -> Result<Imported, String> {
+pub fn import(markdown: &str, file_stem: &str, options: &Options) -> Result<Imported, ImportError> {
     let prepared = outline::prepare(markdown);
     let body = markdown::read(&prepared, file_stem);
+    if let Some(broken) = body.broken_front_matter {
+        return Err(ImportError {
+            line: Some(broken.line),
+            message: broken.message,
+        });
+    }
     let mut report = Vec::new();
+    if let Some(line) = prepared.unclosed_fence {
+        report.push(Remark {
+            line,
+            message: "this code fence is never closed: the rest of the file is kept as code"
+                .to_owned(),
+        });
+    }
     let fields = body.fields;
-    // Without a title in the Markdown, a `Title:` field names the note.
+    // Without a title in the Markdown, or with a heading that only says what follows
+    // (`# Paper`), a `Title:` field names the note.
     let title = match body.title {
-        Some(title) if body.title_from_stem => Some(
+        Some(title) if body.title_from_stem || is_generic_title(&title) => Some(
             fields
                 .iter()
                 .find(|f| f.key == "title")
@@ -89,11 +141,11 @@ pub fn import(markdown: &str, file_stem: &str, options: &Options) -> Result<Impo
         title => title,
     };
     let Some(title) = title else {
-        return Err(
+        return Err(ImportError::from(
             "nothing to import: the file has no title line, heading or bullet \
              (blank lines and the LaTeX preamble are skipped)"
                 .to_owned(),
-        );
+        ));
     };
     let meta = meta::read(
         &fields,
@@ -141,7 +193,13 @@ pub fn import(markdown: &str, file_stem: &str, options: &Options) -> Result<Impo
         sections: body.sections,
     };
     let mut note = note;
-    cite::cite(&mut note, &body.footnotes, &mut report);
+    cite::cite(
+        &mut note,
+        &body.footnotes,
+        body.summary_label.as_deref(),
+        body.exported,
+        &mut report,
+    );
     let yaml = emit(&note, &warnings);
     verify(&yaml, &note, file_stem)?;
     Ok(Imported {
@@ -160,6 +218,46 @@ impl Imported {
         self.yaml = emit(&self.note, &self.warnings);
         verify(&self.yaml, &self.note, file_stem)
     }
+}
+
+/// The targets of the wikilinks (`[[Other note]]`, `[[Other note|shown]]`,
+/// `[[Other note#Part]]`) in the claims and caveats of `note`, in order, each once.
+pub fn wikilinks(note: &Note) -> Vec<String> {
+    fn scan(text: &str, out: &mut Vec<String>) {
+        let mut rest = text;
+        while let Some(start) = rest.find("[[") {
+            let tail = &rest[start + 2..];
+            let Some(end) = tail.find("]]") else {
+                break;
+            };
+            let target = tail[..end].split(['|', '#']).next().unwrap_or("").trim();
+            if !target.is_empty() && !out.iter().any(|t| t == target) {
+                out.push(target.to_owned());
+            }
+            rest = &tail[end + 2..];
+        }
+    }
+    fn claims(list: &[Claim], out: &mut Vec<String>) {
+        for claim in list {
+            scan(&claim.text, out);
+            caveats(&claim.caveats, out);
+            claims(&claim.children, out);
+        }
+    }
+    fn caveats(list: &[crate::model::CaveatRef], out: &mut Vec<String>) {
+        for caveat in list {
+            if let crate::model::CaveatRef::Inline(caveat) = caveat {
+                scan(&caveat.text, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    caveats(&note.caveats, &mut out);
+    for section in &note.sections {
+        caveats(&section.caveats, &mut out);
+        claims(&section.claims, &mut out);
+    }
+    out
 }
 
 /// The warnings `import` wrote into the note's header comment.
@@ -218,6 +316,27 @@ pub(crate) fn is_labelled(plain: &str) -> bool {
         return false;
     };
     LABELS.contains(&label.trim_end().to_ascii_lowercase().as_str())
+}
+
+/// Whether a title heading only names what follows it, as `# Paper` over a block of
+/// metadata does.
+fn is_generic_title(title: &str) -> bool {
+    const GENERIC: &[&str] = &[
+        "paper",
+        "paper info",
+        "paper information",
+        "paper metadata",
+        "paper details",
+        "metadata",
+        "meta",
+        "info",
+        "information",
+        "details",
+        "reference",
+        "summary",
+        "notes",
+    ];
+    GENERIC.contains(&title.trim().trim_end_matches(':').to_lowercase().as_str())
 }
 
 /// The note's title when the Markdown starts with bullets: the file stem.

@@ -27,6 +27,8 @@ pub(crate) struct Prepared {
     pub flattened: usize,
     /// The deepest nesting of bullets in the input.
     pub deepest: usize,
+    /// The input line of a code fence that is never closed, if any.
+    pub unclosed_fence: Option<usize>,
 }
 
 /// An open bullet: its indentation in the input, and its content column in the input
@@ -43,6 +45,7 @@ struct Fence {
     mark: char,
     len: usize,
     owner: Option<Open>,
+    line: usize,
 }
 
 struct Output {
@@ -163,6 +166,7 @@ pub(crate) fn prepare(markdown: &str) -> Prepared {
                     mark,
                     len,
                     owner: Some(this),
+                    line: number,
                 });
             }
             open.push(this);
@@ -182,6 +186,7 @@ pub(crate) fn prepare(markdown: &str) -> Prepared {
                     mark,
                     len,
                     owner: Some(owner),
+                    line: number,
                 });
             }
             continue;
@@ -198,6 +203,7 @@ pub(crate) fn prepare(markdown: &str) -> Prepared {
                 mark,
                 len,
                 owner: None,
+                line: number,
             });
         }
     }
@@ -206,6 +212,7 @@ pub(crate) fn prepare(markdown: &str) -> Prepared {
         lines: out.lines,
         flattened,
         deepest,
+        unclosed_fence: fence.map(|f| f.line),
     }
 }
 

@@ -210,29 +210,29 @@ fn headings_plain_lines_and_remarks() {
         "## Part one\nCaveat: old numbers\n- a\nTrailing remark\n",
         "A plain line before bullets\n- b\n  still b\n#hashtag line\nNote: last\n",
     ));
-    // The front matter's title names the note; the first heading is then a section.
+    // The front matter's title names the note; the first heading is then a section,
+    // and a deeper heading a label that the claims after it go under.
     assert_eq!(note.title, "front matter");
     let titles: Vec<&str> = note.sections.iter().map(|s| s.title.as_str()).collect();
+    assert_eq!(titles, ["The title", "A plain line before bullets"]);
     assert_eq!(
-        titles,
-        ["The title", "Part one", "A plain line before bullets"]
-    );
-    assert_eq!(
-        caveat_texts(&note.sections[1].caveats),
+        caveat_texts(&note.sections[0].caveats),
         ["Caveat: old numbers"]
     );
-    assert_eq!(caveat_texts(&note.sections[2].caveats), ["Note: last"]);
+    assert_eq!(caveat_texts(&note.sections[1].caveats), ["Note: last"]);
     // A paragraph is a claim; a line in it that starts with a label is a caveat.
-    assert_eq!(
-        texts(&note),
-        [
-            "early",
-            "a",
-            "Trailing remark",
-            "b still b",
-            "#hashtag line"
-        ]
-    );
+    let expected: Vec<(usize, String, ClaimKind)> = [
+        (1, "early", ClaimKind::Claim),
+        (1, "Part one", ClaimKind::Label),
+        (2, "a", ClaimKind::Claim),
+        (2, "Trailing remark", ClaimKind::Claim),
+        (1, "b still b", ClaimKind::Claim),
+        (1, "#hashtag line", ClaimKind::Claim),
+    ]
+    .into_iter()
+    .map(|(d, t, k)| (d, t.to_owned(), k))
+    .collect();
+    assert_eq!(claims(&note), expected);
     let note = load("Title\nNote: before any section\n- a\n");
     assert_eq!(caveat_texts(&note.caveats), ["Note: before any section"]);
     assert_eq!(note.sections[0].title, "Title");
@@ -266,7 +266,9 @@ fn nothing_to_import_is_a_clear_error() {
         "% only\n\\newcommand{\\x}{x}\n",
         "\u{feff}\r\n",
     ] {
-        let error = import(outline, "note", &Options::default()).unwrap_err();
+        let error = import(outline, "note", &Options::default())
+            .unwrap_err()
+            .message;
         assert!(error.starts_with("nothing to import"), "{error}");
     }
 }
@@ -485,7 +487,7 @@ fn random_outlines_never_panic_and_always_load() {
                 assert!(loaded.findings.is_empty(), "{outline:?}");
             }
             Err(error) => assert!(
-                error.starts_with("nothing to import"),
+                error.message.starts_with("nothing to import"),
                 "{outline:?}: {error}"
             ),
         }
@@ -554,22 +556,24 @@ fn front_matter_yaml_and_toml() {
     assert_eq!(toml.note.tags, ["nlp"]);
     assert_eq!(toml.note.summary_of.as_deref(), Some("attention"));
     assert_eq!(toml.note.sources[0].kind, crate::model::SourceType::Article);
-    // Broken front matter is reported at its line; the rest still imports.
-    let broken = imported("---\ntitle: [unclosed\n---\n# Title\n- a claim\n");
-    assert_eq!(broken.note.title, "Title");
-    assert_eq!(broken.report.len(), 1);
+    // Broken front matter is an error at its line: the note would lose its source.
+    let broken = import(
+        "---\ntitle: [unclosed\n---\n# Title\n- a claim\n",
+        "note",
+        &Options::default(),
+    )
+    .unwrap_err();
     assert!(
-        broken.report[0]
-            .message
-            .contains("YAML front matter is broken"),
-        "{:?}",
-        broken.report
+        broken.message.contains("YAML front matter is broken"),
+        "{broken}"
     );
+    assert!(matches!(broken.line, Some(2..=3)), "{broken:?}");
+    let broken = import("+++\ntitle = \n+++\n- a\n", "note", &Options::default()).unwrap_err();
     assert!(
-        (2..=3).contains(&broken.report[0].line),
-        "{:?}",
-        broken.report
+        broken.message.contains("TOML front matter is broken"),
+        "{broken}"
     );
+    assert_eq!(broken.line, Some(2));
 }
 
 #[test]
@@ -644,7 +648,7 @@ fn labels_callouts_quotes_and_whole_blocks() {
         (1, "The model is fast.", C),
         (2, "It trains in days.", C),
         (1, "Results", C),
-        (1, "A case One pass.", E),
+        (1, "A case: One pass.", E),
         (1, "Read section 3.", C),
         (1, "Attention is all you need.", Q),
         (1, "```python\ndef f(x):\n\n    return x\n```", C),
@@ -659,4 +663,405 @@ fn labels_callouts_quotes_and_whole_blocks() {
         caveat_texts(&note.sections[0].caveats),
         ["First version numbers."]
     );
+}
+
+#[test]
+fn an_unclosed_fence_keeps_the_rest_as_code_and_says_so() {
+    let got = imported("# T\n\n- a claim\n\n```\ncode\n- not a bullet\n");
+    assert_eq!(texts(&got.note), ["a claim", "```\ncode\n- not a bullet"]);
+    assert_eq!(got.report.len(), 1);
+    assert_eq!(got.report[0].line, 5);
+    assert!(got.report[0].message.contains("never closed"));
+}
+
+#[test]
+fn footnotes_and_links_cite_sources() {
+    let got = imported(concat!(
+        "# Reading notes\n\n- Residual learning eases training.[^1]\n",
+        "- Loss follows a power law ([scaling laws](https://arxiv.org/abs/2001.08361)).\n",
+        "- The same paper again.[^2]\n\n",
+        "[^1]: K. He, \"Deep Residual Learning\", section 3, https://arxiv.org/abs/1512.03385\n",
+        "[^2]: [Scaling](https://arxiv.org/abs/2001.08361v2), p. 4\n[^3]: never cited\n",
+    ));
+    let note = &got.note;
+    let ids: Vec<&str> = note.sources.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(ids, ["arxiv-1512-03385", "arxiv-2001-08361"]);
+    let claims = &note.sections[0].claims;
+    assert_eq!(claims[0].text, "Residual learning eases training.");
+    assert_eq!(claims[0].sources[0].locator(), Some("section 3"));
+    assert_eq!(claims[1].sources[0].id(), "arxiv-2001-08361");
+    assert_eq!(claims[2].sources[0].id(), "arxiv-2001-08361");
+    assert_eq!(claims[2].sources[0].locator(), Some("p. 4"));
+    assert_eq!(got.report.len(), 1);
+    assert_eq!(got.report[0].line, 9);
+}
+
+/// A note's claims as the round trip compares them: depth, text, kind, caveat texts,
+/// and citations as (the cited work's key, locator), less bare citations of the work
+/// the note summarises (the note's `summary_of` already cites it).
+type Compared = (
+    usize,
+    String,
+    ClaimKind,
+    Vec<String>,
+    Vec<(String, Option<String>)>,
+);
+
+fn compared(
+    note: &Note,
+    sources: &std::collections::HashMap<String, crate::model::Source>,
+) -> Vec<Compared> {
+    fn walk(
+        claims: &[crate::model::Claim],
+        depth: usize,
+        summary: Option<&str>,
+        key_of: &dyn Fn(&str) -> String,
+        out: &mut Vec<Compared>,
+    ) {
+        for claim in claims {
+            let citations = claim
+                .sources
+                .iter()
+                .map(|c| (key_of(c.id()), c.locator().map(str::to_owned)))
+                .filter(|(key, locator)| !(Some(key.as_str()) == summary && locator.is_none()))
+                .collect();
+            let caveats = caveat_texts(&claim.caveats)
+                .iter()
+                .map(|t| (*t).to_owned())
+                .collect();
+            out.push((depth, claim.text.clone(), claim.kind, caveats, citations));
+            walk(&claim.children, depth + 1, summary, key_of, out);
+        }
+    }
+    let key_of = |id: &str| {
+        sources
+            .get(id)
+            .map_or_else(|| format!("id:{id}"), super::cite::key)
+    };
+    let summary = note.summary_of.as_deref().map(key_of);
+    let mut out = Vec::new();
+    for section in &note.sections {
+        walk(&section.claims, 1, summary.as_deref(), &key_of, &mut out);
+    }
+    out
+}
+
+#[test]
+fn the_markdown_export_of_notes_imports_back_to_the_same_claims() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut notes = Vec::new();
+    let mut all_sources = std::collections::HashMap::new();
+    let mut entries: Vec<_> = std::fs::read_dir(root.join("notes"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        let note = crate::load_path(&path).document.unwrap().note;
+        for source in &note.sources {
+            all_sources.insert(source.id.to_string(), source.clone());
+        }
+        notes.push((path, note));
+    }
+    let mut checked = 0;
+    for (path, original) in &notes {
+        let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let markdown =
+            std::fs::read_to_string(root.join("export/markdown").join(format!("{stem}.md")))
+                .unwrap();
+        let back = import(&markdown, &stem, &Options::default()).unwrap();
+        assert!(back.report.is_empty(), "{stem}: {:?}", back.report);
+        let note = &back.note;
+        let own: std::collections::HashMap<String, crate::model::Source> = note
+            .sources
+            .iter()
+            .map(|s| (s.id.to_string(), s.clone()))
+            .collect();
+        assert_eq!(note.title, original.title, "{stem}");
+        let titles = |n: &Note| {
+            n.sections
+                .iter()
+                .map(|s| s.title.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(titles(note), titles(original), "{stem}");
+        assert_eq!(
+            caveat_texts(&note.caveats),
+            caveat_texts(&original.caveats),
+            "{stem}"
+        );
+        for (a, b) in note.sections.iter().zip(&original.sections) {
+            assert_eq!(caveat_texts(&a.caveats), caveat_texts(&b.caveats), "{stem}");
+        }
+        let key = |n: &Note, s: &std::collections::HashMap<String, crate::model::Source>| {
+            n.summary_of
+                .as_deref()
+                .map(|id| s.get(id).map(super::cite::key))
+        };
+        assert_eq!(key(note, &own), key(original, &all_sources), "{stem}");
+        let got = compared(note, &own);
+        let want = compared(original, &all_sources);
+        for (g, w) in got.iter().zip(&want) {
+            assert_eq!(g, w, "{stem}");
+        }
+        assert_eq!(got.len(), want.len(), "{stem}");
+        checked += want.len();
+    }
+    assert!(checked > 100, "{checked}");
+}
+
+#[test]
+fn the_export_is_read_exactly() {
+    let markdown = concat!(
+        "<!-- Generated by `cargo xtask export` from notes/x.yaml. Do not edit. -->\n\n",
+        "# A note&#58;\n\nWritten 2022-05 · as of 2022-05\n\n",
+        "> [!NOTE]\n> First caveat. *(as of 2022-05)*\n>\n> Second caveat.\n\n## Part\n\n",
+        "- **Results**\n  - *Quote:* \u{201c}It works.\u{201d}\n  - Short phrase\n    - under it\n",
+        "  - \\~30% of \\*all\\* runs *(as of 2021)*\n    - **Caveat:** small sample\n",
+        "- *Forecast, resolves 2030:* It will rain. \u{2014} *Outcome:* it did\n\n",
+        "## Other sources\n\nDefined in this note, and cited by no claim in it:\n\n- Someone. *A Book*. Book.\n",
+    );
+    let got = imported(markdown);
+    assert!(got.report.is_empty(), "{:?}", got.report);
+    let note = &got.note;
+    assert_eq!(note.title, "A note:");
+    assert_eq!(
+        caveat_texts(&note.caveats),
+        ["First caveat.", "Second caveat."]
+    );
+    use ClaimKind::{Claim as C, Forecast as F, Label as L, Quote as Q};
+    let expected: Vec<(usize, String, ClaimKind)> = [
+        (1, "Results", L),
+        (2, "\u{201c}It works.\u{201d}", Q),
+        // No guessing in an export: only bold bullets are labels.
+        (2, "Short phrase", C),
+        (3, "under it", C),
+        (2, "~30% of *all* runs", C),
+        (1, "It will rain.", F),
+    ]
+    .into_iter()
+    .map(|(d, t, k)| (d, t.to_owned(), k))
+    .collect();
+    assert_eq!(claims(note), expected);
+    let part = &note.sections[0];
+    assert_eq!(note.sections.len(), 1);
+    assert_eq!(
+        caveat_texts(&part.claims[0].children[2].caveats),
+        ["small sample"]
+    );
+    let forecast = &part.claims[1];
+    assert_eq!(
+        forecast.resolves.map(|d| d.to_string()).as_deref(),
+        Some("2030")
+    );
+    assert_eq!(forecast.outcome.as_deref(), Some("it did"));
+}
+
+#[test]
+fn a_heading_that_only_says_paper_takes_the_papers_title() {
+    let got = imported(
+        "# Paper\n\n* **Title**: Inception with residuals\n* **Link**: http://arxiv.org/abs/1602.07261v1\n\
+         * **Tags**: Neural Network, Inception\n\n# Summary\n\n* What\n  * A deeper network.\n",
+    );
+    assert_eq!(got.note.title, "Inception with residuals");
+    assert_eq!(got.note.tags, ["Neural Network", "Inception"]);
+    assert_eq!(got.note.summary_of.as_deref(), Some("arxiv-1602-07261"));
+}
+
+#[test]
+fn headings_below_the_section_level_are_labels() {
+    let note = load(concat!(
+        "# Paper\n\n## Method\n\nIntro line.\n\n### Encoder\n\n- Six layers.\n\n",
+        "### Decoder\n\n- Six more.\n\n#### Detail\n\nMasking keeps it causal.\n\n## Results\n\n- Better.\n",
+    ));
+    let titles: Vec<&str> = note.sections.iter().map(|s| s.title.as_str()).collect();
+    assert_eq!(titles, ["Method", "Results"]);
+    use ClaimKind::{Claim as C, Label as L};
+    let expected: Vec<(usize, String, ClaimKind)> = [
+        (1, "Intro line.", C),
+        (1, "Encoder", L),
+        (2, "Six layers.", C),
+        (1, "Decoder", L),
+        (2, "Six more.", C),
+        (2, "Detail", L),
+        (3, "Masking keeps it causal.", C),
+        (1, "Better.", C),
+    ]
+    .into_iter()
+    .map(|(d, t, k)| (d, t.to_owned(), k))
+    .collect();
+    assert_eq!(claims(&note), expected);
+}
+
+mod generated {
+    //! Generated notes through the Markdown export and back.
+
+    use super::*;
+    use crate::model::{Caveat, Citation, LocatedCitation, Source, SourceType};
+    use proptest::prelude::*;
+
+    /// Words and marks that Markdown would read as syntax unless the export escapes
+    /// them.
+    const WORDS: &[&str] = &[
+        "loss",
+        "scaling",
+        "data",
+        "model",
+        "Résumé",
+        "30%",
+        "~8",
+        "snake_case",
+        "*star*",
+        "_under_",
+        "`tick`",
+        "#hash",
+        "<tag>",
+        "a|b",
+        "$5",
+        "&amp;",
+        ":smile:",
+        "1.",
+        "-dash",
+        "+plus",
+        ">quote",
+        "back\\slash",
+        "x**y",
+        "“curly”",
+        "(paren)",
+        "end.",
+        "why?",
+    ];
+
+    fn text() -> impl Strategy<Value = String> {
+        proptest::collection::vec(proptest::sample::select(WORDS), 1..6).prop_map(|w| w.join(" "))
+    }
+
+    fn caveat(text: String) -> CaveatRef {
+        CaveatRef::Inline(Caveat {
+            id: None,
+            text,
+            as_of: None,
+            before: None,
+            review_by: None,
+        })
+    }
+
+    fn claim(depth: u32) -> BoxedStrategy<Claim> {
+        let children = if depth == 0 {
+            Just(Vec::new()).boxed()
+        } else {
+            proptest::collection::vec(claim(depth - 1), 0..3).boxed()
+        };
+        (
+            text(),
+            0..7_usize,
+            proptest::option::of(text()),
+            proptest::option::of(proptest::option::of(text())),
+            children,
+        )
+            .prop_map(|(text, kind, caveat_text, cite, children)| {
+                let mut claim = new_claim(text);
+                claim.kind = [
+                    ClaimKind::Claim,
+                    ClaimKind::Quote,
+                    ClaimKind::Opinion,
+                    ClaimKind::Question,
+                    ClaimKind::Example,
+                    ClaimKind::Definition,
+                    ClaimKind::Label,
+                ][kind];
+                // A label groups the claims under it: it has some.
+                if claim.kind == ClaimKind::Label && children.is_empty() {
+                    claim.kind = ClaimKind::Claim;
+                }
+                claim.caveats = caveat_text.into_iter().map(caveat).collect();
+                claim.sources = cite
+                    .map(|locator| {
+                        Citation::Located(LocatedCitation {
+                            id: "src".to_owned(),
+                            locator,
+                        })
+                    })
+                    .into_iter()
+                    .collect();
+                claim.children = children;
+                claim
+            })
+            .boxed()
+    }
+
+    fn note() -> impl Strategy<Value = Note> {
+        (
+            text(),
+            proptest::collection::vec((text(), proptest::collection::vec(claim(2), 1..4)), 1..4),
+            proptest::option::of(text()),
+            any::<bool>(),
+        )
+            .prop_map(|(title, sections, note_caveat, summary)| {
+                let mut note = imported("# x\n- y\n").note;
+                note.title = title;
+                note.summary_of = summary.then(|| "src".to_owned());
+                note.caveats = note_caveat.into_iter().map(caveat).collect();
+                note.sources = vec![Source {
+                    id: Id("src".to_owned()),
+                    kind: SourceType::Paper,
+                    title: "A paper".to_owned(),
+                    authors: vec!["A. Author".to_owned()],
+                    venue: None,
+                    published: None,
+                    url: Some("https://example.org/paper".to_owned()),
+                    doi: None,
+                    arxiv: None,
+                    isbn: None,
+                    accessed: None,
+                    archive_url: None,
+                }];
+                note.sections = sections
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (title, claims))| {
+                        // Headings are unique in the export.
+                        let mut section =
+                            super::super::markdown::new_section(format!("{title} {i}"));
+                        section.claims = claims;
+                        section
+                    })
+                    .collect();
+                note
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn generated_notes_round_trip_through_the_markdown_export(original in note()) {
+            let yaml = emit(&original, &[]);
+            let loaded = crate::load_bytes(Path::new("generated.yaml"), yaml.as_bytes());
+            prop_assert!(loaded.findings.is_empty(), "{:?}", loaded.findings);
+            let document = loaded.document.unwrap();
+            let export = crate::export::export(&[&document], Path::new(".")).unwrap();
+            let markdown = &export
+                .files
+                .iter()
+                .find(|f| f.path == "markdown/generated.md")
+                .unwrap()
+                .content;
+            let back = import(markdown, "generated", &Options::default()).unwrap();
+            let own = |n: &Note| -> std::collections::HashMap<String, Source> {
+                n.sources.iter().map(|s| (s.id.to_string(), s.clone())).collect()
+            };
+            let note = &back.note;
+            prop_assert_eq!(&note.title, &original.title, "{}", markdown);
+            let titles = |n: &Note| n.sections.iter().map(|s| s.title.clone()).collect::<Vec<_>>();
+            prop_assert_eq!(titles(note), titles(&original), "{}", markdown);
+            prop_assert_eq!(caveat_texts(&note.caveats), caveat_texts(&original.caveats));
+            prop_assert_eq!(
+                compared(note, &own(note)),
+                compared(&original, &own(&original)),
+                "{}",
+                markdown
+            );
+        }
+    }
 }
