@@ -1,8 +1,8 @@
 //! `cargo xtask lintcheck DIR...`: the linter on notes nobody here wrote, as clippy's
 //! lintcheck runs clippy on real crates.
 //!
-//! Each folder is read as it is (when it holds note files) or imported first (when it
-//! holds Markdown), then linted with the default configuration. The command writes
+//! Each folder is read as it is (when it holds note files) or imported first with a
+//! folder import (when it holds more Markdown than notes), then linted with the default configuration. The command writes
 //! `target/lintcheck/report.md`: the findings per rule and corpus, and a random sample
 //! of each rule's findings with the claim and its neighbours, ready to label. Labels go
 //! in `target/lintcheck/labels.txt`, one per line (`KEY true|false why`); with them the
@@ -54,8 +54,10 @@ struct Corpus {
     commit: String,
     /// `notes` when its note files were read as they are, `markdown` when imported.
     kind: &'static str,
-    /// Markdown files the importer refused, with its message.
-    import_errors: Vec<(PathBuf, String)>,
+    /// What the import did not understand or refused, as it printed it.
+    import_problems: Vec<String>,
+    /// How many Markdown files the import refused.
+    refused: usize,
     /// The folder the notes were read from, to name files relative to it.
     notes_dir: PathBuf,
     outcome: Outcome,
@@ -138,7 +140,7 @@ fn committed_today(path: &Path) -> Option<Date> {
 
 /// Reads (or imports) and lints one corpus.
 fn lint_corpus(dir: &Path, name: &str, out: &Path, today: Date) -> Result<Corpus, String> {
-    let mut markdown = Vec::new();
+    let mut markdown = 0usize;
     let mut notes = 0usize;
     for entry in ignore::WalkBuilder::new(dir).build().flatten() {
         let path = entry.path();
@@ -149,22 +151,21 @@ fn lint_corpus(dir: &Path, name: &str, out: &Path, today: Date) -> Result<Corpus
             .extension()
             .is_some_and(|e| e == "md" || e == "markdown")
         {
-            markdown.push(path.to_path_buf());
+            markdown += 1;
         } else if notes_lint::discover::is_note_file(path) {
             notes += 1;
         }
     }
-    markdown.sort();
-    let (kind, notes_dir, import_errors) = if markdown.len() > notes {
+    let (kind, notes_dir, import_problems, refused) = if markdown > notes {
         let notes_dir = out.join("notes");
         if notes_dir.exists() {
             std::fs::remove_dir_all(&notes_dir)
                 .map_err(|e| format!("cannot clear {}: {e}", notes_dir.display()))?;
         }
-        let errors = import_all(dir, &markdown, &notes_dir)?;
-        ("markdown", notes_dir, errors)
+        let (problems, refused) = import_all(dir, &notes_dir)?;
+        ("markdown", notes_dir, problems, refused)
     } else {
-        ("notes", dir.to_path_buf(), Vec::new())
+        ("notes", dir.to_path_buf(), Vec::new(), 0)
     };
     let files = notes_lint::discover::note_files(std::slice::from_ref(&notes_dir))
         .map_err(|missing| format!("no such folder: {}", missing.0.display()))?;
@@ -179,43 +180,47 @@ fn lint_corpus(dir: &Path, name: &str, out: &Path, today: Date) -> Result<Corpus
         name: name.to_owned(),
         commit: commit(dir),
         kind,
-        import_errors,
+        import_problems,
+        refused,
         notes_dir,
         outcome,
     })
 }
 
-/// Imports each Markdown file of `dir` into `out` with `cargo xtask import`, keeping
-/// the relative paths; returns the files it refused.
-fn import_all(
-    dir: &Path,
-    markdown: &[PathBuf],
-    out: &Path,
-) -> Result<Vec<(PathBuf, String)>, String> {
+/// Imports the Markdown of `dir` into `out` with `cargo xtask import DIR -o OUT`;
+/// returns what the import could not understand or refused, one line each, and how
+/// many files it refused (from its summary line, `imported N of M files ...`).
+fn import_all(dir: &Path, out: &Path) -> Result<(Vec<String>, usize), String> {
     let xtask = std::env::current_exe().map_err(|e| format!("cannot find xtask: {e}"))?;
-    let mut errors = Vec::new();
-    for file in markdown {
-        let relative = file.strip_prefix(dir).unwrap_or(file);
-        let target = out.join(relative).with_extension("yaml");
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
-        }
-        let output = Command::new(&xtask)
-            .arg("import")
-            .arg(file)
-            .arg("-o")
-            .arg(&target)
-            .arg("--force")
-            .output()
-            .map_err(|e| format!("cannot run {}: {e}", xtask.display()))?;
-        if !output.status.success() {
-            let message = String::from_utf8_lossy(&output.stderr);
-            let first = message.lines().next().unwrap_or("").to_owned();
-            errors.push((relative.to_path_buf(), first));
-        }
-    }
-    Ok(errors)
+    let output = Command::new(&xtask)
+        .arg("import")
+        .arg(dir)
+        .arg("-o")
+        .arg(out)
+        .arg("--force")
+        .output()
+        .map_err(|e| format!("cannot run {}: {e}", xtask.display()))?;
+    let printed = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let refused = printed
+        .lines()
+        .find_map(|line| {
+            let rest = line.strip_prefix("imported ")?;
+            let mut words = rest.split_whitespace();
+            let imported: usize = words.next()?.parse().ok()?;
+            let of: usize = words.nth(1)?.parse().ok()?;
+            Some(of.saturating_sub(imported))
+        })
+        .ok_or_else(|| format!("the import of {} printed no summary:\n{printed}", dir.display()))?;
+    let problems = printed
+        .lines()
+        .filter(|line| !line.starts_with("imported ") && !line.trim().is_empty())
+        .map(str::to_owned)
+        .collect();
+    Ok((problems, refused))
 }
 
 /// The commit `dir` is checked out at, when it is in a git repository.
@@ -400,7 +405,7 @@ fn precision_table(
 /// the committed counts.
 fn count_tables(corpora: &[Corpus], findings: &BTreeMap<&'static str, Vec<usize>>) -> String {
     let mut out = String::from(
-        "| corpus | commit | read as | files | notes | claims | import errors |\n|---|---|---|---:|---:|---:|---:|\n",
+        "| corpus | commit | read as | files | notes | claims | files not imported |\n|---|---|---|---:|---:|---:|---:|\n",
     );
     for corpus in corpora {
         let summary = corpus.outcome.summary();
@@ -413,7 +418,7 @@ fn count_tables(corpora: &[Corpus], findings: &BTreeMap<&'static str, Vec<usize>
             summary.files,
             summary.notes,
             summary.claims,
-            corpus.import_errors.len()
+            corpus.refused
         );
     }
     out.push_str("\n| rule |");
@@ -455,10 +460,14 @@ fn report(
         count_tables(corpora, &findings),
         precision_table(&findings, samples, labels)
     );
-    for corpus in corpora.iter().filter(|c| !c.import_errors.is_empty()) {
-        let _ = writeln!(out, "\n## Import errors in {}\n", corpus.name);
-        for (file, message) in &corpus.import_errors {
-            let _ = writeln!(out, "- `{}`: {message}", file.display());
+    for corpus in corpora.iter().filter(|c| !c.import_problems.is_empty()) {
+        let _ = writeln!(
+            out,
+            "\n## What the import of {} did not understand\n",
+            corpus.name
+        );
+        for problem in &corpus.import_problems {
+            let _ = writeln!(out, "- {}", one_line(problem));
         }
     }
     out.push_str("\n## Samples\n\nLabel each in `labels.txt`: `KEY true|false why`.\n");
