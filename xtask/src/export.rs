@@ -1,15 +1,41 @@
 //! `cargo xtask export`: load the notes, export them, then write or check the export directory.
+//!
+//! The corpus is never held whole. A first pass loads the notes in parallel and keeps
+//! only their ids and definitions (sources, events, caveats); a second loads them
+//! again a few at a time, in id order, exports each batch in parallel, and streams
+//! `notes.json` out, or compares it with the committed file, as it goes.
 
+use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use notes_core::Loaded;
-use notes_core::export::GENERATED_BY;
+use notes_core::export::{
+    Definitions, GENERATED_BY, INDEX_FILE, JSON_TAIL, NoteOutput, NoteSummary, check_ids,
+    export_one, json_head, relative_file, render_index,
+};
+use notes_core::{Document, Loaded};
+use rayon::prelude::*;
 use similar::TextDiff;
 
 use crate::generated::{self, Generated};
+use crate::stream_diff::StreamDiff;
 
 const COMMAND: &str = "cargo xtask export";
+
+/// The hunks of a stale `notes.json` that `--check` shows; the rest are counted.
+const HUNKS_SHOWN: usize = 5;
+
+/// Notes exported at once in the second pass: enough to keep every thread busy, few
+/// enough that memory stays small.
+const BATCH: usize = 64;
+
+/// A note as the first pass leaves it: where it is, its id, and its definitions.
+struct Scanned {
+    path: PathBuf,
+    file: String,
+    id: String,
+    definitions: Definitions,
+}
 
 /// Exports `root/notes` to `out` (relative to `root` unless absolute), or with `check`
 /// writes nothing and fails with a unified diff when `out` is out of date.
@@ -19,38 +45,104 @@ const COMMAND: &str = "cargo xtask export";
 /// and temporary files that a killed export left behind are deleted.
 pub fn run(root: &Path, out: &Path, check: bool) -> Result<(), String> {
     let listing = note_files(root)?;
-    let loaded: Vec<Loaded> = listing
-        .files
-        .iter()
-        .map(|path| notes_core::load_path(path))
-        .collect();
     let mut problems = String::new();
     for finding in &listing.refused {
         let path = finding.file.as_deref().map(slash_path).unwrap_or_default();
         let _ = writeln!(problems, "{}", finding.short_line(&path, None));
     }
-    problems.push_str(&self::problems(root, &loaded));
+    let scanned: Vec<Result<Scanned, String>> = listing
+        .files
+        .par_iter()
+        .map(|path| {
+            let loaded = notes_core::load_path(path);
+            let found = self::problems(root, std::slice::from_ref(&loaded));
+            match loaded.document {
+                Some(doc) if found.is_empty() => Ok(Scanned {
+                    path: path.clone(),
+                    file: relative_file(doc.file.path(), root),
+                    definitions: Definitions::of_note(&doc.id, &doc.note),
+                    id: doc.id,
+                }),
+                _ => Err(found),
+            }
+        })
+        .collect();
+    let mut notes = Vec::new();
+    for result in scanned {
+        match result {
+            Ok(note) => notes.push(note),
+            Err(found) => problems.push_str(&found),
+        }
+    }
     if !problems.is_empty() {
         return Err(format!(
             "{problems}the notes do not load cleanly, so nothing was exported: fix the problems above"
         ));
     }
-    let documents: Vec<_> = loaded.iter().filter_map(|l| l.document.as_ref()).collect();
-    let export = notes_core::export::export(&documents, root).map_err(|e| e.to_string())?;
-    let files: Vec<Generated> = export
-        .files
-        .into_iter()
-        .map(|file| Generated {
-            path: out.join(file.path),
-            content: file.content,
-        })
-        .collect();
+    notes.sort_by(|a, b| a.id.cmp(&b.id).then_with(|| a.file.cmp(&b.file)));
+    check_ids(notes.iter().map(|n| (n.id.as_str(), n.file.as_str()))).map_err(|e| e.to_string())?;
+    let mut definitions = Definitions::default();
+    for note in &mut notes {
+        definitions.merge(std::mem::take(&mut note.definitions));
+    }
+    let head = json_head(
+        &definitions.sources,
+        &definitions.events,
+        &definitions.caveats,
+    );
+    let json_path = out.join("notes.json");
+    let markdown_dir = out.join("markdown");
+    let exported = |sink: &mut dyn FnMut(NoteOutput) -> Result<(), String>| {
+        export_all(&notes, &definitions, sink)
+    };
+
     if check {
-        let removed = stale_markdown(root, out, &files);
-        let mut report = generated::stale_report(root, &files).unwrap_or_default();
-        for path in &removed {
-            let old = std::fs::read_to_string(root.join(path)).unwrap_or_default();
-            let name = slash_path(path);
+        let mut report = String::new();
+        let old = std::fs::File::open(root.join(&json_path)).map(std::io::BufReader::new);
+        let mut json = match old {
+            Ok(file) => StreamDiff::new(Box::new(file) as Box<dyn std::io::BufRead>, HUNKS_SHOWN),
+            Err(_) => StreamDiff::new(Box::new(std::io::empty()) as Box<_>, HUNKS_SHOWN),
+        };
+        json.feed(&head);
+        let mut markdown = Vec::new();
+        let mut summaries = Vec::new();
+        exported(&mut |output| {
+            json.feed(&output.json);
+            markdown.push(Generated {
+                path: out.join(&output.markdown_path),
+                content: output.markdown,
+            });
+            summaries.push(output.summary);
+            // Markdown files are small: compare them in batches and let them go.
+            if markdown.len() >= BATCH {
+                report.push_str(&generated::stale_report(root, &markdown).unwrap_or_default());
+                markdown.clear();
+            }
+            Ok(())
+        })?;
+        json.feed(JSON_TAIL);
+        markdown.push(index(&markdown_dir, &summaries));
+        report.push_str(&generated::stale_report(root, &markdown).unwrap_or_default());
+        let (hunks, count) = json.finish();
+        if count > 0 {
+            let name = slash_path(&json_path);
+            let _ = write!(report, "--- a/{name}\n+++ b/{name}\n{hunks}");
+            if count > HUNKS_SHOWN {
+                let _ = writeln!(
+                    report,
+                    "… and {} more hunks of {name} not shown",
+                    count - HUNKS_SHOWN
+                );
+            }
+        }
+        let expected: HashSet<PathBuf> = notes
+            .iter()
+            .map(|note| markdown_dir.join(format!("{}.md", note.id)))
+            .chain([markdown_dir.join(INDEX_FILE)])
+            .collect();
+        for path in stale_markdown(root, out, &expected) {
+            let old = std::fs::read_to_string(root.join(&path)).unwrap_or_default();
+            let name = slash_path(&path);
             let _ = write!(
                 report,
                 "{}",
@@ -77,14 +169,78 @@ pub fn run(root: &Path, out: &Path, check: bool) -> Result<(), String> {
         notes_lint::atomic::remove_leftovers(&dir)
             .map_err(|e| format!("cannot clean {}: {e}", dir.display()))?;
     }
-    let removed = stale_markdown(root, out, &files);
-    generated::sync(root, &files, false, COMMAND)?;
-    for path in removed {
+    let mut summaries = Vec::new();
+    let mut failure = None;
+    let written = notes_lint::atomic::write_with(&root.join(&json_path), |file| {
+        file.write_all(head.as_bytes())?;
+        let result = exported(&mut |output| {
+            file.write_all(output.json.as_bytes())
+                .map_err(|e| format!("cannot write {}: {e}", json_path.display()))?;
+            summaries.push(output.summary);
+            let markdown = Generated {
+                path: out.join(&output.markdown_path),
+                content: output.markdown,
+            };
+            generated::sync(root, std::slice::from_ref(&markdown), false, COMMAND)
+        });
+        if let Err(message) = result {
+            failure = Some(message);
+            return Err(std::io::Error::other("the export failed"));
+        }
+        file.write_all(JSON_TAIL.as_bytes())
+    });
+    if let Some(message) = failure {
+        return Err(message);
+    }
+    written.map_err(|e| format!("cannot write {}: {e}", json_path.display()))?;
+    generated::sync(root, &[index(&markdown_dir, &summaries)], false, COMMAND)?;
+    let expected: HashSet<PathBuf> = notes
+        .iter()
+        .map(|note| markdown_dir.join(format!("{}.md", note.id)))
+        .chain([markdown_dir.join(INDEX_FILE)])
+        .collect();
+    for path in stale_markdown(root, out, &expected) {
         std::fs::remove_file(root.join(&path))
             .map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
         eprintln!("removed {}", slash_path(&path));
     }
     Ok(())
+}
+
+/// Loads the notes again, in id order, a batch at a time, exports each batch in
+/// parallel and hands every note's output to `sink` in order.
+fn export_all(
+    notes: &[Scanned],
+    definitions: &Definitions,
+    sink: &mut dyn FnMut(NoteOutput) -> Result<(), String>,
+) -> Result<(), String> {
+    let count = notes.len();
+    for (batch, chunk) in notes.chunks(BATCH).enumerate() {
+        let outputs: Vec<Result<NoteOutput, String>> = chunk
+            .par_iter()
+            .enumerate()
+            .map(|(i, note)| {
+                let loaded = notes_core::load_path(&note.path);
+                let doc: &Document = loaded.document.as_ref().ok_or_else(|| {
+                    format!("{}: the note changed while it was exported", note.file)
+                })?;
+                let last = batch * BATCH + i + 1 == count;
+                Ok(export_one(doc, &note.file, definitions, last))
+            })
+            .collect();
+        for output in outputs {
+            sink(output?)?;
+        }
+    }
+    Ok(())
+}
+
+/// The index of the Markdown export.
+fn index(markdown_dir: &Path, summaries: &[NoteSummary]) -> Generated {
+    Generated {
+        path: markdown_dir.join(INDEX_FILE),
+        content: render_index(summaries),
+    }
 }
 
 /// An exclusive lock on the directory `dir`, held until it is dropped (the process
@@ -179,9 +335,9 @@ fn problems(root: &Path, loaded: &[Loaded]) -> String {
 }
 
 /// Markdown files under `out/markdown` that an earlier export wrote (they start with
-/// the generated-by line) and this one does not: the files of notes that are gone.
-/// Every other file there is left alone.
-fn stale_markdown(root: &Path, out: &Path, files: &[Generated]) -> Vec<PathBuf> {
+/// the generated-by line) and this one does not (`expected`): the files of notes that
+/// are gone. Every other file there is left alone.
+fn stale_markdown(root: &Path, out: &Path, expected: &HashSet<PathBuf>) -> Vec<PathBuf> {
     let dir = out.join("markdown");
     let Ok(entries) = std::fs::read_dir(root.join(&dir)) else {
         return Vec::new();
@@ -192,10 +348,12 @@ fn stale_markdown(root: &Path, out: &Path, files: &[Generated]) -> Vec<PathBuf> 
             let name = entry.file_name();
             let path = dir.join(&name);
             let is_markdown = Path::new(&name).extension().is_some_and(|e| e == "md");
-            let ours = std::fs::read_to_string(entry.path())
-                .is_ok_and(|text| text.starts_with(&format!("<!-- {GENERATED_BY}")));
-            let kept = files.iter().any(|file| file.path == path);
-            (is_markdown && ours && !kept).then_some(path)
+            let kept = expected.contains(&path);
+            let ours = || {
+                std::fs::read_to_string(entry.path())
+                    .is_ok_and(|text| text.starts_with(&format!("<!-- {GENERATED_BY}")))
+            };
+            (is_markdown && !kept && ours()).then_some(path)
         })
         .collect();
     stale.sort();

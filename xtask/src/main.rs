@@ -10,6 +10,7 @@ mod export;
 mod gen_corpus;
 mod generated;
 mod import;
+mod stream_diff;
 
 /// Project automation for notes-lint.
 #[derive(Debug, Parser)]

@@ -81,20 +81,64 @@ fn corpus_of(documents: &[Document]) -> Corpus {
 // --- notes.json ---------------------------------------------------------------------
 
 #[test]
-fn notes_json_reads_back_as_the_loaded_notes_field_for_field() {
+fn notes_json_gives_each_note_and_defines_each_source_event_and_caveat_once() {
     for documents in [bundled(), fixtures(), everything()] {
         let export = exported(&documents);
-        let json: Value = serde_json::from_str(file(&export, "notes.json")).unwrap();
-        let notes = json["notes"].as_array().expect("a list of notes");
-        assert_eq!(notes.len(), documents.len());
+        let text = file(&export, "notes.json");
+        let corpus: Corpus = serde_json::from_str(text).expect("notes.json reads back");
+        assert_eq!(corpus.notes.len(), documents.len());
         for document in &documents {
-            let exported = notes
+            let note = &document.note;
+            let exported = corpus
+                .notes
                 .iter()
-                .find(|note| note["id"] == document.id.as_str())
+                .find(|exported| exported.id == document.id)
                 .unwrap_or_else(|| panic!("{} is not exported", document.id));
-            let note: Note = serde_json::from_value(exported["note"].clone())
-                .unwrap_or_else(|e| panic!("{}: {e}", document.id));
-            assert_eq!(note, document.note, "{}", document.id);
+            assert_eq!(exported.title, note.title);
+            assert_eq!(
+                (exported.written, exported.reviewed, exported.as_of),
+                (note.written, note.reviewed, note.as_of)
+            );
+            assert_eq!(exported.summary_of, note.summary_of);
+            let titles: Vec<&str> = note.sections.iter().map(|s| s.title.as_str()).collect();
+            assert_eq!(exported.sections, titles);
+            for (i, source) in note.sources.iter().enumerate() {
+                let defined = &corpus.sources[source.id.as_str()];
+                if defined.defined_in == document.id {
+                    assert_eq!(&defined.source, source);
+                    assert_eq!(defined.pointer, format!("/sources/{i}"));
+                }
+            }
+            for event in &note.events {
+                assert_eq!(&corpus.events[event.id.as_str()].event, event);
+            }
+        }
+        // A definition is written once, however many claims it applies to.
+        for definition in corpus.caveats.values() {
+            let written = serde_json::to_string(&definition.caveat).unwrap();
+            assert_eq!(text.matches(&written).count(), 1, "{written}");
+        }
+        for definition in corpus.sources.values() {
+            let written = serde_json::to_string(&definition.source).unwrap();
+            assert_eq!(text.matches(&written).count(), 1, "{written}");
+        }
+    }
+}
+
+#[test]
+fn notes_json_has_one_claim_per_line() {
+    let documents = everything();
+    let export = exported(&documents);
+    let text = file(&export, "notes.json");
+    let corpus: Corpus = serde_json::from_str(text).unwrap();
+    for note in &corpus.notes {
+        for claim in &note.claims {
+            let line = serde_json::to_string(claim).unwrap();
+            let count = text
+                .lines()
+                .filter(|l| l.trim_end_matches(',') == line)
+                .count();
+            assert_eq!(count, 1, "{} {}", note.id, claim.position);
         }
     }
 }
@@ -112,9 +156,12 @@ fn committed_notes_json_reads_back_as_the_bundled_notes() {
             .iter()
             .find(|note| note.id == document.id)
             .unwrap_or_else(|| panic!("{} is not in export/notes.json", document.id));
-        assert_eq!(exported.note, document.note, "{}", document.id);
+        assert_eq!(exported.title, document.note.title, "{}", document.id);
         let claims = notes_core::resolve::resolve_claims(&document.note);
         assert_eq!(exported.claims.len(), claims.len());
+        for (exported, claim) in exported.claims.iter().zip(&claims) {
+            assert_eq!(exported.text, claim.claim.text);
+        }
     }
 }
 
@@ -167,13 +214,13 @@ fn every_claim_has_its_name_file_line_and_resolved_values() {
         let document = documents.iter().find(|d| d.id == note.id).unwrap();
         let resolved = notes_core::resolve::resolve_claims(&document.note);
         assert_eq!(note.claims.len(), resolved.len());
-        let mut names = BTreeSet::new();
+        let mut positions = BTreeSet::new();
+        assert!(!note.file.starts_with('/') && !note.file.contains('\\'));
         for (claim, resolved) in note.claims.iter().zip(&resolved) {
-            assert_eq!(claim.name, resolved.name());
+            assert_eq!(claim.position, resolved.position_name());
+            assert_eq!(claim.id.as_deref(), resolved.claim.id.as_ref().map(|id| id.as_str()));
             assert_eq!(claim.text, resolved.claim.text);
-            assert!(names.insert(claim.name.clone()), "{} twice", claim.name);
-            assert_eq!(claim.file, note.file);
-            assert!(!claim.file.starts_with('/') && !claim.file.contains('\\'));
+            assert!(positions.insert(claim.position.clone()), "{} twice", claim.position);
             // The line and column point at the claim itself in its file.
             let line = document
                 .file
@@ -185,7 +232,7 @@ fn every_claim_has_its_name_file_line_and_resolved_values() {
             assert!(
                 at.starts_with("text:") || at.starts_with('{'),
                 "{}:{}:{} is `{at}`",
-                claim.file,
+                note.file,
                 claim.line,
                 claim.column
             );
@@ -200,7 +247,11 @@ fn claim<'a>(corpus: &'a Corpus, note: &str, name: &str) -> &'a notes_core::expo
         .notes
         .iter()
         .find(|n| n.id == note)
-        .and_then(|n| n.claims.iter().find(|c| c.name == name))
+        .and_then(|n| {
+            n.claims
+                .iter()
+                .find(|c| c.id.as_deref() == Some(name) || c.position == name)
+        })
         .unwrap_or_else(|| panic!("no claim {note}/{name}"))
 }
 
@@ -227,8 +278,8 @@ fn inherited_values_are_resolved_with_where_they_are_set() {
         ]
     );
     let unnamed = claim(&corpus, "birds-eye-view", "1.1.2");
-    assert_eq!(unnamed.parent.as_deref(), Some("metrics-drive-progress"));
-    assert_eq!(unnamed.pointer, "/sections/0/claims/0/children/1");
+    assert_eq!(unnamed.position, "1.1.2");
+    assert_eq!(unnamed.id, None);
 
     // A source defined in another note is resolved to it.
     let cross = claim(&corpus, "birds-eye-view", "before-gpt-4-mmlu");
@@ -237,7 +288,11 @@ fn inherited_values_are_resolved_with_where_they_are_set() {
         .iter()
         .find(|s| s.id == "gpt-4-report")
         .unwrap();
-    assert_eq!(report.defined_in.as_deref(), Some("timeline"));
+    assert_eq!(
+        report.set_at,
+        "/sections/3/claims/3/children/2/children/0/children/0/sources/0"
+    );
+    assert_eq!(corpus.sources["gpt-4-report"].defined_in, "timeline");
 
     let own = claim(&corpus, "edge-cases", "1.1.4");
     assert_eq!(own.text, "Own as-of, different from the section's.");
@@ -252,33 +307,32 @@ fn inherited_values_are_resolved_with_where_they_are_set() {
         "2024-05-06"
     );
     assert_eq!(own.shelf_life.as_ref().unwrap().value.to_string(), "never");
-    let caveats: Vec<(Option<&str>, Option<&str>, &str)> = own
+    let caveats: Vec<(&str, &str, &str)> = own
         .caveats
         .iter()
-        .map(|c| (c.id.as_deref(), c.defined_in.as_deref(), c.set_at.as_str()))
+        .map(|c| {
+            let defined = &corpus.caveats[c.id.as_str()];
+            (c.id.as_str(), defined.defined_in.as_str(), c.set_at.as_str())
+        })
         .collect();
     assert_eq!(
         caveats,
         [
+            ("fixture-shared-caveat", "edge-cases", "/caveats/0"),
+            ("edge-cases#/caveats/1", "edge-cases", "/caveats/1"),
             (
-                Some("fixture-shared-caveat"),
-                Some("edge-cases"),
-                "/caveats/0"
-            ),
-            (None, Some("edge-cases"), "/caveats/1"),
-            (
-                Some("fixture-section-caveat"),
-                Some("edge-cases"),
+                "fixture-section-caveat",
+                "edge-cases",
                 "/sections/0/caveats/0"
             ),
             (
-                Some("fixture-shared-caveat"),
-                Some("edge-cases"),
+                "fixture-shared-caveat",
+                "edge-cases",
                 "/sections/0/claims/0/children/3/caveats/0"
             ),
             (
-                None,
-                Some("edge-cases"),
+                "edge-cases#/sections/0/claims/0/children/3/caveats/1",
+                "edge-cases",
                 "/sections/0/claims/0/children/3/caveats/1"
             ),
         ]
@@ -286,7 +340,10 @@ fn inherited_values_are_resolved_with_where_they_are_set() {
     let events: Vec<(&str, Option<String>)> = own
         .sensitive_to
         .iter()
-        .map(|e| (e.id.as_str(), e.date.map(|d| d.to_string())))
+        .map(|e| {
+            let date = corpus.events.get(&e.id).map(|d| d.event.date.to_string());
+            (e.id.as_str(), date)
+        })
         .collect();
     assert_eq!(
         events,
@@ -303,7 +360,7 @@ fn inherited_values_are_resolved_with_where_they_are_set() {
 
     let child = claim(&corpus, "edge-cases", "1.1.4.1");
     assert_eq!(child.as_of.as_ref().unwrap().date.to_string(), "2020-07");
-    assert_eq!(child.parent.as_deref(), Some("1.1.4"));
+    assert_eq!(child.position, "1.1.4.1");
 
     let published = claim(&corpus, "edge-cases", "3.1.1");
     let as_of = published.as_of.as_ref().unwrap();
@@ -320,12 +377,9 @@ fn inherited_values_are_resolved_with_where_they_are_set() {
     let undefined = json
         .caveats
         .iter()
-        .find(|c| c.id.as_deref() == Some("undefined-caveat"))
+        .find(|c| c.id == "undefined-caveat")
         .unwrap();
-    assert_eq!(
-        (undefined.text.as_deref(), undefined.defined_in.as_deref()),
-        (None, None)
-    );
+    assert!(!corpus.caveats.contains_key(&undefined.id));
 }
 
 // --- Markdown -----------------------------------------------------------------------
