@@ -261,20 +261,17 @@ fn inherited_values_are_resolved_with_where_they_are_set() {
 
     let named = claim(&corpus, "birds-eye-view", "metrics-drive-progress");
     assert_eq!(named.position, "1.1");
-    let sources: Vec<(&str, Option<&str>, &str)> = named
+    let sources: Vec<(&str, Option<&str>, Option<&str>)> = named
         .sources
         .iter()
-        .map(|s| (s.id.as_str(), s.locator.as_deref(), s.set_at.as_str()))
+        .map(|s| (s.id.as_str(), s.locator.as_deref(), s.set_at.as_deref()))
         .collect();
     assert_eq!(
         sources,
         [
-            ("pais-2", None, "/summary_of"),
-            (
-                "pais-2",
-                Some("Driving dynamics of the ML field"),
-                "/sections/0/claims/0/sources/0"
-            )
+            ("pais-2", None, Some("/summary_of")),
+            // The claim's own citation: no `set_at`.
+            ("pais-2", Some("Driving dynamics of the ML field"), None)
         ]
     );
     let unnamed = claim(&corpus, "birds-eye-view", "1.1.2");
@@ -288,52 +285,43 @@ fn inherited_values_are_resolved_with_where_they_are_set() {
         .iter()
         .find(|s| s.id == "gpt-4-report")
         .unwrap();
-    assert_eq!(
-        report.set_at,
-        "/sections/3/claims/3/children/2/children/0/children/0/sources/0"
-    );
+    assert_eq!(report.set_at, None, "the claim cites it itself");
     assert_eq!(corpus.sources["gpt-4-report"].defined_in, "timeline");
 
     let own = claim(&corpus, "edge-cases", "1.1.4");
     assert_eq!(own.text, "Own as-of, different from the section's.");
     let as_of = own.as_of.as_ref().unwrap();
     assert_eq!(as_of.date.to_string(), "2020-07");
-    assert_eq!(
-        as_of.set_at.as_deref(),
-        Some("/sections/0/claims/0/children/3/as_of")
-    );
+    assert_eq!(as_of.basis, notes_core::export::AsOfBasis::Set);
+    assert_eq!(as_of.set_at, None, "the claim's own");
     assert_eq!(
         own.reviewed.as_ref().unwrap().date.to_string(),
         "2024-05-06"
     );
     assert_eq!(own.shelf_life.as_ref().unwrap().value.to_string(), "never");
-    let caveats: Vec<(&str, &str, &str)> = own
+    let caveats: Vec<(&str, &str, Option<&str>)> = own
         .caveats
         .iter()
         .map(|c| {
             let defined = &corpus.caveats[c.id.as_str()];
-            (c.id.as_str(), defined.defined_in.as_str(), c.set_at.as_str())
+            (c.id.as_str(), defined.defined_in.as_str(), c.set_at.as_deref())
         })
         .collect();
     assert_eq!(
         caveats,
         [
-            ("fixture-shared-caveat", "edge-cases", "/caveats/0"),
-            ("edge-cases#/caveats/1", "edge-cases", "/caveats/1"),
+            ("fixture-shared-caveat", "edge-cases", Some("/caveats/0")),
+            ("edge-cases#/caveats/1", "edge-cases", Some("/caveats/1")),
             (
                 "fixture-section-caveat",
                 "edge-cases",
-                "/sections/0/caveats/0"
+                Some("/sections/0/caveats/0")
             ),
-            (
-                "fixture-shared-caveat",
-                "edge-cases",
-                "/sections/0/claims/0/children/3/caveats/0"
-            ),
+            ("fixture-shared-caveat", "edge-cases", None),
             (
                 "edge-cases#/sections/0/claims/0/children/3/caveats/1",
                 "edge-cases",
-                "/sections/0/claims/0/children/3/caveats/1"
+                None
             ),
         ]
     );
@@ -359,7 +347,12 @@ fn inherited_values_are_resolved_with_where_they_are_set() {
     assert_eq!(rules, ["unused-definition", "stale-claim", "undated-claim"]);
 
     let child = claim(&corpus, "edge-cases", "1.1.4.1");
-    assert_eq!(child.as_of.as_ref().unwrap().date.to_string(), "2020-07");
+    let as_of = child.as_of.as_ref().unwrap();
+    assert_eq!(as_of.date.to_string(), "2020-07");
+    assert_eq!(
+        as_of.set_at.as_deref(),
+        Some("/sections/0/claims/0/children/3/as_of")
+    );
     assert_eq!(child.position, "1.1.4.1");
 
     let published = claim(&corpus, "edge-cases", "3.1.1");

@@ -12,7 +12,7 @@ use std::path::{Component, Path};
 use crate::date::PartialDate;
 use crate::load::{Document, is_id};
 use crate::model::{CaveatRef, Claim, Note};
-use crate::resolve::AsOf;
+use crate::resolve::{AsOf, Inherited};
 use crate::tree::Segment;
 
 use super::{
@@ -189,6 +189,8 @@ pub fn export_note(doc: &Document, file: &str, definitions: &Definitions) -> Exp
     let claims = resolved
         .iter()
         .map(|claim| {
+            // Where a value is set, unless the claim itself sets it.
+            let set_at = |value: &dyn ValuePath| value.set_at(&claim.path);
             let (span, _) = doc.positions.nearest(&claim.path);
             let position = doc.file.position(span.start);
             let as_of = claim
@@ -197,7 +199,7 @@ pub fn export_note(doc: &Document, file: &str, definitions: &Definitions) -> Exp
                     AsOf::Set(set) => ResolvedAsOf {
                         date: set.value,
                         basis: AsOfBasis::Set,
-                        set_at: Some(pointer(&set.value_path())),
+                        set_at: set_at(&set),
                         source: None,
                     },
                     AsOf::Published { date, source } => ResolvedAsOf {
@@ -226,26 +228,26 @@ pub fn export_note(doc: &Document, file: &str, definitions: &Definitions) -> Exp
                     .map(|cited| ResolvedCitation {
                         id: cited.value.id.to_owned(),
                         locator: cited.value.locator.map(str::to_owned),
-                        set_at: pointer(&cited.value_path()),
+                        set_at: set_at(cited),
                     })
                     .collect(),
                 as_of,
                 reviewed: claim.reviewed.as_ref().map(|reviewed| ResolvedDate {
                     date: reviewed.value,
-                    set_at: pointer(&reviewed.value_path()),
+                    set_at: set_at(reviewed),
                 }),
                 shelf_life: claim.shelf_life.as_ref().map(|life| ResolvedShelfLife {
                     value: life.value,
-                    set_at: pointer(&life.value_path()),
+                    set_at: set_at(life),
                 }),
                 caveats: claim
                     .caveats
                     .iter()
                     .map(|caveat| {
-                        let set_at = pointer(&caveat.value_path());
+                        let at = pointer(&caveat.value_path());
                         Reference {
-                            id: caveat_key(&doc.id, caveat.value, &set_at),
-                            set_at,
+                            id: caveat_key(&doc.id, caveat.value, &at),
+                            set_at: set_at(caveat),
                         }
                     })
                     .collect(),
@@ -254,7 +256,7 @@ pub fn export_note(doc: &Document, file: &str, definitions: &Definitions) -> Exp
                     .iter()
                     .map(|event| Reference {
                         id: event.value.to_owned(),
-                        set_at: pointer(&event.value_path()),
+                        set_at: set_at(event),
                     })
                     .collect(),
                 tags: claim
@@ -262,7 +264,7 @@ pub fn export_note(doc: &Document, file: &str, definitions: &Definitions) -> Exp
                     .iter()
                     .map(|tag| ResolvedTag {
                         tag: tag.value.to_owned(),
-                        set_at: pointer(&tag.value_path()),
+                        set_at: set_at(tag),
                     })
                     .collect(),
                 allow: claim
@@ -272,7 +274,7 @@ pub fn export_note(doc: &Document, file: &str, definitions: &Definitions) -> Exp
                         rule: allow.value.rule.clone(),
                         reason: allow.value.reason.clone(),
                         until: allow.value.until,
-                        set_at: pointer(&allow.value_path()),
+                        set_at: set_at(allow),
                     })
                     .collect(),
             }
@@ -288,6 +290,18 @@ pub fn export_note(doc: &Document, file: &str, definitions: &Definitions) -> Exp
         summary_of: note.summary_of.clone(),
         sections: note.sections.iter().map(|s| s.title.clone()).collect(),
         claims,
+    }
+}
+
+/// A value set somewhere in a note's tree.
+trait ValuePath {
+    /// The JSON Pointer to the value, or none when `claim` (a claim's path) sets it.
+    fn set_at(&self, claim: &[Segment]) -> Option<String>;
+}
+
+impl<T> ValuePath for Inherited<T> {
+    fn set_at(&self, claim: &[Segment]) -> Option<String> {
+        (*self.owner != *claim).then(|| pointer(&self.value_path()))
     }
 }
 

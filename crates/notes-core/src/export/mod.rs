@@ -135,7 +135,8 @@ pub struct ExportedNote {
 /// One claim with every value it has, own or inherited, resolved: a consumer needs
 /// no inheritance rules, only lookups of ids in the corpus's `sources`, `events` and
 /// `caveats`. Every `set_at` is a JSON Pointer (RFC 6901), inside the note, to the
-/// value that gives it: on the claim, a parent claim, its section or the note.
+/// value that gives it, on a parent claim, the section or the note; a value without
+/// `set_at` is the claim's own.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExportedClaim {
@@ -193,8 +194,9 @@ pub struct ResolvedCitation {
     /// Where in the source to look.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locator: Option<String>,
-    /// Where the citation is made.
-    pub set_at: String,
+    /// Where the citation is made; absent when the claim itself makes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub set_at: Option<String>,
 }
 
 /// A caveat or an event that applies to a claim, by id.
@@ -204,15 +206,17 @@ pub struct Reference {
     /// The key of its definition in the corpus's `caveats` or `events`; a key that is
     /// not there names something no note defines.
     pub id: String,
-    /// Where it is attached.
-    pub set_at: String,
+    /// Where it is attached; absent when the claim itself attaches it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub set_at: Option<String>,
 }
 
 /// Where a claim's as-of date comes from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AsOfBasis {
     /// An `as_of` set on the claim or an ancestor.
+    #[default]
     Set,
     /// The earliest `published` date among the claim's sources.
     Published,
@@ -226,9 +230,11 @@ pub enum AsOfBasis {
 pub struct ResolvedAsOf {
     /// The date.
     pub date: PartialDate,
-    /// Where it comes from.
+    /// Where it comes from; absent for the commonest, `set`.
+    #[serde(default, skip_serializing_if = "is_set")]
     pub basis: AsOfBasis,
-    /// The `as_of` or `written` that sets it; absent when the date is a source's `published`.
+    /// The `as_of` or `written` that sets it; absent when the claim itself sets it or
+    /// the date is a source's `published`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub set_at: Option<String>,
     /// The source whose `published` date it is, when `basis` is `published`.
@@ -242,8 +248,9 @@ pub struct ResolvedAsOf {
 pub struct ResolvedDate {
     /// The date.
     pub date: PartialDate,
-    /// Where it is set.
-    pub set_at: String,
+    /// Where it is set; absent when the claim itself sets it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub set_at: Option<String>,
 }
 
 /// A shelf life set on a claim or one of its ancestors.
@@ -252,8 +259,9 @@ pub struct ResolvedDate {
 pub struct ResolvedShelfLife {
     /// The shelf life, such as `3y` or `never`.
     pub value: ShelfLife,
-    /// Where it is set.
-    pub set_at: String,
+    /// Where it is set; absent when the claim itself sets it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub set_at: Option<String>,
 }
 
 /// A tag of a claim, own or inherited.
@@ -262,8 +270,9 @@ pub struct ResolvedShelfLife {
 pub struct ResolvedTag {
     /// The tag.
     pub tag: String,
-    /// Where it is set.
-    pub set_at: String,
+    /// Where it is set; absent when the claim itself sets it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub set_at: Option<String>,
 }
 
 /// A lint suppression that applies to a claim, own or inherited.
@@ -277,8 +286,9 @@ pub struct ResolvedAllow {
     /// When the suppression stops working.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub until: Option<PartialDate>,
-    /// Where it is set.
-    pub set_at: String,
+    /// Where it is set; absent when the claim itself sets it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub set_at: Option<String>,
 }
 
 /// The files of an export, with paths relative to the export directory.
@@ -343,6 +353,10 @@ impl fmt::Display for ExportError {
 }
 
 impl std::error::Error for ExportError {}
+
+fn is_set(basis: &AsOfBasis) -> bool {
+    *basis == AsOfBasis::Set
+}
 
 fn is_plain_claim(kind: &ClaimKind) -> bool {
     *kind == ClaimKind::Claim
