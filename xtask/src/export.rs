@@ -193,6 +193,7 @@ pub fn run(root: &Path, out: &Path, check: bool) -> Result<(), String> {
         return Err(message);
     }
     written.map_err(|e| format!("cannot write {}: {e}", json_path.display()))?;
+    eprintln!("wrote {}", slash_path(&json_path));
     generated::sync(root, &[index(&markdown_dir, &summaries)], false, COMMAND)?;
     let expected: HashSet<PathBuf> = notes
         .iter()
@@ -427,6 +428,91 @@ mod tests {
         }
         assert!(!report.contains("b.md"), "{report}");
         assert_eq!(read(root, "export/notes.json"), first, "--check wrote");
+    }
+
+    /// A generated corpus of `files` notes under `root/notes`.
+    fn generated_corpus(files: usize) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let options = crate::gen_corpus::Options {
+            out: PathBuf::from("notes"),
+            files,
+            claims: 60,
+            seed: 3,
+            vocab: crate::gen_corpus::Vocab::Wide,
+            single: false,
+        };
+        crate::gen_corpus::generate(dir.path(), &options).unwrap();
+        dir
+    }
+
+    /// `path` with the text of its `n`th claim (0-based, children included) replaced.
+    fn edit_claim(path: &Path, n: usize, text: &str) {
+        let old = std::fs::read_to_string(path).unwrap();
+        let mut seen = 0;
+        let lines: Vec<String> = old
+            .lines()
+            .map(|line| {
+                let Some((indent, _)) = line.split_once("- text: ") else {
+                    return line.to_owned();
+                };
+                seen += 1;
+                if seen == n + 1 {
+                    format!("{indent}- text: \"{text}\"")
+                } else {
+                    line.to_owned()
+                }
+            })
+            .collect();
+        assert!(seen > n, "{} has only {seen} claims", path.display());
+        std::fs::write(path, lines.join("\n") + "\n").unwrap();
+    }
+
+    #[test]
+    fn editing_one_claim_changes_one_line_of_notes_json() {
+        let dir = generated_corpus(6);
+        let root = dir.path();
+        run(root, Path::new("export"), false).unwrap();
+        let before = read(root, "export/notes.json");
+        edit_claim(&root.join("notes/note-0003.yaml"), 17, "An edited claim.");
+        run(root, Path::new("export"), false).unwrap();
+        let after = read(root, "export/notes.json");
+        let diff = TextDiff::from_lines(&before, &after);
+        let changed: Vec<String> = diff
+            .iter_all_changes()
+            .filter(|change| change.tag() != similar::ChangeTag::Equal)
+            .map(|change| format!("{}{}", change.tag(), change.value()))
+            .collect();
+        // One line out, one line in: the claim's.
+        assert_eq!(changed.len(), 2, "{changed:#?}");
+        assert!(changed[1].contains("\"text\":\"An edited claim.\""), "{changed:#?}");
+        assert!(before.lines().count() > 6 * 60, "one claim per line");
+    }
+
+    #[test]
+    fn check_shows_the_first_hunks_of_a_stale_notes_json_and_counts_the_rest() {
+        let dir = generated_corpus(8);
+        let root = dir.path();
+        run(root, Path::new("export"), false).unwrap();
+        for note in 0..8 {
+            edit_claim(
+                &root.join(format!("notes/note-{note:04}.yaml")),
+                30,
+                &format!("Edited claim {note}."),
+            );
+        }
+        let report = run(root, Path::new("export"), true).unwrap_err();
+        let json = &report[report.find("--- a/export/notes.json").expect(&report)..];
+        assert_eq!(json.matches("\n@@ -").count(), HUNKS_SHOWN, "{json}");
+        for note in 0..HUNKS_SHOWN {
+            assert!(json.contains(&format!("Edited claim {note}.")), "{json}");
+        }
+        assert!(!json.contains("Edited claim 7."), "{json}");
+        assert!(
+            json.contains(&format!("… and {} more hunks of export/notes.json", 8 - HUNKS_SHOWN)),
+            "{json}"
+        );
+        // The Markdown of every note shows its change in full.
+        assert!(report.contains("+++ b/export/markdown/note-0007.md"), "{report}");
     }
 
     #[test]

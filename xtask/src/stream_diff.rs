@@ -23,6 +23,8 @@ pub struct StreamDiff<R> {
     old_lines: VecDeque<String>,
     /// New lines fed but not yet compared.
     new_lines: VecDeque<String>,
+    /// The start of a new line whose end has not been fed yet.
+    partial: String,
     /// Lines of each side compared so far.
     old_at: usize,
     new_at: usize,
@@ -42,6 +44,7 @@ impl<R: BufRead> StreamDiff<R> {
             old_done: false,
             old_lines: VecDeque::new(),
             new_lines: VecDeque::new(),
+            partial: String::new(),
             old_at: 0,
             new_at: 0,
             context: VecDeque::new(),
@@ -53,13 +56,20 @@ impl<R: BufRead> StreamDiff<R> {
 
     /// Compares the next piece of the new text.
     pub fn feed(&mut self, text: &str) {
-        self.new_lines
-            .extend(text.split_inclusive('\n').map(str::to_owned));
+        for piece in text.split_inclusive('\n') {
+            self.partial.push_str(piece);
+            if piece.ends_with('\n') {
+                self.new_lines.push_back(std::mem::take(&mut self.partial));
+            }
+        }
         self.compare(false);
     }
 
     /// Compares what is left and returns the hunks shown and how many hunks there are.
     pub fn finish(mut self) -> (String, usize) {
+        if !self.partial.is_empty() {
+            self.new_lines.push_back(std::mem::take(&mut self.partial));
+        }
         self.compare(true);
         (self.report, self.hunks)
     }
