@@ -708,3 +708,103 @@ fn an_empty_corpus_exports_an_empty_index() {
     assert_eq!(paths, ["markdown/README.md", "notes.json"]);
     assert!(file(&export, "markdown/README.md").contains("There are no notes yet."));
 }
+
+// --- The jq examples of docs/format.md ----------------------------------------------
+
+/// Runs the jq `filter` on `input` with jaq (a jq written in Rust, so the test needs no
+/// jq installed) and returns its output as `jq -r` prints it.
+fn jq_raw(filter: &str, input: &str) -> Result<String, String> {
+    use jaq_core::load::{Arena, File, Loader};
+    use jaq_core::{Compiler, Ctx, Vars, data, unwrap_valr};
+    use jaq_json::Val;
+
+    let input = jaq_json::read::parse_single(input.as_bytes()).map_err(|e| e.to_string())?;
+    let defs = jaq_core::defs()
+        .chain(jaq_std::defs())
+        .chain(jaq_json::defs());
+    let funs = jaq_core::funs()
+        .chain(jaq_std::funs())
+        .chain(jaq_json::funs());
+    let arena = Arena::default();
+    let modules = Loader::new(defs)
+        .load(&arena, File { code: filter, path: () })
+        .map_err(|errors| format!("{filter}: does not parse: {errors:?}"))?;
+    let compiled = Compiler::default()
+        .with_funs(funs)
+        .compile(modules)
+        .map_err(|errors| format!("{filter}: does not compile: {errors:?}"))?;
+    let ctx = Ctx::<data::JustLut<Val>>::new(&compiled.lut, Vars::new([]));
+    let mut out = String::new();
+    for value in compiled.id.run((ctx, input)).map(unwrap_valr) {
+        match value.map_err(|e| format!("{filter}: {e}"))? {
+            Val::TStr(text) => out.push_str(&String::from_utf8_lossy(&text)),
+            other => out.push_str(&other.to_string()),
+        }
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+/// Each `jq -r '…' export/notes.json` example of the page, with the output shown under it.
+fn jq_examples(page: &str) -> Vec<(String, String)> {
+    let mut examples = Vec::new();
+    let mut blocks = page.split("```").skip(1).step_by(2);
+    while let Some(block) = blocks.next() {
+        let Some(command) = block.strip_prefix("sh\njq -r '") else {
+            continue;
+        };
+        let filter = command
+            .strip_suffix("' export/notes.json\n")
+            .expect("a jq example reads export/notes.json");
+        let output = blocks
+            .next()
+            .and_then(|b| b.strip_prefix("text\n"))
+            .expect("a ```text block follows each jq example");
+        examples.push((filter.to_owned(), output.to_owned()));
+    }
+    examples
+}
+
+#[test]
+fn the_jq_examples_of_the_format_page_give_the_claims_they_should() {
+    let page = std::fs::read_to_string(root().join("docs/format.md")).unwrap();
+    let json = std::fs::read_to_string(root().join("export/notes.json")).unwrap();
+    let examples = jq_examples(&page);
+    assert_eq!(examples.len(), 2, "{examples:#?}");
+    for (filter, output) in &examples {
+        assert_eq!(&jq_raw(filter, &json).unwrap(), output, "{filter}");
+    }
+
+    // What the lint's own resolution says those claims are.
+    let documents = bundled();
+    let mut citing = String::new();
+    let mut sensitive = String::new();
+    for document in &documents {
+        let mut positions = Vec::new();
+        for claim in document.claims() {
+            if claim.sources.iter().any(|s| s.value.id == "s2-highly-influential-citations") {
+                citing.push_str(&format!(
+                    "{} {}: {}\n",
+                    document.id,
+                    claim.position_name(),
+                    claim.claim.text
+                ));
+            }
+            if claim.sensitive_to.iter().any(|e| e.value == "gpt-4") {
+                positions.push(claim.position_name());
+            }
+        }
+        if !positions.is_empty() {
+            sensitive.push_str(&format!("{}: {}\n", document.id, positions.join(" ")));
+        }
+    }
+    assert!(examples[0].0.contains("\"s2-highly-influential-citations\""));
+    assert_eq!(examples[0].1, citing);
+    assert!(examples[1].0.contains("\"gpt-4\""));
+    assert_eq!(examples[1].1, sensitive);
+    assert!(citing.lines().count() > 1 && sensitive.split(' ').count() > 10);
+
+    // A filter that selects nothing prints nothing: the comparison can fail.
+    let none = examples[0].0.replace("s2-highly-influential-citations", "no-such-source");
+    assert_eq!(jq_raw(&none, &json).unwrap(), "");
+}
