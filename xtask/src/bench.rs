@@ -409,7 +409,11 @@ impl Bench {
                     "{} --root {} export{}",
                     quote(&self.rel(&self.xtask)),
                     quote(target),
-                    if tool == Tool::ExportCheck { " --check" } else { "" }
+                    if tool == Tool::ExportCheck {
+                        " --check"
+                    } else {
+                        ""
+                    }
                 ),
             },
             // The shell expands the glob: jsonschema-cli takes instance files only.
@@ -673,7 +677,10 @@ fn link_dir(target: &Path, link: &Path) -> Result<(), String> {
 
 #[cfg(not(unix))]
 fn link_dir(_: &Path, link: &Path) -> Result<(), String> {
-    Err(format!("cannot link {}: the export rows need symbolic links", link.display()))
+    Err(format!(
+        "cannot link {}: the export rows need symbolic links",
+        link.display()
+    ))
 }
 
 fn step(message: &str) {

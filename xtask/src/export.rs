@@ -484,7 +484,10 @@ mod tests {
             .collect();
         // One line out, one line in: the claim's.
         assert_eq!(changed.len(), 2, "{changed:#?}");
-        assert!(changed[1].contains("\"text\":\"An edited claim.\""), "{changed:#?}");
+        assert!(
+            changed[1].contains("\"text\":\"An edited claim.\""),
+            "{changed:#?}"
+        );
         assert!(before.lines().count() > 6 * 60, "one claim per line");
     }
 
@@ -508,11 +511,17 @@ mod tests {
         }
         assert!(!json.contains("Edited claim 7."), "{json}");
         assert!(
-            json.contains(&format!("… and {} more hunks of export/notes.json", 8 - HUNKS_SHOWN)),
+            json.contains(&format!(
+                "… and {} more hunks of export/notes.json",
+                8 - HUNKS_SHOWN
+            )),
             "{json}"
         );
         // The Markdown of every note shows its change in full.
-        assert!(report.contains("+++ b/export/markdown/note-0007.md"), "{report}");
+        assert!(
+            report.contains("+++ b/export/markdown/note-0007.md"),
+            "{report}"
+        );
     }
 
     #[test]

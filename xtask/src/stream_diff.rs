@@ -258,10 +258,16 @@ mod tests {
     #[test]
     fn added_and_removed_tails_and_a_missing_final_newline_show() {
         let (report, hunks) = diff("a\nb\n", &["a\nb\nc\n"], 5);
-        assert_eq!((report.as_str(), hunks), ("@@ -1,2 +1,3 @@\n a\n b\n+c\n", 1));
+        assert_eq!(
+            (report.as_str(), hunks),
+            ("@@ -1,2 +1,3 @@\n a\n b\n+c\n", 1)
+        );
         let (report, _) = diff("a\nb\nc\n", &["a\n"], 5);
         assert_eq!(report, "@@ -1,3 +1,1 @@\n a\n-b\n-c\n");
         let (report, _) = diff("a\n", &["a"], 5);
-        assert_eq!(report, "@@ -1,1 +1,1 @@\n-a\n+a\n\\ No newline at end of file\n");
+        assert_eq!(
+            report,
+            "@@ -1,1 +1,1 @@\n-a\n+a\n\\ No newline at end of file\n"
+        );
     }
 }

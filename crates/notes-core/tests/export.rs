@@ -218,9 +218,16 @@ fn every_claim_has_its_name_file_line_and_resolved_values() {
         assert!(!note.file.starts_with('/') && !note.file.contains('\\'));
         for (claim, resolved) in note.claims.iter().zip(&resolved) {
             assert_eq!(claim.position, resolved.position_name());
-            assert_eq!(claim.id.as_deref(), resolved.claim.id.as_ref().map(|id| id.as_str()));
+            assert_eq!(
+                claim.id.as_deref(),
+                resolved.claim.id.as_ref().map(|id| id.as_str())
+            );
             assert_eq!(claim.text, resolved.claim.text);
-            assert!(positions.insert(claim.position.clone()), "{} twice", claim.position);
+            assert!(
+                positions.insert(claim.position.clone()),
+                "{} twice",
+                claim.position
+            );
             // The line and column point at the claim itself in its file.
             let line = document
                 .file
@@ -304,7 +311,11 @@ fn inherited_values_are_resolved_with_where_they_are_set() {
         .iter()
         .map(|c| {
             let defined = &corpus.caveats[c.id.as_str()];
-            (c.id.as_str(), defined.defined_in.as_str(), c.set_at.as_deref())
+            (
+                c.id.as_str(),
+                defined.defined_in.as_str(),
+                c.set_at.as_deref(),
+            )
         })
         .collect();
     assert_eq!(
@@ -727,7 +738,13 @@ fn jq_raw(filter: &str, input: &str) -> Result<String, String> {
         .chain(jaq_json::funs());
     let arena = Arena::default();
     let modules = Loader::new(defs)
-        .load(&arena, File { code: filter, path: () })
+        .load(
+            &arena,
+            File {
+                code: filter,
+                path: (),
+            },
+        )
         .map_err(|errors| format!("{filter}: does not parse: {errors:?}"))?;
     let compiled = Compiler::default()
         .with_funs(funs)
@@ -782,7 +799,11 @@ fn the_jq_examples_of_the_format_page_give_the_claims_they_should() {
     for document in &documents {
         let mut positions = Vec::new();
         for claim in document.claims() {
-            if claim.sources.iter().any(|s| s.value.id == "s2-highly-influential-citations") {
+            if claim
+                .sources
+                .iter()
+                .any(|s| s.value.id == "s2-highly-influential-citations")
+            {
                 citing.push_str(&format!(
                     "{} {}: {}\n",
                     document.id,
@@ -798,13 +819,19 @@ fn the_jq_examples_of_the_format_page_give_the_claims_they_should() {
             sensitive.push_str(&format!("{}: {}\n", document.id, positions.join(" ")));
         }
     }
-    assert!(examples[0].0.contains("\"s2-highly-influential-citations\""));
+    assert!(
+        examples[0]
+            .0
+            .contains("\"s2-highly-influential-citations\"")
+    );
     assert_eq!(examples[0].1, citing);
     assert!(examples[1].0.contains("\"gpt-4\""));
     assert_eq!(examples[1].1, sensitive);
     assert!(citing.lines().count() > 1 && sensitive.split(' ').count() > 10);
 
     // A filter that selects nothing prints nothing: the comparison can fail.
-    let none = examples[0].0.replace("s2-highly-influential-citations", "no-such-source");
+    let none = examples[0]
+        .0
+        .replace("s2-highly-influential-citations", "no-such-source");
     assert_eq!(jq_raw(&none, &json).unwrap(), "");
 }

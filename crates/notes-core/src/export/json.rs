@@ -69,7 +69,11 @@ pub fn sorted<'a>(documents: &[&'a Document], root: &Path) -> Vec<(String, &'a D
 /// better exported note by note, as `cargo xtask export` does.
 pub fn corpus(documents: &[&Document], root: &Path) -> Result<Corpus, ExportError> {
     let sorted = sorted(documents, root);
-    check_ids(sorted.iter().map(|(file, doc)| (doc.id.as_str(), file.as_str())))?;
+    check_ids(
+        sorted
+            .iter()
+            .map(|(file, doc)| (doc.id.as_str(), file.as_str())),
+    )?;
     let mut definitions = Definitions::default();
     for (_, doc) in &sorted {
         definitions.merge(Definitions::of_note(&doc.id, &doc.note));
@@ -401,14 +405,11 @@ impl Definitions {
             if let CaveatRef::Inline(inline) = caveat {
                 let key = caveat_key(note_id, caveat, &pointer);
                 let (defined_in, pointer) = defined(pointer);
-                definitions
-                    .caveats
-                    .entry(key)
-                    .or_insert(CaveatDefinition {
-                        defined_in,
-                        pointer,
-                        caveat: inline.clone(),
-                    });
+                definitions.caveats.entry(key).or_insert(CaveatDefinition {
+                    defined_in,
+                    pointer,
+                    caveat: inline.clone(),
+                });
             }
         }
         definitions

@@ -31,8 +31,8 @@ mod json;
 mod markdown;
 
 pub use json::{
-    Definitions, JSON_TAIL, check_ids, corpus, export_note, json_head, json_note,
-    relative_file, sorted, to_json,
+    Definitions, JSON_TAIL, check_ids, corpus, export_note, json_head, json_note, relative_file,
+    sorted, to_json,
 };
 pub use markdown::{INDEX_FILE, NoteSummary, render_index, render_note};
 
@@ -400,7 +400,11 @@ pub fn export_one(doc: &Document, file: &str, definitions: &Definitions, last: b
 /// are made relative to `root`.
 pub fn export(documents: &[&Document], root: &Path) -> Result<Export, ExportError> {
     let sorted = sorted(documents, root);
-    check_ids(sorted.iter().map(|(file, doc)| (doc.id.as_str(), file.as_str())))?;
+    check_ids(
+        sorted
+            .iter()
+            .map(|(file, doc)| (doc.id.as_str(), file.as_str())),
+    )?;
     let mut definitions = Definitions::default();
     for (_, doc) in &sorted {
         definitions.merge(Definitions::of_note(&doc.id, &doc.note));
