@@ -135,12 +135,7 @@ pub fn run(root: &Path, out: &Path, check: bool) -> Result<(), String> {
                 );
             }
         }
-        let expected: HashSet<PathBuf> = notes
-            .iter()
-            .map(|note| markdown_dir.join(format!("{}.md", note.id)))
-            .chain([markdown_dir.join(INDEX_FILE)])
-            .collect();
-        for path in stale_markdown(root, out, &expected) {
+        for path in stale_markdown(root, out, &notes) {
             let old = std::fs::read_to_string(root.join(&path)).unwrap_or_default();
             let name = slash_path(&path);
             let _ = write!(
@@ -195,12 +190,7 @@ pub fn run(root: &Path, out: &Path, check: bool) -> Result<(), String> {
     written.map_err(|e| format!("cannot write {}: {e}", json_path.display()))?;
     eprintln!("wrote {}", slash_path(&json_path));
     generated::sync(root, &[index(&markdown_dir, &summaries)], false, COMMAND)?;
-    let expected: HashSet<PathBuf> = notes
-        .iter()
-        .map(|note| markdown_dir.join(format!("{}.md", note.id)))
-        .chain([markdown_dir.join(INDEX_FILE)])
-        .collect();
-    for path in stale_markdown(root, out, &expected) {
+    for path in stale_markdown(root, out, &notes) {
         std::fs::remove_file(root.join(&path))
             .map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
         eprintln!("removed {}", slash_path(&path));
@@ -336,10 +326,15 @@ fn problems(root: &Path, loaded: &[Loaded]) -> String {
 }
 
 /// Markdown files under `out/markdown` that an earlier export wrote (they start with
-/// the generated-by line) and this one does not (`expected`): the files of notes that
+/// the generated-by line) and this export of `notes` does not: the files of notes that
 /// are gone. Every other file there is left alone.
-fn stale_markdown(root: &Path, out: &Path, expected: &HashSet<PathBuf>) -> Vec<PathBuf> {
+fn stale_markdown(root: &Path, out: &Path, notes: &[Scanned]) -> Vec<PathBuf> {
     let dir = out.join("markdown");
+    let expected: HashSet<PathBuf> = notes
+        .iter()
+        .map(|note| dir.join(format!("{}.md", note.id)))
+        .chain([dir.join(INDEX_FILE)])
+        .collect();
     let Ok(entries) = std::fs::read_dir(root.join(&dir)) else {
         return Vec::new();
     };

@@ -54,21 +54,17 @@ pub fn check_ids<'a>(
     Ok(())
 }
 
-/// `documents` with their files relative to `root`, sorted by note id (then file).
-pub fn sorted<'a>(documents: &[&'a Document], root: &Path) -> Vec<(String, &'a Document)> {
+/// `documents` with their files relative to `root`, sorted by note id (then file),
+/// checked with [`check_ids`], and the definitions they make.
+pub fn prepare<'a>(
+    documents: &[&'a Document],
+    root: &Path,
+) -> Result<(Vec<(String, &'a Document)>, Definitions), ExportError> {
     let mut sorted: Vec<(String, &Document)> = documents
         .iter()
         .map(|doc| (relative_file(doc.file.path(), root), *doc))
         .collect();
     sorted.sort_by(|(a_file, a), (b_file, b)| a.id.cmp(&b.id).then_with(|| a_file.cmp(b_file)));
-    sorted
-}
-
-/// The corpus of `documents`, whole in memory: notes sorted by id, each claim resolved.
-/// File paths are made relative to `root`. Fine for a few notes; a large corpus is
-/// better exported note by note, as `cargo xtask export` does.
-pub fn corpus(documents: &[&Document], root: &Path) -> Result<Corpus, ExportError> {
-    let sorted = sorted(documents, root);
     check_ids(
         sorted
             .iter()
@@ -78,6 +74,14 @@ pub fn corpus(documents: &[&Document], root: &Path) -> Result<Corpus, ExportErro
     for (_, doc) in &sorted {
         definitions.merge(Definitions::of_note(&doc.id, &doc.note));
     }
+    Ok((sorted, definitions))
+}
+
+/// The corpus of `documents`, whole in memory: notes sorted by id, each claim resolved.
+/// File paths are made relative to `root`. Fine for a few notes; a large corpus is
+/// better exported note by note, as `cargo xtask export` does.
+pub fn corpus(documents: &[&Document], root: &Path) -> Result<Corpus, ExportError> {
+    let (sorted, definitions) = prepare(documents, root)?;
     let notes = sorted
         .iter()
         .map(|(file, doc)| export_note(doc, file, &definitions))

@@ -31,8 +31,8 @@ mod json;
 mod markdown;
 
 pub use json::{
-    Definitions, JSON_TAIL, check_ids, corpus, export_note, json_head, json_note, relative_file,
-    sorted, to_json,
+    Definitions, JSON_TAIL, check_ids, corpus, export_note, json_head, json_note, prepare,
+    relative_file, to_json,
 };
 pub use markdown::{INDEX_FILE, NoteSummary, render_index, render_note};
 
@@ -399,16 +399,7 @@ pub fn export_one(doc: &Document, file: &str, definitions: &Definitions, last: b
 /// `markdown/<id>.md` and an index as `markdown/README.md`. File paths in the output
 /// are made relative to `root`.
 pub fn export(documents: &[&Document], root: &Path) -> Result<Export, ExportError> {
-    let sorted = sorted(documents, root);
-    check_ids(
-        sorted
-            .iter()
-            .map(|(file, doc)| (doc.id.as_str(), file.as_str())),
-    )?;
-    let mut definitions = Definitions::default();
-    for (_, doc) in &sorted {
-        definitions.merge(Definitions::of_note(&doc.id, &doc.note));
-    }
+    let (sorted, definitions) = prepare(documents, root)?;
     let mut json = json_head(
         &definitions.sources,
         &definitions.events,
