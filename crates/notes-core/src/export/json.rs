@@ -54,12 +54,15 @@ pub fn check_ids<'a>(
     Ok(())
 }
 
+/// Documents with their files relative to the workspace root, sorted by note id.
+pub type Sorted<'a> = Vec<(String, &'a Document)>;
+
 /// `documents` with their files relative to `root`, sorted by note id (then file),
 /// checked with [`check_ids`], and the definitions they make.
 pub fn prepare<'a>(
     documents: &[&'a Document],
     root: &Path,
-) -> Result<(Vec<(String, &'a Document)>, Definitions), ExportError> {
+) -> Result<(Sorted<'a>, Definitions), ExportError> {
     let mut sorted: Vec<(String, &Document)> = documents
         .iter()
         .map(|doc| (relative_file(doc.file.path(), root), *doc))
