@@ -65,16 +65,20 @@ enum Tool {
     Syntax,
     Duplicate,
     OneThread,
+    Export,
+    ExportCheck,
     JsonschemaCli,
     Ajv,
 }
 
 impl Tool {
-    const ALL: [Self; 6] = [
+    const ALL: [Self; 8] = [
         Self::Lint,
         Self::Syntax,
         Self::Duplicate,
         Self::OneThread,
+        Self::Export,
+        Self::ExportCheck,
         Self::JsonschemaCli,
         Self::Ajv,
     ];
@@ -85,6 +89,8 @@ impl Tool {
             Self::Syntax => "notes-lint `--select syntax` (load only)",
             Self::Duplicate => "notes-lint `--select duplicate-claim`",
             Self::OneThread => "notes-lint, every rule, 1 thread",
+            Self::Export => "`cargo xtask export`",
+            Self::ExportCheck => "`cargo xtask export --check`",
             Self::JsonschemaCli => "jsonschema-cli (schema only)",
             Self::Ajv => "ajv (schema only)",
         }
@@ -169,6 +175,7 @@ struct Bench {
     root: PathBuf,
     dir: PathBuf,
     notes_lint: PathBuf,
+    xtask: PathBuf,
     hyperfine: Option<PathBuf>,
     jsonschema_cli: Option<Peer>,
     ajv: Option<Peer>,
@@ -191,10 +198,10 @@ pub fn run(root: &Path, options: &Options) -> Result<(), String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     check_status(
         Command::new(&cargo)
-            .args(["build", "--release", "-p", "notes-lint"])
+            .args(["build", "--release", "-p", "notes-lint", "-p", "xtask"])
             .current_dir(root)
             .status(),
-        "cargo build --release -p notes-lint",
+        "cargo build --release -p notes-lint -p xtask",
     )?;
     for tool in ["/usr/bin/time", "timeout", "sh"] {
         if find_program(tool).is_none() {
@@ -217,6 +224,7 @@ pub fn run(root: &Path, options: &Options) -> Result<(), String> {
     let bench = Bench {
         root: root.to_path_buf(),
         notes_lint: target.join("release").join("notes-lint"),
+        xtask: target.join("release").join("xtask"),
         dir,
         hyperfine,
         jsonschema_cli,
@@ -248,10 +256,14 @@ pub fn run(root: &Path, options: &Options) -> Result<(), String> {
             .map(|&tool| (tool, bench.measure_tool(tool, corpus)))
             .collect();
         let identical = bench.same_output(&rows);
+        let exported = std::fs::metadata(bench.export_root(corpus).join("export/notes.json"))
+            .ok()
+            .map(|m| m.len());
         results.push(CorpusResult {
             corpus,
             rows,
             identical,
+            exported,
         });
     }
     let small = bench.small_note(options.no_peers)?;
@@ -292,6 +304,8 @@ struct CorpusResult<'a> {
     rows: Vec<(Tool, Measure)>,
     /// Whether `--format short` was byte-identical on 1 thread and on all cores.
     identical: Option<bool>,
+    /// The bytes of the `notes.json` that `cargo xtask export` wrote.
+    exported: Option<u64>,
 }
 
 /// The small note's rows.
@@ -346,6 +360,22 @@ impl Bench {
         )
     }
 
+    /// The workspace that `cargo xtask export` runs in for `corpus`: its `notes` is a
+    /// link to the corpus, and the export goes to its `export`.
+    fn export_root(&self, corpus: &Corpus) -> PathBuf {
+        self.dir.join("export").join(&corpus.name)
+    }
+
+    /// Makes [`Bench::export_root`] for `corpus`, with no export in it yet.
+    fn prepare_export(&self, corpus: &Corpus) -> Result<PathBuf, String> {
+        let root = self.export_root(corpus);
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(&root)
+            .map_err(|e| format!("cannot create {}: {e}", root.display()))?;
+        link_dir(&corpus.dir, &root.join("notes"))?;
+        Ok(root)
+    }
+
     /// The command of a row on `target`, a folder relative to the workspace root.
     fn command(&self, tool: Tool, target: &str) -> Result<Cmd, String> {
         let schema = "schema/note.schema.json";
@@ -371,6 +401,21 @@ impl Bench {
                 env: Some(("RAYON_NUM_THREADS", "1")),
                 line: self.lint("", target),
             },
+            // Run in a workspace whose `notes` is the corpus (see `export_root`); the
+            // first run writes the export, the timed ones write it again over itself.
+            Tool::Export | Tool::ExportCheck => Cmd {
+                env: None,
+                line: format!(
+                    "{} --root {} export{}",
+                    quote(&self.rel(&self.xtask)),
+                    quote(target),
+                    if tool == Tool::ExportCheck {
+                        " --check"
+                    } else {
+                        ""
+                    }
+                ),
+            },
             // The shell expands the glob: jsonschema-cli takes instance files only.
             Tool::JsonschemaCli => Cmd {
                 env: None,
@@ -393,7 +438,14 @@ impl Bench {
     }
 
     fn measure_tool(&self, tool: Tool, corpus: &Corpus) -> Measure {
-        let target = self.rel(&corpus.dir);
+        let target = match tool {
+            Tool::Export => match self.prepare_export(corpus) {
+                Ok(root) => self.rel(&root),
+                Err(why) => return Measure::unavailable(String::new(), &why),
+            },
+            Tool::ExportCheck => self.rel(&self.export_root(corpus)),
+            _ => self.rel(&corpus.dir),
+        };
         let name = format!("{}-{tool:?}", corpus.name).to_lowercase();
         match self.command(tool, &target) {
             Ok(cmd) => self.measure(&name, &cmd, self.runs),
@@ -617,6 +669,20 @@ impl Bench {
 }
 
 /// Prints a progress line.
+#[cfg(unix)]
+fn link_dir(target: &Path, link: &Path) -> Result<(), String> {
+    std::os::unix::fs::symlink(target, link)
+        .map_err(|e| format!("cannot link {}: {e}", link.display()))
+}
+
+#[cfg(not(unix))]
+fn link_dir(_: &Path, link: &Path) -> Result<(), String> {
+    Err(format!(
+        "cannot link {}: the export rows need symbolic links",
+        link.display()
+    ))
+}
+
 fn step(message: &str) {
     eprintln!("bench: {message}");
 }
@@ -1036,6 +1102,7 @@ fn targets(results: &[CorpusResult], small: &Small) -> Vec<Target> {
             }
         }
     }
+    let export = export_target(results);
     let small_lint = small.rows.first().map(|(_, m)| m);
     let small_time = small_lint.and_then(Measure::timed);
     let small_target = Target {
@@ -1043,7 +1110,48 @@ fn targets(results: &[CorpusResult], small: &Small) -> Vec<Target> {
         figures: vec![small_time.map_or("—".to_owned(), |s| format!("{:.1} ms", s * 1000.0))],
         met: vec![small_time.map(|s| s < 0.020)],
     };
-    vec![speed, memory, single, scaling, small_target]
+    vec![speed, memory, single, scaling, small_target, export]
+}
+
+/// Target 6: the export of 100k claims beside the lint of the same files.
+fn export_target(results: &[CorpusResult]) -> Target {
+    let mut target = Target {
+        what: "6. `cargo xtask export` of 100k claims in 1,000 files: no slower than the \
+               whole lint, peak memory under 4x the corpus, `notes.json` at most 2x the notes",
+        figures: Vec::new(),
+        met: Vec::new(),
+    };
+    for vocab in [Vocab::Wide, Vocab::Narrow] {
+        let Some(result) = results
+            .iter()
+            .find(|r| r.corpus.vocab == vocab && r.corpus.claims == 100_000 && !r.corpus.single)
+        else {
+            continue;
+        };
+        let row = |tool: Tool| result.rows.iter().find(|(t, _)| *t == tool).map(|(_, m)| m);
+        let lint = row(Tool::Lint).and_then(Measure::timed);
+        let export = row(Tool::Export);
+        let time = export.and_then(Measure::timed);
+        let memory = export.and_then(|m| ratio(m.rss_kib, result.corpus.bytes));
+        let size = result
+            .exported
+            .map(|bytes| bytes as f64 / result.corpus.bytes.max(1) as f64);
+        let shown = |value: Option<f64>, unit: &str| {
+            value.map_or("—".to_owned(), |v| format!("{v:.3}{unit}"))
+        };
+        target.figures.push(format!(
+            "{}: {} vs lint {}; memory {}; `notes.json` {}",
+            vocab.name(),
+            shown(time, " s"),
+            shown(lint, " s"),
+            memory.map_or("—".to_owned(), |r| format!("{r:.2}x")),
+            size.map_or("—".to_owned(), |r| format!("{r:.2}x"))
+        ));
+        target.met.push(time.zip(lint).map(|(e, l)| e <= l));
+        target.met.push(memory.map(|r| r < 4.0));
+        target.met.push(size.map(|r| r <= 2.0));
+    }
+    target
 }
 
 fn report(context: &Context, results: &[CorpusResult], small: &Small) -> String {
@@ -1133,6 +1241,15 @@ fn report(context: &Context, results: &[CorpusResult], small: &Small) -> String 
             "10k, 100k and 1M"
         },
         count_name(SINGLE_CLAIMS)
+    );
+    let _ = writeln!(
+        out,
+        "- Export rows: `cargo xtask export` (release build) in a workspace under \
+         target/bench/export/ whose `notes` links to the corpus. The untimed run writes the \
+         export afresh (so its peak RSS is a first export's); the timed runs export again \
+         over it: every note loaded, resolved and rendered, `notes.json` rewritten, each \
+         Markdown file compared and left alone when unchanged. `--check` compares the \
+         export with what is on disk and writes nothing."
     );
     let _ = writeln!(
         out,
@@ -1352,6 +1469,14 @@ fn corpus_table(out: &mut String, result: &CorpusResult, timeout: u64) {
         );
     }
     let _ = writeln!(out);
+    if let Some(bytes) = result.exported {
+        let _ = writeln!(
+            out,
+            "`cargo xtask export` wrote a `notes.json` of {} ({:.2}x the corpus).\n",
+            megabytes(bytes),
+            bytes as f64 / c.bytes.max(1) as f64
+        );
+    }
     commands(out, result.rows.iter().map(|(t, m)| (t.label(), m)));
 }
 

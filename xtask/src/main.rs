@@ -12,6 +12,7 @@ mod gen_corpus;
 mod generated;
 mod import;
 mod lintcheck;
+mod stream_diff;
 
 /// Project automation for notes-lint.
 #[derive(Debug, Parser)]

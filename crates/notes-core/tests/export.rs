@@ -81,20 +81,64 @@ fn corpus_of(documents: &[Document]) -> Corpus {
 // --- notes.json ---------------------------------------------------------------------
 
 #[test]
-fn notes_json_reads_back_as_the_loaded_notes_field_for_field() {
+fn notes_json_gives_each_note_and_defines_each_source_event_and_caveat_once() {
     for documents in [bundled(), fixtures(), everything()] {
         let export = exported(&documents);
-        let json: Value = serde_json::from_str(file(&export, "notes.json")).unwrap();
-        let notes = json["notes"].as_array().expect("a list of notes");
-        assert_eq!(notes.len(), documents.len());
+        let text = file(&export, "notes.json");
+        let corpus: Corpus = serde_json::from_str(text).expect("notes.json reads back");
+        assert_eq!(corpus.notes.len(), documents.len());
         for document in &documents {
-            let exported = notes
+            let note = &document.note;
+            let exported = corpus
+                .notes
                 .iter()
-                .find(|note| note["id"] == document.id.as_str())
+                .find(|exported| exported.id == document.id)
                 .unwrap_or_else(|| panic!("{} is not exported", document.id));
-            let note: Note = serde_json::from_value(exported["note"].clone())
-                .unwrap_or_else(|e| panic!("{}: {e}", document.id));
-            assert_eq!(note, document.note, "{}", document.id);
+            assert_eq!(exported.title, note.title);
+            assert_eq!(
+                (exported.written, exported.reviewed, exported.as_of),
+                (note.written, note.reviewed, note.as_of)
+            );
+            assert_eq!(exported.summary_of, note.summary_of);
+            let titles: Vec<&str> = note.sections.iter().map(|s| s.title.as_str()).collect();
+            assert_eq!(exported.sections, titles);
+            for (i, source) in note.sources.iter().enumerate() {
+                let defined = &corpus.sources[source.id.as_str()];
+                if defined.defined_in == document.id {
+                    assert_eq!(&defined.source, source);
+                    assert_eq!(defined.pointer, format!("/sources/{i}"));
+                }
+            }
+            for event in &note.events {
+                assert_eq!(&corpus.events[event.id.as_str()].event, event);
+            }
+        }
+        // A definition is written once, however many claims it applies to.
+        for definition in corpus.caveats.values() {
+            let written = serde_json::to_string(&definition.caveat).unwrap();
+            assert_eq!(text.matches(&written).count(), 1, "{written}");
+        }
+        for definition in corpus.sources.values() {
+            let written = serde_json::to_string(&definition.source).unwrap();
+            assert_eq!(text.matches(&written).count(), 1, "{written}");
+        }
+    }
+}
+
+#[test]
+fn notes_json_has_one_claim_per_line() {
+    let documents = everything();
+    let export = exported(&documents);
+    let text = file(&export, "notes.json");
+    let corpus: Corpus = serde_json::from_str(text).unwrap();
+    for note in &corpus.notes {
+        for claim in &note.claims {
+            let line = serde_json::to_string(claim).unwrap();
+            let count = text
+                .lines()
+                .filter(|l| l.trim_end_matches(',') == line)
+                .count();
+            assert_eq!(count, 1, "{} {}", note.id, claim.position);
         }
     }
 }
@@ -112,9 +156,12 @@ fn committed_notes_json_reads_back_as_the_bundled_notes() {
             .iter()
             .find(|note| note.id == document.id)
             .unwrap_or_else(|| panic!("{} is not in export/notes.json", document.id));
-        assert_eq!(exported.note, document.note, "{}", document.id);
+        assert_eq!(exported.title, document.note.title, "{}", document.id);
         let claims = notes_core::resolve::resolve_claims(&document.note);
         assert_eq!(exported.claims.len(), claims.len());
+        for (exported, claim) in exported.claims.iter().zip(&claims) {
+            assert_eq!(exported.text, claim.claim.text);
+        }
     }
 }
 
@@ -167,13 +214,20 @@ fn every_claim_has_its_name_file_line_and_resolved_values() {
         let document = documents.iter().find(|d| d.id == note.id).unwrap();
         let resolved = notes_core::resolve::resolve_claims(&document.note);
         assert_eq!(note.claims.len(), resolved.len());
-        let mut names = BTreeSet::new();
+        let mut positions = BTreeSet::new();
+        assert!(!note.file.starts_with('/') && !note.file.contains('\\'));
         for (claim, resolved) in note.claims.iter().zip(&resolved) {
-            assert_eq!(claim.name, resolved.name());
+            assert_eq!(claim.position, resolved.position_name());
+            assert_eq!(
+                claim.id.as_deref(),
+                resolved.claim.id.as_ref().map(|id| id.as_str())
+            );
             assert_eq!(claim.text, resolved.claim.text);
-            assert!(names.insert(claim.name.clone()), "{} twice", claim.name);
-            assert_eq!(claim.file, note.file);
-            assert!(!claim.file.starts_with('/') && !claim.file.contains('\\'));
+            assert!(
+                positions.insert(claim.position.clone()),
+                "{} twice",
+                claim.position
+            );
             // The line and column point at the claim itself in its file.
             let line = document
                 .file
@@ -185,7 +239,7 @@ fn every_claim_has_its_name_file_line_and_resolved_values() {
             assert!(
                 at.starts_with("text:") || at.starts_with('{'),
                 "{}:{}:{} is `{at}`",
-                claim.file,
+                note.file,
                 claim.line,
                 claim.column
             );
@@ -200,7 +254,11 @@ fn claim<'a>(corpus: &'a Corpus, note: &str, name: &str) -> &'a notes_core::expo
         .notes
         .iter()
         .find(|n| n.id == note)
-        .and_then(|n| n.claims.iter().find(|c| c.name == name))
+        .and_then(|n| {
+            n.claims
+                .iter()
+                .find(|c| c.id.as_deref() == Some(name) || c.position == name)
+        })
         .unwrap_or_else(|| panic!("no claim {note}/{name}"))
 }
 
@@ -210,25 +268,22 @@ fn inherited_values_are_resolved_with_where_they_are_set() {
 
     let named = claim(&corpus, "birds-eye-view", "metrics-drive-progress");
     assert_eq!(named.position, "1.1");
-    let sources: Vec<(&str, Option<&str>, &str)> = named
+    let sources: Vec<(&str, Option<&str>, Option<&str>)> = named
         .sources
         .iter()
-        .map(|s| (s.id.as_str(), s.locator.as_deref(), s.set_at.as_str()))
+        .map(|s| (s.id.as_str(), s.locator.as_deref(), s.set_at.as_deref()))
         .collect();
     assert_eq!(
         sources,
         [
-            ("pais-2", None, "/summary_of"),
-            (
-                "pais-2",
-                Some("Driving dynamics of the ML field"),
-                "/sections/0/claims/0/sources/0"
-            )
+            ("pais-2", None, Some("/summary_of")),
+            // The claim's own citation: no `set_at`.
+            ("pais-2", Some("Driving dynamics of the ML field"), None)
         ]
     );
     let unnamed = claim(&corpus, "birds-eye-view", "1.1.2");
-    assert_eq!(unnamed.parent.as_deref(), Some("metrics-drive-progress"));
-    assert_eq!(unnamed.pointer, "/sections/0/claims/0/children/1");
+    assert_eq!(unnamed.position, "1.1.2");
+    assert_eq!(unnamed.id, None);
 
     // A source defined in another note is resolved to it.
     let cross = claim(&corpus, "birds-eye-view", "before-gpt-4-mmlu");
@@ -237,56 +292,57 @@ fn inherited_values_are_resolved_with_where_they_are_set() {
         .iter()
         .find(|s| s.id == "gpt-4-report")
         .unwrap();
-    assert_eq!(report.defined_in.as_deref(), Some("timeline"));
+    assert_eq!(report.set_at, None, "the claim cites it itself");
+    assert_eq!(corpus.sources["gpt-4-report"].defined_in, "timeline");
 
     let own = claim(&corpus, "edge-cases", "1.1.4");
     assert_eq!(own.text, "Own as-of, different from the section's.");
     let as_of = own.as_of.as_ref().unwrap();
     assert_eq!(as_of.date.to_string(), "2020-07");
-    assert_eq!(
-        as_of.set_at.as_deref(),
-        Some("/sections/0/claims/0/children/3/as_of")
-    );
+    assert_eq!(as_of.basis, notes_core::export::AsOfBasis::Set);
+    assert_eq!(as_of.set_at, None, "the claim's own");
     assert_eq!(
         own.reviewed.as_ref().unwrap().date.to_string(),
         "2024-05-06"
     );
     assert_eq!(own.shelf_life.as_ref().unwrap().value.to_string(), "never");
-    let caveats: Vec<(Option<&str>, Option<&str>, &str)> = own
+    let caveats: Vec<(&str, &str, Option<&str>)> = own
         .caveats
         .iter()
-        .map(|c| (c.id.as_deref(), c.defined_in.as_deref(), c.set_at.as_str()))
+        .map(|c| {
+            let defined = &corpus.caveats[c.id.as_str()];
+            (
+                c.id.as_str(),
+                defined.defined_in.as_str(),
+                c.set_at.as_deref(),
+            )
+        })
         .collect();
     assert_eq!(
         caveats,
         [
+            ("fixture-shared-caveat", "edge-cases", Some("/caveats/0")),
+            ("edge-cases#/caveats/1", "edge-cases", Some("/caveats/1")),
             (
-                Some("fixture-shared-caveat"),
-                Some("edge-cases"),
-                "/caveats/0"
+                "fixture-section-caveat",
+                "edge-cases",
+                Some("/sections/0/caveats/0")
             ),
-            (None, Some("edge-cases"), "/caveats/1"),
+            ("fixture-shared-caveat", "edge-cases", None),
             (
-                Some("fixture-section-caveat"),
-                Some("edge-cases"),
-                "/sections/0/caveats/0"
-            ),
-            (
-                Some("fixture-shared-caveat"),
-                Some("edge-cases"),
-                "/sections/0/claims/0/children/3/caveats/0"
-            ),
-            (
-                None,
-                Some("edge-cases"),
-                "/sections/0/claims/0/children/3/caveats/1"
+                "edge-cases#/sections/0/claims/0/children/3/caveats/1",
+                "edge-cases",
+                None
             ),
         ]
     );
     let events: Vec<(&str, Option<String>)> = own
         .sensitive_to
         .iter()
-        .map(|e| (e.id.as_str(), e.date.map(|d| d.to_string())))
+        .map(|e| {
+            let date = corpus.events.get(&e.id).map(|d| d.event.date.to_string());
+            (e.id.as_str(), date)
+        })
         .collect();
     assert_eq!(
         events,
@@ -302,8 +358,13 @@ fn inherited_values_are_resolved_with_where_they_are_set() {
     assert_eq!(rules, ["unused-definition", "stale-claim", "undated-claim"]);
 
     let child = claim(&corpus, "edge-cases", "1.1.4.1");
-    assert_eq!(child.as_of.as_ref().unwrap().date.to_string(), "2020-07");
-    assert_eq!(child.parent.as_deref(), Some("1.1.4"));
+    let as_of = child.as_of.as_ref().unwrap();
+    assert_eq!(as_of.date.to_string(), "2020-07");
+    assert_eq!(
+        as_of.set_at.as_deref(),
+        Some("/sections/0/claims/0/children/3/as_of")
+    );
+    assert_eq!(child.position, "1.1.4.1");
 
     let published = claim(&corpus, "edge-cases", "3.1.1");
     let as_of = published.as_of.as_ref().unwrap();
@@ -320,12 +381,9 @@ fn inherited_values_are_resolved_with_where_they_are_set() {
     let undefined = json
         .caveats
         .iter()
-        .find(|c| c.id.as_deref() == Some("undefined-caveat"))
+        .find(|c| c.id == "undefined-caveat")
         .unwrap();
-    assert_eq!(
-        (undefined.text.as_deref(), undefined.defined_in.as_deref()),
-        (None, None)
-    );
+    assert!(!corpus.caveats.contains_key(&undefined.id));
 }
 
 // --- Markdown -----------------------------------------------------------------------
@@ -660,4 +718,120 @@ fn an_empty_corpus_exports_an_empty_index() {
     let paths: Vec<&str> = export.files.iter().map(|f| f.path.as_str()).collect();
     assert_eq!(paths, ["markdown/README.md", "notes.json"]);
     assert!(file(&export, "markdown/README.md").contains("There are no notes yet."));
+}
+
+// --- The jq examples of docs/format.md ----------------------------------------------
+
+/// Runs the jq `filter` on `input` with jaq (a jq written in Rust, so the test needs no
+/// jq installed) and returns its output as `jq -r` prints it.
+fn jq_raw(filter: &str, input: &str) -> Result<String, String> {
+    use jaq_core::load::{Arena, File, Loader};
+    use jaq_core::{Compiler, Ctx, Vars, data, unwrap_valr};
+    use jaq_json::Val;
+
+    let input = jaq_json::read::parse_single(input.as_bytes()).map_err(|e| e.to_string())?;
+    let defs = jaq_core::defs()
+        .chain(jaq_std::defs())
+        .chain(jaq_json::defs());
+    let funs = jaq_core::funs()
+        .chain(jaq_std::funs())
+        .chain(jaq_json::funs());
+    let arena = Arena::default();
+    let modules = Loader::new(defs)
+        .load(
+            &arena,
+            File {
+                code: filter,
+                path: (),
+            },
+        )
+        .map_err(|errors| format!("{filter}: does not parse: {errors:?}"))?;
+    let compiled = Compiler::default()
+        .with_funs(funs)
+        .compile(modules)
+        .map_err(|errors| format!("{filter}: does not compile: {errors:?}"))?;
+    let ctx = Ctx::<data::JustLut<Val>>::new(&compiled.lut, Vars::new([]));
+    let mut out = String::new();
+    for value in compiled.id.run((ctx, input)).map(unwrap_valr) {
+        match value.map_err(|e| format!("{filter}: {e}"))? {
+            Val::TStr(text) => out.push_str(&String::from_utf8_lossy(&text)),
+            other => out.push_str(&other.to_string()),
+        }
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+/// Each `jq -r '…' export/notes.json` example of the page, with the output shown under it.
+fn jq_examples(page: &str) -> Vec<(String, String)> {
+    let mut examples = Vec::new();
+    let mut blocks = page.split("```").skip(1).step_by(2);
+    while let Some(block) = blocks.next() {
+        let Some(command) = block.strip_prefix("sh\njq -r '") else {
+            continue;
+        };
+        let filter = command
+            .strip_suffix("' export/notes.json\n")
+            .expect("a jq example reads export/notes.json");
+        let output = blocks
+            .next()
+            .and_then(|b| b.strip_prefix("text\n"))
+            .expect("a ```text block follows each jq example");
+        examples.push((filter.to_owned(), output.to_owned()));
+    }
+    examples
+}
+
+#[test]
+fn the_jq_examples_of_the_format_page_give_the_claims_they_should() {
+    let page = std::fs::read_to_string(root().join("docs/format.md")).unwrap();
+    let json = std::fs::read_to_string(root().join("export/notes.json")).unwrap();
+    let examples = jq_examples(&page);
+    assert_eq!(examples.len(), 2, "{examples:#?}");
+    for (filter, output) in &examples {
+        assert_eq!(&jq_raw(filter, &json).unwrap(), output, "{filter}");
+    }
+
+    // What the lint's own resolution says those claims are.
+    let documents = bundled();
+    let mut citing = String::new();
+    let mut sensitive = String::new();
+    for document in &documents {
+        let mut positions = Vec::new();
+        for claim in document.claims() {
+            if claim
+                .sources
+                .iter()
+                .any(|s| s.value.id == "s2-highly-influential-citations")
+            {
+                citing.push_str(&format!(
+                    "{} {}: {}\n",
+                    document.id,
+                    claim.position_name(),
+                    claim.claim.text
+                ));
+            }
+            if claim.sensitive_to.iter().any(|e| e.value == "gpt-4") {
+                positions.push(claim.position_name());
+            }
+        }
+        if !positions.is_empty() {
+            sensitive.push_str(&format!("{}: {}\n", document.id, positions.join(" ")));
+        }
+    }
+    assert!(
+        examples[0]
+            .0
+            .contains("\"s2-highly-influential-citations\"")
+    );
+    assert_eq!(examples[0].1, citing);
+    assert!(examples[1].0.contains("\"gpt-4\""));
+    assert_eq!(examples[1].1, sensitive);
+    assert!(citing.lines().count() > 1 && sensitive.split(' ').count() > 10);
+
+    // A filter that selects nothing prints nothing: the comparison can fail.
+    let none = examples[0]
+        .0
+        .replace("s2-highly-influential-citations", "no-such-source");
+    assert_eq!(jq_raw(&none, &json).unwrap(), "");
 }

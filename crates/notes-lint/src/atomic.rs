@@ -24,6 +24,15 @@ pub const TEST_PAUSE_ENV: &str = "NOTES_LINT_TEST_PAUSE_BEFORE_RENAME_MS";
 /// its target gets the new content and the link stays a link. The file keeps its
 /// permissions; a new file is readable by everyone (0644 before the umask).
 pub fn write(path: &Path, content: &[u8]) -> std::io::Result<()> {
+    write_with(path, |out| out.write_all(content))
+}
+
+/// Like [`write`], with the content streamed by `fill` into a buffered writer, so it
+/// need not be held whole in memory. When `fill` fails, the target is left as it was.
+pub fn write_with(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     let dir = match target.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
@@ -33,7 +42,10 @@ pub fn write(path: &Path, content: &[u8]) -> std::io::Result<()> {
         .prefix(TEMP_PREFIX)
         .suffix(TEMP_SUFFIX)
         .tempfile_in(&dir)?;
-    temp.write_all(content)?;
+    let mut out = std::io::BufWriter::new(temp.as_file_mut());
+    fill(&mut out)?;
+    out.flush()?;
+    drop(out);
     match std::fs::metadata(&target) {
         Ok(metadata) => std::fs::set_permissions(temp.path(), metadata.permissions())?,
         Err(_) => set_readable(temp.path())?,

@@ -19,9 +19,10 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 use plotters::prelude::*;
 
-use super::{Corpus, ExportFile, ExportedClaim, ExportedNote, GENERATED_BY};
-use crate::ShelfLife;
+use super::{Definitions, ExportFile, ExportedClaim, ExportedNote, GENERATED_BY};
+use crate::model::Note;
 use crate::shelf_life::{Period, PeriodUnit};
+use crate::{PartialDate, ShelfLife};
 
 /// The width and height of a chart, in pixels.
 const SIZE: (u32, u32) = (760, 360);
@@ -43,71 +44,128 @@ pub enum State {
     Overtaken,
 }
 
-/// The reference date of an export: the latest date written in the notes; the first
-/// day of its period for a partial date. `None` when the notes hold no date.
-pub fn reference_date(corpus: &Corpus) -> Option<Date> {
-    let mut dates = Vec::new();
-    for exported in &corpus.notes {
-        let note = &exported.note;
-        dates.extend(note.written);
-        dates.extend(note.reviewed);
-        dates.extend(note.as_of);
-        dates.extend(note.sources.iter().filter_map(|s| s.accessed));
-        dates.extend(note.events.iter().map(|e| e.date));
-        for claim in &exported.claims {
-            dates.extend(claim.as_of.as_ref().map(|a| a.date));
-            dates.extend(claim.reviewed.as_ref().map(|r| r.date));
-        }
-    }
-    dates.into_iter().map(|d| d.first_day()).max()
+/// What a chart needs of one claim: its dates, its shelf life, the dated events it is
+/// sensitive to and the events a caveat says it was written before.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChartClaim {
+    as_of: PartialDate,
+    reviewed: Option<PartialDate>,
+    shelf_life: Option<ShelfLife>,
+    /// (date, id) of each dated event it is sensitive to.
+    events: Vec<(PartialDate, String)>,
+    /// The events a caveat of its says it was written before.
+    before: Vec<String>,
 }
 
-/// The state of `claim` on `reference`; `None` for a claim with no as_of of any kind.
-pub fn state(claim: &ExportedClaim, reference: Date) -> Option<State> {
-    judge(claim, reference).map(|(state, _)| state)
+impl ChartClaim {
+    /// The chart's view of `claim`; `None` for a claim with no as_of of any kind.
+    pub fn of(claim: &ExportedClaim, definitions: &Definitions) -> Option<Self> {
+        Some(ChartClaim {
+            as_of: claim.as_of.as_ref()?.date,
+            reviewed: claim.reviewed.as_ref().map(|r| r.date),
+            shelf_life: claim.shelf_life.as_ref().map(|s| s.value),
+            events: claim
+                .sensitive_to
+                .iter()
+                .filter_map(|r| {
+                    let date = definitions.events.get(&r.id)?.event.date;
+                    Some((date, r.id.clone()))
+                })
+                .collect(),
+            before: claim
+                .caveats
+                .iter()
+                .filter_map(|r| definitions.caveats.get(&r.id)?.caveat.before.clone())
+                .collect(),
+        })
+    }
+}
+
+/// What the charts need of one note: its id, the dates written in it, and its claims.
+/// Small enough to keep for every note of a large export.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NoteChart {
+    id: String,
+    /// The note's written, reviewed and as_of dates, its sources' accessed dates and
+    /// its events' dates.
+    dates: Vec<PartialDate>,
+    claims: Vec<ChartClaim>,
+}
+
+impl NoteChart {
+    /// The chart's view of the exported `note`, as written in `written`.
+    pub fn of(written: &Note, note: &ExportedNote, definitions: &Definitions) -> Self {
+        let mut dates = Vec::new();
+        dates.extend(written.written);
+        dates.extend(written.reviewed);
+        dates.extend(written.as_of);
+        dates.extend(written.sources.iter().filter_map(|s| s.accessed));
+        dates.extend(written.events.iter().map(|e| e.date));
+        NoteChart {
+            id: note.id.clone(),
+            dates,
+            claims: note
+                .claims
+                .iter()
+                .filter_map(|c| ChartClaim::of(c, definitions))
+                .collect(),
+        }
+    }
+}
+
+/// The reference date of an export: the latest date written in the notes; the first
+/// day of its period for a partial date. `None` when the notes hold no date.
+pub fn reference_date(notes: &[NoteChart]) -> Option<Date> {
+    notes
+        .iter()
+        .flat_map(|note| {
+            note.dates.iter().copied().chain(
+                note.claims
+                    .iter()
+                    .flat_map(|c| std::iter::once(c.as_of).chain(c.reviewed)),
+            )
+        })
+        .map(|d| d.first_day())
+        .max()
+}
+
+/// The state of `claim` on `reference`.
+pub fn state(claim: &ChartClaim, reference: Date) -> State {
+    judge(claim, reference).0
 }
 
 /// The state of `claim` on `reference` and why, in words ("overtaken by gpt-4
 /// (2023-03-14), not reviewed since", "stale: last checked 2022-05, shelf life 3
-/// years"); the reason is empty for a fresh claim. `None` for a claim with no as_of of any kind.
-pub fn judge(claim: &ExportedClaim, reference: Date) -> Option<(State, String)> {
-    let as_of = claim.as_of.as_ref()?.date;
-    let reviewed = claim.reviewed.as_ref().map(|r| r.date);
-    let overtaking = claim.sensitive_to.iter().find(|event| {
-        let Some(day) = event.date.map(|d| d.first_day()) else {
-            return false;
-        };
+/// years"); the reason is empty for a fresh claim.
+pub fn judge(claim: &ChartClaim, reference: Date) -> (State, String) {
+    let as_of = claim.as_of;
+    let reviewed = claim.reviewed;
+    let overtaking = claim.events.iter().find(|(date, id)| {
+        let day = date.first_day();
         as_of.first_day() < day
             && day <= reference
             && reviewed.is_none_or(|r| r.first_day() < day)
-            && !claim
-                .caveats
-                .iter()
-                .any(|c| c.before.as_deref() == Some(event.id.as_str()))
+            && !claim.before.iter().any(|b| b == id)
     });
-    if let Some(event) = overtaking {
-        let date = event.date.map(|d| format!(" ({d})")).unwrap_or_default();
-        return Some((
+    if let Some((date, id)) = overtaking {
+        return (
             State::Overtaken,
-            format!("overtaken by {}{date}, not reviewed since", event.id),
-        ));
+            format!("overtaken by {id} ({date}), not reviewed since"),
+        );
     }
     let checked = match reviewed {
         Some(r) if r.first_day() > as_of.first_day() => r,
         _ => as_of,
     };
-    let life = claim.shelf_life.as_ref().map_or(
-        ShelfLife::For(Period {
-            amount: 3,
-            unit: PeriodUnit::Year,
-        }),
-        |s| s.value,
-    );
+    let life = claim.shelf_life.unwrap_or(ShelfLife::For(Period {
+        amount: 3,
+        unit: PeriodUnit::Year,
+    }));
     let stale = match life {
         ShelfLife::Never => false,
         ShelfLife::For(period) => reference > period.after(checked.first_day()),
     };
-    Some(if stale {
+    if stale {
         (
             State::Stale,
             format!(
@@ -117,27 +175,25 @@ pub fn judge(claim: &ExportedClaim, reference: Date) -> Option<(State, String)> 
         )
     } else {
         (State::Fresh, String::new())
-    })
+    }
 }
 
 /// The SVG files of the export: `<note id>.svg` for each note and [`CORPUS_CHART`],
 /// with states on `today` when given, else on the [`reference_date`].
-pub fn files(corpus: &Corpus, today: Option<Date>) -> Vec<ExportFile> {
-    let Some(reference) = today.or_else(|| reference_date(corpus)) else {
+pub fn files(notes: &[NoteChart], today: Option<Date>) -> Vec<ExportFile> {
+    let Some(reference) = today.or_else(|| reference_date(notes)) else {
         return Vec::new();
     };
-    let mut files: Vec<ExportFile> = corpus
-        .notes
+    let mut files: Vec<ExportFile> = notes
         .iter()
         .map(|note| ExportFile {
             path: format!("markdown/{}.svg", note.id),
-            content: render(&note.id, &[note], reference),
+            content: render(&note.id, std::slice::from_ref(note), reference),
         })
         .collect();
-    let all: Vec<&ExportedNote> = corpus.notes.iter().collect();
     files.push(ExportFile {
         path: format!("markdown/{CORPUS_CHART}"),
-        content: render("all notes", &all, reference),
+        content: render("all notes", notes, reference),
     });
     files
 }
@@ -155,21 +211,17 @@ fn year(date: Date) -> f64 {
 }
 
 /// The chart of `notes` on `reference`, titled with `name`.
-fn render(name: &str, notes: &[&ExportedNote], reference: Date) -> String {
+fn render(name: &str, notes: &[NoteChart], reference: Date) -> String {
     // Claims by as-of month, counted by state.
     let mut months: BTreeMap<(i16, i8), [usize; 3]> = BTreeMap::new();
     let mut events: BTreeMap<(Date, String), ()> = BTreeMap::new();
     for note in notes {
         for claim in &note.claims {
-            let (Some(as_of), Some(state)) = (claim.as_of.as_ref(), state(claim, reference)) else {
-                continue;
-            };
-            let day = as_of.date.first_day();
-            months.entry((day.year(), day.month())).or_default()[state as usize] += 1;
-            for event in &claim.sensitive_to {
-                if let Some(date) = event.date {
-                    events.insert((date.first_day(), event.id.clone()), ());
-                }
+            let day = claim.as_of.first_day();
+            months.entry((day.year(), day.month())).or_default()
+                [state(claim, reference) as usize] += 1;
+            for (date, id) in &claim.events {
+                events.insert((date.first_day(), id.clone()), ());
             }
         }
     }
@@ -341,28 +393,21 @@ sections:
     #[test]
     fn states_follow_the_notes_own_dates() {
         let export = export(&[("notes/charted.yaml", NOTE)]);
-        let corpus = crate::export::corpus(
-            &[
-                crate::load_bytes(Path::new("notes/charted.yaml"), NOTE.as_bytes())
-                    .document
-                    .as_ref()
-                    .expect("loads"),
-            ],
-            Path::new(""),
-        )
-        .expect("exports");
-        let reference = reference_date(&corpus).expect("dated notes");
+        let loaded = crate::load_bytes(Path::new("notes/charted.yaml"), NOTE.as_bytes());
+        let doc = loaded.document.as_ref().expect("loads");
+        let (sorted, definitions) =
+            crate::export::prepare(&[doc], Path::new("")).expect("prepares");
+        let exported = crate::export::export_note(doc, &sorted[0].0, &definitions);
+        let charts = vec![NoteChart::of(&doc.note, &exported, &definitions)];
+        let reference = reference_date(&charts).expect("dated notes");
         assert_eq!(reference, jiff::civil::date(2026, 10, 1));
-        let states: Vec<Option<State>> = corpus.notes[0]
+        let states: Vec<State> = charts[0]
             .claims
             .iter()
             .map(|c| state(c, reference))
             .collect();
         use State::*;
-        assert_eq!(
-            states,
-            [Some(Overtaken), Some(Stale), Some(Fresh), Some(Fresh)]
-        );
+        assert_eq!(states, [Overtaken, Stale, Fresh, Fresh]);
         let svg = export
             .files
             .iter()

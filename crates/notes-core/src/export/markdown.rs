@@ -1,4 +1,4 @@
-//! Rendering notes as GitHub-flavoured Markdown, from the exported [`Corpus`].
+//! Rendering notes as GitHub-flavoured Markdown, from the notes and their exported claims.
 //!
 //! A note renders as its title; a line with when it was written and reviewed, what it
 //! summarises and its as-of date; its caveats as a GitHub alert; its sections as
@@ -9,10 +9,10 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use crate::date::PartialDate;
-use crate::model::{CaveatRef, Citation, Claim, ClaimKind, Source, SourceType};
+use crate::model::{CaveatRef, Citation, Claim, ClaimKind, Note, Source, SourceType};
 
 use super::json::Definitions;
-use super::{Corpus, ExportedClaim, ExportedNote, GENERATED_BY};
+use super::{ExportedClaim, ExportedNote, GENERATED_BY};
 
 /// The file name of the index of the Markdown export.
 pub const INDEX_FILE: &str = "README.md";
@@ -20,41 +20,56 @@ pub const INDEX_FILE: &str = "README.md";
 /// The note id whose Markdown file would clash with the index on case-insensitive file systems.
 pub(crate) const INDEX_STEM: &str = "readme";
 
-/// The index: every note with its dates and claim count, sorted by id.
-pub fn render_index(corpus: &Corpus) -> String {
+/// What the index tells of one note.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NoteSummary {
+    /// The note's id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// When it was written.
+    pub written: Option<PartialDate>,
+    /// When it was reviewed.
+    pub reviewed: Option<PartialDate>,
+    /// Its own as-of date.
+    pub as_of: Option<PartialDate>,
+    /// How many claims it has, children included.
+    pub claims: usize,
+    /// How many sources it defines.
+    pub sources: usize,
+}
+
+/// The index: every note with its dates and claim count, in the order given (by id).
+pub fn render_index(notes: &[NoteSummary]) -> String {
     let mut out = format!("<!-- {GENERATED_BY} from the notes. Do not edit. -->\n\n# Notes\n\n");
-    let claims: usize = corpus.notes.iter().map(|note| note.claims.len()).sum();
-    let sources: usize = corpus
-        .notes
-        .iter()
-        .map(|note| note.note.sources.len())
-        .sum();
-    if corpus.notes.is_empty() {
+    let claims: usize = notes.iter().map(|note| note.claims).sum();
+    let sources: usize = notes.iter().map(|note| note.sources).sum();
+    if notes.is_empty() {
         out.push_str("There are no notes yet.\n");
         return out;
     }
     let _ = writeln!(
         out,
         "{}, {} and {}.\n",
-        count(corpus.notes.len(), "note", "notes"),
+        count(notes.len(), "note", "notes"),
         count(claims, "claim", "claims"),
         count(sources, "source", "sources"),
     );
     out.push_str(&super::chart::image(super::chart::CORPUS_CHART));
     out.push_str("| Note | Written | Reviewed | As of | Claims |\n");
     out.push_str("| --- | --- | --- | --- | ---: |\n");
-    for note in &corpus.notes {
+    for note in notes {
         let date =
             |date: Option<PartialDate>| date.map_or_else(|| "—".to_owned(), |d| d.to_string());
         let _ = writeln!(
             out,
             "| [{}]({}.md) | {} | {} | {} | {} |",
-            inline(&note.note.title),
+            inline(&note.title),
             note.id,
-            date(note.note.written),
-            date(note.note.reviewed),
-            date(note.note.as_of),
-            note.claims.len()
+            date(note.written),
+            date(note.reviewed),
+            date(note.as_of),
+            note.claims
         );
     }
     out
@@ -64,25 +79,21 @@ fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// One note as Markdown. `corpus` gives the sources, caveats and events that the note
-/// refers to but other notes define.
-pub fn render_note(corpus: &Corpus, note: &ExportedNote) -> String {
-    render_note_on(corpus, note, None)
+/// One note as Markdown: `note` as written, `exported` its claims resolved.
+/// `definitions` gives the sources, caveats and events that the note refers to but
+/// other notes define.
+pub fn render_note(definitions: &Definitions, note: &Note, exported: &ExportedNote) -> String {
+    render_note_on(definitions, note, exported, None)
 }
 
 /// Like [`render_note`]; with `today`, each claim that is stale or overtaken on that date
 /// carries a marker with the reason, and the page says the date.
 pub fn render_note_on(
-    corpus: &Corpus,
-    note: &ExportedNote,
+    definitions: &Definitions,
+    note: &Note,
+    exported: &ExportedNote,
     today: Option<jiff::civil::Date>,
 ) -> String {
-    let definitions = Definitions::of(
-        corpus
-            .notes
-            .iter()
-            .map(|exported| (exported.id.as_str(), &exported.note)),
-    );
     let mut renderer = Renderer {
         definitions,
         out: String::new(),
@@ -91,12 +102,12 @@ pub fn render_note_on(
         cited: BTreeSet::new(),
         today,
     };
-    renderer.note(note);
+    renderer.note(note, exported);
     renderer.out
 }
 
 struct Renderer<'a> {
-    definitions: Definitions<'a>,
+    definitions: &'a Definitions,
     out: String,
     /// Each distinct (source, locator) cited, in order of first reference; its footnote
     /// number is its index plus one, the number GitHub shows.
@@ -110,8 +121,7 @@ struct Renderer<'a> {
 }
 
 impl<'a> Renderer<'a> {
-    fn note(&mut self, exported: &'a ExportedNote) {
-        let note = &exported.note;
+    fn note(&mut self, note: &'a Note, exported: &'a ExportedNote) {
         let _ = writeln!(
             self.out,
             "<!-- {GENERATED_BY} from {}. Do not edit. -->\n",
@@ -352,7 +362,10 @@ impl<'a> Renderer<'a> {
             if let Some((_, reason)) = self
                 .today
                 .zip(exported)
-                .and_then(|(today, e)| super::chart::judge(e, today))
+                .and_then(|(today, e)| {
+                    super::chart::ChartClaim::of(e, self.definitions)
+                        .map(|claim| super::chart::judge(&claim, today))
+                })
                 .filter(|(state, _)| *state != super::chart::State::Fresh)
             {
                 details.push(format!("⚠ {}", inline(&reason)));
