@@ -214,7 +214,12 @@ fn import_all(dir: &Path, out: &Path) -> Result<(Vec<String>, usize), String> {
             let of: usize = words.nth(1)?.parse().ok()?;
             Some(of.saturating_sub(imported))
         })
-        .ok_or_else(|| format!("the import of {} printed no summary:\n{printed}", dir.display()))?;
+        .ok_or_else(|| {
+            format!(
+                "the import of {} printed no summary:\n{printed}",
+                dir.display()
+            )
+        })?;
     let problems = printed
         .lines()
         .filter(|line| !line.starts_with("imported ") && !line.trim().is_empty())
