@@ -781,6 +781,61 @@ fn code_actions_apply_the_fix_or_allow_the_rule_with_a_reason() {
 }
 
 #[test]
+fn a_stale_or_overtaken_finding_offers_to_mark_it_reviewed_today() {
+    let (_dir, root) = workspace();
+    let mut client = Client::start(&root);
+    let path = root.join("notes/dated.yaml");
+    // Stale under the note's as_of; nothing else to report.
+    let text = "title: Dated\nas_of: 2020-01\nsources:\n  - {id: s, type: article, title: S, url: \"https://example.org/s\"}\nsections:\n  - title: S\n    claims:\n      - text: A claim about the field.\n        sources: [s]\n";
+    client.open(&path, text);
+    let diagnostics = client.diagnostics_of(&path);
+    let stale = diagnostics
+        .iter()
+        .find(|d| d["code"] == "stale-claim")
+        .unwrap_or_else(|| panic!("{diagnostics:#?}"))
+        .clone();
+    let title = format!("mark as reviewed today ({TODAY})");
+    let mark = code_actions(&mut client, &path, &stale)
+        .into_iter()
+        .find(|a| a["title"] == title.as_str())
+        .expect("a mark-as-reviewed action for the stale finding");
+    let edits = mark["edit"]["changes"][uri(&path)]
+        .as_array()
+        .expect("edits");
+    let marked = apply(text, edits);
+    assert!(marked.contains(&format!("reviewed: {TODAY}")), "{marked}");
+    // Only the one line is added; everything else is as it was.
+    assert_eq!(marked.lines().count(), text.lines().count() + 1, "{marked}");
+    client.change(&path, 2, &marked);
+    let diagnostics = client.diagnostics_of(&path);
+    assert!(
+        diagnostics.iter().all(|d| d["code"] != "stale-claim"),
+        "{diagnostics:#?}"
+    );
+    // A finding that is not about staleness offers no such action.
+    client.change(
+        &path,
+        3,
+        &marked.replace("A claim about the field.", "TODO"),
+    );
+    let diagnostics = client.diagnostics_of(&path);
+    let placeholder = diagnostics
+        .iter()
+        .find(|d| d["code"] == "placeholder")
+        .unwrap_or_else(|| panic!("{diagnostics:#?}"))
+        .clone();
+    assert!(
+        code_actions(&mut client, &path, &placeholder)
+            .iter()
+            .all(|a| !a["title"]
+                .as_str()
+                .unwrap_or("")
+                .starts_with("mark as reviewed"))
+    );
+    client.shutdown();
+}
+
+#[test]
 fn files_outside_the_notes_folder_are_left_alone() {
     let (_dir, root) = workspace();
     let mut client = Client::start(&root);

@@ -541,6 +541,11 @@ impl<'a> View<'a> {
                     .collect();
                 out.push(action(&fix.message, uri, edits, diagnostics.clone(), true));
             }
+            if let Some(edits) = self.mark_reviewed(&path, finding) {
+                let today = self.workspace.options().today;
+                let title = format!("mark as reviewed today ({today})");
+                out.push(action(&title, uri, edits, diagnostics.clone(), false));
+            }
             if let Some(edit) = super::allow::allow_edit(self, &path, finding) {
                 let title = format!("allow `{}` here (with a reason)", finding.rule);
                 let edit = TextEdit::new(
@@ -551,6 +556,27 @@ impl<'a> View<'a> {
             }
         }
         out
+    }
+
+    /// For a stale or overtaken finding, the edit that records a review today where its
+    /// cause is set (the `reviewed:` edit of `notes-lint review --mark`).
+    fn mark_reviewed(&self, path: &Path, finding: &Finding) -> Option<Vec<TextEdit>> {
+        finding.due.as_ref()?;
+        if finding.rule == "forecast-due" {
+            return None;
+        }
+        let note = self.note_at_path(path)?;
+        let part = crate::review::part_at(note.doc, finding.scope.as_deref()?)?;
+        let today = self.workspace.options().today;
+        let edits =
+            crate::review::mark::mark_reviewed(note.doc.file.text(), note.doc, &part, today)
+                .ok()?;
+        Some(
+            edits
+                .into_iter()
+                .map(|e| TextEdit::new(self.workspace.range(path, Some(e.span)), e.replacement))
+                .collect(),
+        )
     }
 
     /// The note at `path`, if it loaded.

@@ -233,16 +233,29 @@ fn owner_text(view: &NoteView<'_>, scope: &[Segment]) -> String {
     }
 }
 
+/// The part of `doc` that a review of the note, section or claim at `scope` marks.
+pub fn part_at(doc: &notes_core::Document, scope: &[Segment]) -> Option<mark::Part> {
+    match scope {
+        [] => Some(mark::Part::Note),
+        [_, Segment::Index(s)] => Some(mark::Part::Named((s + 1).to_string())),
+        _ => doc
+            .claims()
+            .iter()
+            .find(|claim| &claim.path[..] == scope)
+            .map(|claim| mark::Part::Named(claim.name())),
+    }
+}
+
 /// The `--mark` target for the note, section or claim at `scope`.
 fn mark_target(view: &NoteView<'_>, scope: &[Segment]) -> Option<String> {
-    if let Some(claim) = view.claim_at(scope) {
-        return Some(format!("{}#{}", view.id(), claim.name()));
-    }
-    match scope {
-        [] => Some(view.id().to_owned()),
-        [_, Segment::Index(s)] => Some(format!("{}#{}", view.id(), s + 1)),
-        _ => None,
-    }
+    let part = match view.claim_at(scope) {
+        Some(claim) => mark::Part::Named(claim.name()),
+        None => part_at(view.doc, scope)?,
+    };
+    Some(match part {
+        mark::Part::Note => view.id().to_owned(),
+        mark::Part::Named(name) => format!("{}#{name}", view.id()),
+    })
 }
 
 fn source_to_check(corpus: &Corpus<'_>, id: &str) -> SourceToCheck {
