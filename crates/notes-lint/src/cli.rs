@@ -20,9 +20,13 @@ use crate::rules;
     version,
     about,
     max_term_width = 100,
-    after_help = EXAMPLES
+    after_help = EXAMPLES,
+    args_conflicts_with_subcommands = true
 )]
 pub struct Args {
+    /// `review` or `lsp`; without one, lint.
+    #[command(subcommand)]
+    pub command: Option<Command>,
     /// Note files or folders to lint. Default: ./notes if it exists, else the current folder.
     pub paths: Vec<PathBuf>,
     /// Also read these note files or folders, for the checks across notes (unknown and
@@ -92,6 +96,16 @@ Examples:
 Exit status: 0 no error-level finding, 1 findings, 2 notes-lint could not run.
 The note format: docs/format.md in the repository.";
 
+/// The commands besides linting.
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// List the claims to re-check, most urgent first, or record that one was re-checked.
+    Review(crate::review::cli::ReviewArgs),
+    /// Run the language server over stdio: every rule in the editor, quick fixes, hover,
+    /// navigation across notes.
+    Lsp(crate::lsp::LspArgs),
+}
+
 /// An output format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -125,15 +139,12 @@ pub(crate) fn parse_today(text: &str) -> Result<Date, String> {
 
 /// Runs the command with the process's arguments and returns its exit code.
 pub fn main() -> ExitCode {
-    let mut words = std::env::args_os().skip(1);
-    match words.next() {
-        Some(word) if word == "lsp" => return crate::lsp::main(words),
-        Some(word) if word == "review" => {
-            return crate::review::cli::main(std::env::args_os().skip(1));
-        }
-        _ => {}
-    }
     let args = Args::parse();
+    match args.command {
+        Some(Command::Review(review)) => return crate::review::cli::main(&review),
+        Some(Command::Lsp(lsp)) => return crate::lsp::main(lsp),
+        None => {}
+    }
     match run(&args) {
         Ok(code) => code,
         Err(message) => {

@@ -16,26 +16,21 @@ mod workspace;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::Parser;
 use jiff::civil::Date;
 
 pub use workspace::Settings;
 
 /// The language server: every rule live in the editor, quick fixes, hover,
 /// navigation across notes.
-#[derive(Debug, Parser)]
-#[command(
-    name = "notes-lint lsp",
-    max_term_width = 100,
-    after_help = WIRING
-)]
-struct LspArgs {
+#[derive(Debug, clap::Args)]
+#[command(max_term_width = 100, after_help = WIRING)]
+pub struct LspArgs {
     /// The date to judge staleness against, YYYY-MM-DD. Default: the system date.
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
-    today: Option<Date>,
+    pub today: Option<Date>,
     /// The configuration file. Default: notes-lint.toml in the workspace folder or above.
     #[arg(long, value_name = "FILE")]
-    config: Option<PathBuf>,
+    pub config: Option<PathBuf>,
 }
 
 const WIRING: &str = "\
@@ -73,9 +68,8 @@ fn parse_date(text: &str) -> Result<Date, String> {
         .map_err(|e| format!("`{text}` is not a date in the form YYYY-MM-DD: {e}"))
 }
 
-/// Runs `notes-lint lsp` with `args` (the words after `lsp`) until the client exits.
-pub fn main(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
-    let args = LspArgs::parse_from(std::iter::once("notes-lint lsp".into()).chain(args));
+/// Runs `notes-lint lsp` until the client exits.
+pub fn main(args: LspArgs) -> ExitCode {
     let settings = Settings {
         today: args.today,
         config: args.config,

@@ -4,7 +4,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, ValueEnum};
+use clap::ValueEnum;
 use jiff::civil::Date;
 use notes_core::{Edit, Severity};
 
@@ -12,14 +12,8 @@ use super::mark::{Target, mark_reviewed};
 use crate::engine;
 
 /// Lists the claims to re-check, most urgent first, or records that one was re-checked.
-#[derive(Debug, Parser)]
-#[command(
-    name = "notes-lint review",
-    bin_name = "notes-lint review",
-    version,
-    max_term_width = 100,
-    after_help = EXAMPLES
-)]
+#[derive(Debug, clap::Args)]
+#[command(max_term_width = 100, after_help = EXAMPLES)]
 pub struct ReviewArgs {
     /// Note files or folders. Default: ./notes if it exists, else the current folder.
     pub paths: Vec<PathBuf>,
@@ -63,11 +57,10 @@ pub enum ReviewFormat {
     Markdown,
 }
 
-/// Runs `notes-lint review` with the arguments after the program name (starting with
-/// `review`): 0 no error-level finding, 1 otherwise, 2 the tool could not run.
-pub fn main(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
-    let args = ReviewArgs::parse_from(args);
-    match run(&args) {
+/// Runs `notes-lint review`: 0 no error-level finding, 1 otherwise, 2 the tool could
+/// not run.
+pub fn main(args: &ReviewArgs) -> ExitCode {
+    match run(args) {
         Ok(code) => code,
         Err(message) => {
             eprintln!("{message}");
