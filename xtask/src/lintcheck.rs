@@ -5,10 +5,10 @@
 //! folder import (when it holds more Markdown than notes), then linted with the default configuration. The command writes
 //! `target/lintcheck/report.md`: the findings per rule and corpus, and a random sample
 //! of each rule's findings with the claim and its neighbours, ready to label. Labels go
-//! in `target/lintcheck/labels.txt`, one per line (`KEY true|false why`); with them the
-//! report gives each rule's precision. The counts (no text of the corpora) are written
-//! to `tests/lintcheck/counts.md`, which is committed so that a change's effect on real
-//! notes shows in review.
+//! in `tests/lintcheck/labels.txt`, one per line (`KEY true|false why`); with them the
+//! report gives each rule's precision. The counts and the precision (no text of the
+//! corpora) are written to `tests/lintcheck/counts.md`; both files are committed so
+//! that a change's effect on real notes shows in review.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -104,7 +104,8 @@ pub fn run(root: &Path, options: &Options) -> Result<(), String> {
         }
         corpora.push(corpus);
     }
-    let labels_path = out.join("labels.txt");
+    // Beside the committed counts: the labels hold keys and verdicts, no corpus text.
+    let labels_path = counts_path.with_file_name("labels.txt");
     let labels = match std::fs::read_to_string(&labels_path) {
         Ok(text) => parse_labels(&text).map_err(|e| format!("{}: {e}", labels_path.display()))?,
         Err(_) => BTreeMap::new(),
@@ -119,7 +120,8 @@ pub fn run(root: &Path, options: &Options) -> Result<(), String> {
         std::fs::create_dir_all(parent)
             .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
     }
-    notes_lint::atomic::write(&counts_path, counts(&corpora, today).as_bytes())
+    let precision = precision_table(&per_rule(&corpora), &samples, &labels);
+    notes_lint::atomic::write(&counts_path, counts(&corpora, today, &precision).as_bytes())
         .map_err(|e| format!("cannot write {}: {e}", counts_path.display()))?;
     eprintln!(
         "wrote {} and {}{}",
@@ -449,11 +451,12 @@ fn count_tables(corpora: &[Corpus], findings: &BTreeMap<&'static str, Vec<usize>
     out
 }
 
-/// `tests/lintcheck/counts.md`: the corpora and the counts, no text from them.
-fn counts(corpora: &[Corpus], today: Date) -> String {
+/// `tests/lintcheck/counts.md`: the corpora, the counts and the precision from the
+/// labels, no text from the corpora.
+fn counts(corpora: &[Corpus], today: Date, precision: &str) -> String {
     format!(
         "# lintcheck counts\n\nWritten by `cargo xtask lintcheck`; see CONTRIBUTING.md. \
-         Linted as of {today}.\n\n{}",
+         Linted as of {today}.\n\n{}\nPrecision from the labels in `labels.txt`:\n\n{precision}",
         count_tables(corpora, &per_rule(corpora))
     )
 }
@@ -467,7 +470,7 @@ fn report(
 ) -> String {
     let findings = per_rule(corpora);
     let mut out = format!(
-        "# lintcheck report\n\nLinted as of {today}, default configuration.\n\n## Counts\n\n{}\n## Precision\n\nFrom the labels in `labels.txt` beside this report.\n\n{}",
+        "# lintcheck report\n\nLinted as of {today}, default configuration.\n\n## Counts\n\n{}\n## Precision\n\nFrom the labels in `labels.txt` beside the committed counts.\n\n{}",
         count_tables(corpora, &findings),
         precision_table(&findings, samples, labels)
     );

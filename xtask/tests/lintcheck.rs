@@ -44,11 +44,11 @@ fn lintcheck_reports_counts_samples_and_precision_from_labels() {
         std::fs::read_to_string(root.path().join("tests/lintcheck/counts.md")).expect("counts");
     assert!(counts.contains("Linted as of 2026-12-03."), "{counts}");
     assert!(
-        counts.contains("| yaml-notes | - | notes | 1 | 1 | 3 | 0 |"),
+        counts.contains("| yaml-notes | this repository | notes | 1 | 1 | 3 | 0 |"),
         "{counts}"
     );
     assert!(
-        counts.contains("| md-notes | - | markdown | 1 | 1 |"),
+        counts.contains("| md-notes | this repository | markdown | 1 | 1 |"),
         "{counts}"
     );
     let unsourced = counts
@@ -78,7 +78,7 @@ fn lintcheck_reports_counts_samples_and_precision_from_labels() {
 
     // Label the placeholder sample wrong: precision 0% for that rule.
     std::fs::write(
-        root.path().join("target/lintcheck/labels.txt"),
+        root.path().join("tests/lintcheck/labels.txt"),
         format!("{key} false test\n"),
     )
     .expect("write labels");
