@@ -21,8 +21,11 @@ static META: RuleMeta = RuleMeta {
 const DOCS: &str = "\
 ## What it does
 Flags claim texts and section titles that stand in for content instead of giving it:
-- the phrases `see article` (or `see the article`), `TODO`, `TBD`, `citation needed`
-  and `further reading`, in any case, as whole words (`todos` or `seeing` do not match);
+- the phrases `see article` (or `see the article`), `citation needed` and `further
+  reading`, in any case, as whole words (`seeing` does not match); and `TODO` or `TBD`
+  where they stand as a marker: the first or last word of the text, or followed by a
+  colon (`TODO: the figures`, `Results: TBD`), not `the todo app` or `review TODO
+  comments`. Words in a link's text, inline code or a URL do not count;
 - a lead-in that ends in `:` but has nothing under it: a claim with no `children`, or
   a section with no `claims`.
 
@@ -54,18 +57,35 @@ const PHRASES: [&str; 6] = [
     "further reading",
 ];
 
-/// The first placeholder phrase in `text`, matched case-insensitively as whole words.
+/// Phrases that are placeholders only where they stand as a marker: the first or last
+/// word of the claim, or followed by a colon ("TODO: the figures", "Results: TBD"),
+/// not "the todo app" or "review TODO comments in code".
+const MARKERS: [&str; 2] = ["todo", "tbd"];
+
+/// The first placeholder phrase in `text`, matched case-insensitively as whole words in
+/// the claim's own words (not in a link's text, inline code or a URL).
 pub fn placeholder_phrase(text: &str) -> Option<&'static str> {
-    let lower = text.to_ascii_lowercase();
+    let prose = super::undated_claim::own_prose(text);
+    let lower = prose.to_ascii_lowercase();
     let bytes = lower.as_bytes();
     let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
     PHRASES.into_iter().find(|phrase| {
         lower.match_indices(phrase).any(|(at, _)| {
             let before = at.checked_sub(1).map(|i| bytes[i]);
             let after = bytes.get(at + phrase.len()).copied();
-            !before.is_some_and(is_word) && !after.is_some_and(is_word)
+            !before.is_some_and(is_word)
+                && !after.is_some_and(is_word)
+                && (!MARKERS.contains(phrase) || stands_alone(&lower, at, phrase.len()))
         })
     })
+}
+
+/// Whether the word at `at` (`len` bytes) of `text` is its first or last word, or is
+/// followed by a colon.
+fn stands_alone(text: &str, at: usize, len: usize) -> bool {
+    let words = |s: &str| s.chars().any(char::is_alphanumeric);
+    let after = &text[at + len..];
+    !words(&text[..at]) || !words(after) || after.trim_start().starts_with(':')
 }
 
 fn is_lead_in(text: &str) -> bool {
@@ -148,7 +168,24 @@ mod tests {
             placeholder_phrase("[citation needed]"),
             Some("citation needed")
         );
+        assert_eq!(placeholder_phrase("Results: TBD"), Some("tbd"));
+        assert_eq!(placeholder_phrase("todo"), Some("todo"));
+        assert_eq!(placeholder_phrase("The figures, todo: check"), Some("todo"));
         assert_eq!(placeholder_phrase("todos are tracked elsewhere"), None);
+        // A to-do list or app, a marker inside code or a link: not a placeholder.
+        assert_eq!(placeholder_phrase("The todo app takes all my time."), None);
+        assert_eq!(
+            placeholder_phrase("Review TODO (and other) comments in code."),
+            None
+        );
+        assert_eq!(
+            placeholder_phrase("I leave `TODO:` comments in the code."),
+            None
+        );
+        assert_eq!(
+            placeholder_phrase("[Todo sample](https://example.org/todo) app"),
+            None
+        );
         assert_eq!(placeholder_phrase("overseeing articles"), None);
         assert_eq!(placeholder_phrase("mastodon"), None);
     }

@@ -63,9 +63,12 @@ adds its input to its output\" stays true of the paper however old it is. So whe
 claim's last check is the publication of the work the note summarises, and it cites
 nothing else (no `as_of` or `reviewed` date on it or above it), it goes stale only if it also says
 something of the world: time-relative wording, as `undated-claim` knows it
-(\"currently\", \"state of the art\", \"so far\"), or a ranking against other work
-(\"outperforms\", \"beats\", \"best\", \"better\", \"surpasses\", \"superior\",
-\"leading\", \"record\"). An `as_of` you write says the claims describe the world at that
+(\"currently\", \"state of the art\", \"so far\"), or a ranking against the field
+(\"outperforms\", \"beats\", \"surpasses\", \"better\", \"superior\" or \"best\" with
+\"all\", \"every\", \"previous\", \"prior\", \"existing\", \"other\", \"published\" or
+\"known\" within the next six words, or \"record\"). A comparison inside the paper (its
+own variants, one baseline: \"the deeper variant beats the shallow one\") stays true of
+the paper. An `as_of` you write says the claims describe the world at that
 date, and then every claim under it ages as usual.
 
 ## Why it matters
@@ -179,31 +182,60 @@ fn last_checked(
     }
 }
 
-/// Words by which a claim ranks a work against others ("outperforms every prior
-/// method", "the best single model"), as lowercase word prefixes.
-const STANDING: &[&str] = &[
+/// Words by which a claim ranks a work against others, as lowercase word prefixes.
+const RANKING: &[&str] = &[
     "outperform",
     "beat",
-    "best",
     "surpass",
-    "superior",
     "better",
-    "leading",
-    "record",
-    "unmatched",
-    "unprecedented",
+    "superior",
+    "best",
 ];
 
+/// Words that make a ranking one against the field, not against the paper's own
+/// variants or one baseline: "outperforms all prior methods", "better than every
+/// published result".
+const THE_FIELD: &[&str] = &[
+    "all",
+    "every",
+    "previous",
+    "prior",
+    "existing",
+    "other",
+    "others",
+    "competing",
+    "competitors",
+    "published",
+    "known",
+    "current",
+];
+
+/// Words that rank a work against the field by themselves.
+const RECORD: &[&str] = &["record", "unprecedented"];
+
 /// Whether `text` says something of the world beyond the work it reports: time-relative
-/// wording ("currently", "state of the art") or a ranking against other work. "Each
-/// block adds its input to its output" stays true of its paper; "outperforms every
-/// prior method" holds only until a later one.
+/// wording (\"currently\", \"state of the art\") or a ranking against the field. \"Each
+/// block adds its input to its output\" and \"the deeper variant beats the shallow one\"
+/// stay true of their paper; \"outperforms every prior method\" holds only until a
+/// later one.
 fn describes_the_world(text: &str) -> bool {
-    super::undated_claim::time_relative(text).is_some()
-        || text.split(|c: char| !c.is_alphanumeric()).any(|word| {
-            let word = word.to_lowercase();
-            STANDING.iter().any(|stem| word.starts_with(stem))
-        })
+    if super::undated_claim::time_relative(text).is_some() {
+        return true;
+    }
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    words.iter().enumerate().any(|(i, word)| {
+        RECORD.contains(&word.as_str())
+            || (RANKING.iter().any(|stem| word.starts_with(stem))
+                && words
+                    .iter()
+                    .skip(i + 1)
+                    .take(6)
+                    .any(|next| THE_FIELD.contains(&next.as_str())))
+    })
 }
 
 /// The last day a value of `life` set on `since` is fresh; `Date::MAX` for `never`.
@@ -647,8 +679,8 @@ pub(crate) mod tests {
     fn a_claim_describes_the_world_when_it_ranks_or_is_time_relative() {
         for text in [
             "It outperforms every prior method.",
-            "The best single model on the benchmark.",
-            "Beats the baseline by 3 points.",
+            "Better than all published results on the benchmark.",
+            "A new record on the image benchmark.",
             "Currently the deepest network.",
             "State-of-the-art results on two datasets.",
         ] {
@@ -658,6 +690,10 @@ pub(crate) mod tests {
             "Each block adds its input to its output.",
             "The network has 152 layers.",
             "They train with a batch size of 256.",
+            // Comparisons inside the paper: its own variants, one baseline.
+            "The deeper variant beats the shallow one by 3 points.",
+            "Their best model uses dropout.",
+            "Outperforms the baseline on both datasets.",
         ] {
             assert!(!super::describes_the_world(text), "{text}");
         }

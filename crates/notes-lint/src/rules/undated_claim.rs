@@ -130,7 +130,7 @@ fn clause_final_now(text: &str, at: usize, len: usize) -> bool {
 /// The claim's own prose: the text of Markdown links and images (a linked work's
 /// title, such as "Recent advances in X"), inline code and URLs are each replaced by
 /// one neutral word, so their words are not taken for the claim's.
-fn own_prose(text: &str) -> Cow<'_, str> {
+pub(crate) fn own_prose(text: &str) -> Cow<'_, str> {
     if !text.contains(['[', '`', '<']) && !text.contains("://") {
         return Cow::Borrowed(text);
     }
@@ -203,6 +203,14 @@ pub(crate) fn time_relative(text: &str) -> Option<String> {
             Some(&["currently"])
                 if start > 0
                     && DETERMINERS.contains(&words[start - 1].1.to_ascii_lowercase().as_str()) =>
+            {
+                None
+            }
+            // "go so far as to", "in so far as": a degree, not a time.
+            Some(&["so", "far"])
+                if words
+                    .get(start + 2)
+                    .is_some_and(|(_, w)| w.eq_ignore_ascii_case("as")) =>
             {
                 None
             }
@@ -334,6 +342,7 @@ mod tests {
             "Once the encoder is fixed: now.",
             // "currently" inside a noun phrase, naming a step's state.
             "Feed the currently generated image through the encoder.",
+            "Some go so far as to drop the critic.",
             // The words of a link's text or address are the linked work's, not the claim's.
             "[Recent advances in parsing](https://example.org/recent) - a reading list.",
             "A cache with `evict_least_recently_used` built in.",
