@@ -19,9 +19,6 @@ use jiff::civil::Date;
 use notes_core::Finding;
 use notes_core::tree::Segment;
 use notes_lint::engine::{self, Outcome};
-use rand::SeedableRng;
-use rand::seq::IndexedRandom;
-use rand_xorshift::XorShiftRng;
 
 /// Options of `cargo xtask lintcheck`.
 #[derive(Debug, clap::Args)]
@@ -264,38 +261,52 @@ fn per_rule(corpora: &[Corpus]) -> BTreeMap<&'static str, Vec<usize>> {
     table
 }
 
-/// A stable 64-bit hash of `text` (FNV-1a), to seed each rule's sample on its own, so
-/// adding a rule does not change the others' samples.
+/// A stable 64-bit hash of `text` (FNV-1a), the same on every machine and run.
 fn stable_hash(text: &str) -> u64 {
     text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
         (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
     })
 }
 
-/// Up to `size` findings of each rule across all corpora, drawn at random with `seed`.
+/// Up to `size` findings of each rule across all corpora: those whose keys hash lowest
+/// with `seed`. The draw is random but stable: a change that removes or adds findings
+/// leaves the rest of the sample (and its labels) in place.
 fn sample(corpora: &[Corpus], size: usize, seed: u64) -> BTreeMap<&'static str, Vec<Sample>> {
-    let mut all: BTreeMap<&'static str, Vec<(usize, &Finding)>> = BTreeMap::new();
-    for (i, corpus) in corpora.iter().enumerate() {
+    let mut all: BTreeMap<&'static str, Vec<(u64, String, &Corpus, &Finding)>> = BTreeMap::new();
+    for corpus in corpora {
         for finding in &corpus.outcome.findings {
-            all.entry(finding.rule).or_default().push((i, finding));
+            let key = key(corpus, finding);
+            let rank = stable_hash(&format!("{seed}:{key}"));
+            all.entry(finding.rule)
+                .or_default()
+                .push((rank, key, corpus, finding));
         }
     }
     all.into_iter()
-        .map(|(rule, findings)| {
-            let mut rng = XorShiftRng::seed_from_u64(seed ^ stable_hash(rule));
-            let mut chosen: Vec<&(usize, &Finding)> = findings.sample(&mut rng, size).collect();
-            chosen.sort_by_key(|(i, finding)| (*i, finding.file.clone(), finding.span));
-            let samples = chosen
+        .map(|(rule, mut ranked)| {
+            ranked.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+            ranked.truncate(size);
+            ranked.sort_by(|a, b| a.1.cmp(&b.1));
+            let chosen = ranked
                 .into_iter()
-                .map(|(i, finding)| describe(&corpora[*i], finding))
+                .map(|(_, key, corpus, finding)| Sample {
+                    key,
+                    message: finding.message.clone(),
+                    context: finding
+                        .file
+                        .as_deref()
+                        .zip(finding.scope.as_deref())
+                        .map(|(file, scope)| claim_context(&corpus.outcome, file, scope))
+                        .unwrap_or_default(),
+                })
                 .collect();
-            (rule, samples)
+            (rule, chosen)
         })
         .collect()
 }
 
-/// A sampled finding with its key and the claims around it.
-fn describe(corpus: &Corpus, finding: &Finding) -> Sample {
+/// A finding's key: `corpus:file:line:rule`, the file relative to the corpus's notes.
+fn key(corpus: &Corpus, finding: &Finding) -> String {
     let file = finding.file.as_deref();
     let relative = file.map_or_else(String::new, |f| {
         f.strip_prefix(&corpus.notes_dir)
@@ -312,16 +323,7 @@ fn describe(corpus: &Corpus, finding: &Finding) -> Sample {
                 .map(|s| s.position(span.start).line)
         })
         .unwrap_or(0);
-    let key = format!("{}:{relative}:{line}:{}", corpus.name, finding.rule);
-    let context = file
-        .zip(finding.scope.as_deref())
-        .map(|(file, scope)| claim_context(&corpus.outcome, file, scope))
-        .unwrap_or_default();
-    Sample {
-        key,
-        message: finding.message.clone(),
-        context,
-    }
+    format!("{}:{relative}:{line}:{}", corpus.name, finding.rule)
 }
 
 /// The claim at `scope` of `file` with the claims written before and after it, or the
@@ -555,9 +557,11 @@ mod tests {
     }
 
     #[test]
-    fn the_seed_of_a_rule_does_not_depend_on_the_others() {
+    fn the_hash_is_fnv_1a() {
         assert_eq!(stable_hash("stale-claim"), stable_hash("stale-claim"));
         assert_ne!(stable_hash("stale-claim"), stable_hash("undated-claim"));
+        // FNV-1a of "a".
+        assert_eq!(stable_hash("a"), 0xaf63_dc4c_8601_ec8c);
         // FNV-1a of the empty string is its offset basis.
         assert_eq!(stable_hash(""), 0xcbf2_9ce4_8422_2325);
     }

@@ -93,3 +93,79 @@ fn lintcheck_reports_counts_samples_and_precision_from_labels() {
         "{report}"
     );
 }
+
+#[test]
+fn the_sample_keeps_its_findings_when_others_go() {
+    let root = tempfile::tempdir().expect("temp dir");
+    let notes = root.path().join("notes-a");
+    std::fs::create_dir(&notes).expect("mkdir");
+    let claims: Vec<String> = (0..12)
+        .map(|i| format!("      - text: TODO {i}\n"))
+        .collect();
+    let note = |claims: &[String]| {
+        format!(
+            "title: A\nsections:\n  - title: S\n    claims:\n{}",
+            claims.concat()
+        )
+    };
+    std::fs::write(notes.join("a.yaml"), note(&claims)).expect("write");
+    let sampled = |root: &Path| -> Vec<String> {
+        let report =
+            std::fs::read_to_string(root.join("target/lintcheck/report.md")).expect("report");
+        let section = report
+            .split("### placeholder")
+            .nth(1)
+            .expect("placeholder samples");
+        section
+            .lines()
+            .take_while(|l| !l.starts_with("### "))
+            .filter_map(|l| l.strip_prefix("- `").and_then(|l| l.split('`').next()))
+            .map(str::to_owned)
+            .collect()
+    };
+    let run = |root: &Path| {
+        let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .arg("--root")
+            .arg(root)
+            .args(["lintcheck", "--today", "2026-12-03", "--sample", "4"])
+            .arg(root.join("notes-a"))
+            .output()
+            .expect("xtask runs");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    };
+    run(root.path());
+    let first = sampled(root.path());
+    assert_eq!(first.len(), 4, "{first:?}");
+    // Drop the last claim that is not sampled: every sampled finding before it stays
+    // sampled (those after it move up a line, and their keys with them).
+    let line_of = |key: &str| -> usize {
+        key.split(':')
+            .nth(2)
+            .and_then(|n| n.parse().ok())
+            .expect("line")
+    };
+    let kept: Vec<usize> = first.iter().map(|k| line_of(k)).collect();
+    let dropped = (0..claims.len())
+        .rev()
+        .find(|i| !kept.contains(&(i + 5)))
+        .expect("an unsampled claim");
+    let mut fewer = claims.clone();
+    fewer.remove(dropped);
+    std::fs::write(notes.join("a.yaml"), note(&fewer)).expect("write");
+    run(root.path());
+    let second = sampled(root.path());
+    for key in &first {
+        // Claims after the dropped one moved up a line.
+        let line = line_of(key);
+        let moved = if line > dropped + 5 { line - 1 } else { line };
+        let expected = key.replace(&format!(":{line}:"), &format!(":{moved}:"));
+        assert!(
+            second.contains(&expected) || line > dropped + 5,
+            "{expected} left the sample {second:?}"
+        );
+    }
+}
