@@ -2,11 +2,14 @@
 //! definitions (sources, events, caveats) that are global across notes.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use notes_core::model::{Caveat, CaveatRef, Claim, Event, Source};
 use notes_core::resolve::ResolvedClaim;
 use notes_core::tree::Segment;
 use notes_core::{Document, Finding, Severity, Span};
+
+use crate::rules::claim_text::Texts;
 
 /// One loaded note and its claims, with everything resolved.
 #[derive(Debug)]
@@ -39,6 +42,8 @@ pub struct Corpus<'a> {
     pub events: HashMap<&'a str, Vec<Def<'a, Event>>>,
     /// Caveat definitions (those with an id) by id.
     pub caveats: HashMap<&'a str, Vec<Def<'a, Caveat>>>,
+    /// The compared claims' texts, worked out on first use: see [`Corpus::texts`].
+    texts: OnceLock<Texts>,
 }
 
 impl<'a> Corpus<'a> {
@@ -75,6 +80,14 @@ impl<'a> Corpus<'a> {
             corpus.notes.push(NoteView { doc, claims });
         }
         corpus
+    }
+
+    /// The claims that rules comparing texts compare, with their texts normalised and
+    /// shaped: worked out once, by whichever rule asks first. A run that enables such a
+    /// rule should ask before running rules in parallel (the engine does), so that no
+    /// rule waits on another's work.
+    pub fn texts(&self) -> &Texts {
+        self.texts.get_or_init(|| Texts::new(self))
     }
 
     /// The first definition of source `id`, if any.

@@ -361,6 +361,42 @@ pub fn compared_claims(corpus: &Corpus<'_>) -> Vec<At> {
         .collect()
 }
 
+/// The rules that read [`Texts`].
+pub const READ_BY: [&str; 2] = ["duplicate-claim", "conflicting-figure"];
+
+/// The claims [`compared_claims`] lists, each with its text normalised and split into
+/// its shape: what `duplicate-claim` and `conflicting-figure` both read, worked out
+/// once per run (see [`Corpus::texts`](crate::corpus::Corpus::texts)).
+#[derive(Debug, Default)]
+pub struct Texts {
+    /// The compared claims, in their canonical order.
+    pub claims: Vec<At>,
+    /// Per claim, its [`normalise`]d text.
+    pub norms: Vec<String>,
+    /// Per claim, its [`shape`].
+    pub shapes: Vec<Shape>,
+}
+
+impl Texts {
+    /// Works out the texts of `corpus`'s compared claims (in parallel).
+    pub fn new(corpus: &Corpus<'_>) -> Self {
+        use rayon::prelude::*;
+        let claims = compared_claims(corpus);
+        let (norms, shapes) = claims
+            .par_iter()
+            .map(|at| {
+                let text = &corpus.notes[at.note].claims[at.claim].claim.text;
+                (normalise(text), shape(text))
+            })
+            .unzip();
+        Texts {
+            claims,
+            norms,
+            shapes,
+        }
+    }
+}
+
 /// The group a note's claims are compared within: claims of notes whose `summary_of`
 /// differ are not compared (one sentence in two summaries is a template).
 pub fn summary_group<'a>(corpus: &'a Corpus<'_>, at: At) -> Option<&'a str> {

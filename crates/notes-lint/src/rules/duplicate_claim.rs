@@ -24,8 +24,8 @@ use rayon::prelude::*;
 
 pub use super::claim_text::normalise;
 use super::claim_text::{
-    At, MAX_LABELS, Shape, cluster_finding, compared_claims, count, named_places, shape,
-    summary_group, unlabelled,
+    At, MAX_LABELS, Shape, Texts, cluster_finding, count, named_places, summary_group,
+    unlabelled,
 };
 use super::{Context, Rule, RuleMeta};
 use crate::corpus::Corpus;
@@ -302,26 +302,20 @@ impl Rule for DuplicateClaim {
     }
 
     fn check(&self, corpus: &Corpus<'_>, _: &Context<'_>, out: &mut Vec<Finding>) {
-        let claims = compared_claims(corpus);
-        let links = links(corpus, &claims);
-        report_clusters(corpus, &claims, &links, out);
+        let texts = corpus.texts();
+        let links = links(corpus, texts);
+        report_clusters(corpus, &texts.claims, &links, out);
     }
 }
 
 /// For each claim (in [`compared_claims`] order) the earlier claim it repeats, if any.
-fn links(corpus: &Corpus<'_>, claims: &[At]) -> Vec<Option<Link>> {
-    let items: Vec<(String, Shape)> = claims
-        .par_iter()
-        .map(|&at| {
-            let text = &corpus.notes[at.note].claims[at.claim].claim.text;
-            (normalise(text), shape(text))
-        })
-        .collect();
+fn links(corpus: &Corpus<'_>, texts: &Texts) -> Vec<Option<Link>> {
+    let claims = &texts.claims;
     let mut links: Vec<Option<Link>> = vec![None; claims.len()];
 
     // Exact duplicates: the first claim with each normalised text (in its group).
-    let mut first_with: HashMap<(Option<&str>, &str), usize> = HashMap::with_capacity(items.len());
-    for (i, (norm, _)) in items.iter().enumerate() {
+    let mut first_with: HashMap<(Option<&str>, &str), usize> = HashMap::with_capacity(claims.len());
+    for (i, norm) in texts.norms.iter().enumerate() {
         if norm.is_empty() {
             continue;
         }
@@ -339,9 +333,9 @@ fn links(corpus: &Corpus<'_>, claims: &[At]) -> Vec<Option<Link>> {
     }
 
     // Near duplicates, among the first copies whose length allows a comparison.
-    let near: Vec<usize> = (0..items.len())
+    let near: Vec<usize> = (0..claims.len())
         .filter(|&i| {
-            let norm = &items[i].0;
+            let norm = &texts.norms[i];
             links[i].is_none()
                 && (MIN_NEAR_CHARS..=MAX_NEAR_CHARS).contains(&norm.chars().count())
                 && norm.split(' ').count() >= MIN_NEAR_WORDS
@@ -355,7 +349,7 @@ fn links(corpus: &Corpus<'_>, claims: &[At]) -> Vec<Option<Link>> {
     let near: Vec<Near> = near
         .into_par_iter()
         .map(|item| {
-            let (norm, shape) = &items[item];
+            let (norm, shape) = (&texts.norms[item], &texts.shapes[item]);
             let chars: Vec<char> = norm.chars().collect();
             Near {
                 item,
@@ -373,7 +367,7 @@ fn links(corpus: &Corpus<'_>, claims: &[At]) -> Vec<Option<Link>> {
         .enumerate()
         .flat_map_iter(|(c, near)| {
             let at = claims[near.item];
-            let group = group_hash(summary_group(corpus, at), &items[near.item].1);
+            let group = group_hash(summary_group(corpus, at), &texts.shapes[near.item]);
             let signature = signature(&near.chars, &seeds);
             (0..BANDS).map(move |band| {
                 let rows = &signature[band * ROWS..(band + 1) * ROWS];
@@ -552,6 +546,7 @@ fn report_clusters(
 
 #[cfg(test)]
 mod tests {
+    use super::super::claim_text::shape;
     use super::*;
 
     fn near(text: &str) -> (String, Shape) {
