@@ -288,6 +288,15 @@ struct Screens {
     histograms: Vec<Histogram>,
 }
 
+/// Buffers one worker reuses from claim to claim.
+#[derive(Default)]
+struct Scratch {
+    /// The earlier claims of a claim's buckets.
+    candidates: Vec<u32>,
+    /// The same, once each, with how many buckets they share.
+    ranked: Vec<(usize, usize)>,
+}
+
 /// How a claim joined its cluster: the earlier claim it repeats, and the similarity
 /// when it is not the same text.
 #[derive(Clone, Copy)]
@@ -362,19 +371,19 @@ fn links(corpus: &Corpus<'_>, texts: &Texts) -> Vec<Option<Link>> {
     // Every (band key, claim) pair, sorted: claims with equal keys share an LSH bucket,
     // earliest first. A pair is one number, 32 bits of the key in the high half (a rare
     // collision only merges two buckets) and the claim in the low one.
-    let mut keys: Vec<u64> = near
-        .par_iter()
+    let mut keys: Vec<u64> = vec![0; near.len() * BANDS];
+    keys.par_chunks_mut(BANDS)
+        .zip(&near)
         .enumerate()
-        .flat_map_iter(|(c, near)| {
+        .for_each(|(c, (keys, near))| {
             let at = claims[near.item];
             let group = group_hash(summary_group(corpus, at), &texts.shapes[near.item]);
             let signature = signature(&near.chars, &seeds);
-            (0..BANDS).map(move |band| {
+            for (band, key) in keys.iter_mut().enumerate() {
                 let rows = &signature[band * ROWS..(band + 1) * ROWS];
-                (band_key(group, band, rows) & !0xffff_ffff) | c as u64
-            })
-        })
-        .collect();
+                *key = (band_key(group, band, rows) & !0xffff_ffff) | c as u64;
+            }
+        });
     keys.par_sort_unstable();
     // Per claim, side by side, each of its entries: where the entry's bucket starts,
     // and where the entry is (its bucket's claims before it are earlier claims).
@@ -397,8 +406,9 @@ fn links(corpus: &Corpus<'_>, texts: &Texts) -> Vec<Option<Link>> {
     };
     let found: Vec<Option<(usize, f32)>> = (0..near.len())
         .into_par_iter()
-        .map(|c| {
-            let mut candidates: Vec<u32> = Vec::with_capacity(BANDS * BUCKET_CAP);
+        .map_init(Scratch::default, |scratch, c| {
+            let candidates = &mut scratch.candidates;
+            candidates.clear();
             for &(start, p) in &entries[c * BANDS..(c + 1) * BANDS] {
                 let start = start as usize;
                 let head = (start + BUCKET_CAP).min(p as usize);
@@ -409,7 +419,7 @@ fn links(corpus: &Corpus<'_>, texts: &Texts) -> Vec<Option<Link>> {
                         .filter(|&other| other as usize != c),
                 );
             }
-            confirm(&near, &screens, c, &mut candidates)
+            confirm(&near, &screens, c, candidates, &mut scratch.ranked)
         })
         .collect();
     for (c, found) in found.into_iter().enumerate() {
@@ -431,12 +441,15 @@ fn confirm(
     screens: &Screens,
     c: usize,
     candidates: &mut [u32],
+    ranked: &mut Vec<(usize, usize)>,
 ) -> Option<(usize, f32)> {
     candidates.sort_unstable();
-    let mut ranked: Vec<(usize, usize)> = candidates
-        .chunk_by(|a, b| a == b)
-        .map(|run| (run.len(), run[0] as usize))
-        .collect();
+    ranked.clear();
+    ranked.extend(
+        candidates
+            .chunk_by(|a, b| a == b)
+            .map(|run| (run.len(), run[0] as usize)),
+    );
     ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     let this = &near[c];
     let mut confirmed: Option<(usize, f32)> = None;
