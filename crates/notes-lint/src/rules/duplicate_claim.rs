@@ -156,14 +156,18 @@ fn seeds() -> [(u32, u32); HASHES] {
     seeds
 }
 
-/// The MinHash signature of the character trigrams of `chars`: per value, the least
+/// The MinHash signature of the character trigrams of `text`: per value, the least
 /// of a multiplicative hash of the trigrams (32-bit, so the loop vectorises).
-fn signature(chars: &[char], seeds: &[(u32, u32); HASHES]) -> [u32; HASHES] {
+fn signature(text: &str, seeds: &[(u32, u32); HASHES]) -> [u32; HASHES] {
     let (xors, muls): ([u32; HASHES], [u32; HASHES]) = (seeds.map(|s| s.0), seeds.map(|s| s.1));
     let mut sig = [u32::MAX; HASHES];
-    for window in chars.windows(3) {
-        let shingle =
-            mix((u64::from(window[0]) << 42) ^ (u64::from(window[1]) << 21) ^ u64::from(window[2]));
+    let mut chars = text.chars();
+    let (Some(mut a), Some(mut b)) = (chars.next(), chars.next()) else {
+        return sig;
+    };
+    for c in chars {
+        let shingle = mix((u64::from(a) << 42) ^ (u64::from(b) << 21) ^ u64::from(c));
+        (a, b) = (b, c);
         let shingle = (shingle >> 32) as u32;
         for ((slot, xor), mul) in sig.iter_mut().zip(&xors).zip(&muls) {
             *slot = (*slot).min((shingle ^ xor).wrapping_mul(*mul));
@@ -206,9 +210,9 @@ fn group_hash(summary_of: Option<&str>, shape: &Shape) -> u64 {
 /// A text's character counts, in `HIST` buckets of one byte (saturating).
 type Histogram = [u8; HIST];
 
-fn histogram(chars: &[char]) -> Histogram {
+fn histogram(text: &str) -> Histogram {
     let mut histogram = [0_u8; HIST];
-    for &c in chars {
+    for c in text.chars() {
         let slot = &mut histogram[c as usize % HIST];
         *slot = slot.saturating_add(1);
     }
@@ -243,13 +247,9 @@ pub fn similarity(a: &str, b: &str) -> f32 {
 /// The similarity of two texts if it is at least the threshold. The bit-parallel LCS
 /// this uses costs `⌈n/64⌉ × m` steps for texts of `n` and `m` characters, whatever
 /// the texts say.
-fn similar_enough(a: &[char], b: &[char]) -> Option<f32> {
+fn similar_enough(a: &str, b: &str) -> Option<f32> {
     let args = rapidfuzz::distance::indel::Args::default().score_cutoff(f64::from(THRESHOLD));
-    rapidfuzz::distance::indel::normalized_similarity_with_args(
-        a.iter().copied(),
-        b.iter().copied(),
-        &args,
-    )
+    rapidfuzz::distance::indel::normalized_similarity_with_args(a.chars(), b.chars(), &args)
     .map(|ratio| ratio as f32)
 }
 
@@ -259,12 +259,10 @@ fn lengths_allow(a: usize, b: usize) -> bool {
     (2 * a.min(b)) as f32 / ((a + b) as f32) >= THRESHOLD
 }
 
-/// A claim compared for near duplicates: its characters and names.
+/// A claim compared for near duplicates: its normalised text and its names.
 struct Near<'i> {
     item: usize,
-    chars: Vec<char>,
-    /// The normalised text, with a space before and after.
-    spaced: String,
+    norm: &'i str,
     names: &'i [String],
 }
 
@@ -273,9 +271,10 @@ impl Near<'_> {
     /// texts differ in a name (`the ODM` and `the ARM`), whatever their similarity.
     fn names_in(&self, other: &Near<'_>) -> bool {
         self.names.iter().all(|name| {
-            other.spaced.match_indices(name.as_str()).any(|(at, _)| {
-                other.spaced[..at].ends_with(' ')
-                    && other.spaced[at + name.len()..].starts_with(' ')
+            other.norm.match_indices(name.as_str()).any(|(at, _)| {
+                let (before, after) = (&other.norm[..at], &other.norm[at + name.len()..]);
+                (before.is_empty() || before.ends_with(' '))
+                    && (after.is_empty() || after.starts_with(' '))
             })
         })
     }
@@ -358,13 +357,10 @@ fn links(corpus: &Corpus<'_>, texts: &Texts) -> Vec<Option<Link>> {
     let near: Vec<Near> = near
         .into_par_iter()
         .map(|item| {
-            let (norm, shape) = (&texts.norms[item], &texts.shapes[item]);
-            let chars: Vec<char> = norm.chars().collect();
             Near {
                 item,
-                chars,
-                spaced: format!(" {norm} "),
-                names: &shape.names,
+                norm: &texts.norms[item],
+                names: &texts.shapes[item].names,
             }
         })
         .collect();
@@ -378,7 +374,7 @@ fn links(corpus: &Corpus<'_>, texts: &Texts) -> Vec<Option<Link>> {
         .for_each(|(c, (keys, near))| {
             let at = claims[near.item];
             let group = group_hash(summary_group(corpus, at), &texts.shapes[near.item]);
-            let signature = signature(&near.chars, &seeds);
+            let signature = signature(near.norm, &seeds);
             for (band, key) in keys.iter_mut().enumerate() {
                 let rows = &signature[band * ROWS..(band + 1) * ROWS];
                 *key = (band_key(group, band, rows) & !0xffff_ffff) | c as u64;
@@ -401,8 +397,11 @@ fn links(corpus: &Corpus<'_>, texts: &Texts) -> Vec<Option<Link>> {
     // The cheap bounds read these for candidates all over the corpus: compact arrays
     // keep those reads in cache.
     let screens = Screens {
-        lengths: near.iter().map(|n| n.chars.len() as u32).collect(),
-        histograms: near.par_iter().map(|n| histogram(&n.chars)).collect(),
+        lengths: near
+            .par_iter()
+            .map(|n| n.norm.chars().count() as u32)
+            .collect(),
+        histograms: near.par_iter().map(|n| histogram(n.norm)).collect(),
     };
     let found: Vec<Option<(usize, f32)>> = (0..near.len())
         .into_par_iter()
@@ -473,7 +472,7 @@ fn confirm(
             continue;
         }
         diffs += 1;
-        let Some(ratio) = similar_enough(&that.chars, &this.chars) else {
+        let Some(ratio) = similar_enough(that.norm, this.norm) else {
             continue;
         };
         if confirmed.is_none_or(|(best, _)| other < best) {
@@ -568,24 +567,18 @@ mod tests {
 
     #[test]
     fn names_must_appear_in_both_texts_whatever_their_case() {
-        let view = |(norm, shape): &(String, Shape)| -> (String, Vec<String>) {
-            (format!(" {norm} "), shape.names.clone())
-        };
         let check = |a: &str, b: &str| {
             let (a, b) = (near(a), near(b));
-            let ((sa, na), (sb, nb)) = (view(&a), view(&b));
             let (a, b) = (
                 Near {
                     item: 0,
-                    chars: Vec::new(),
-                    spaced: sa,
-                    names: &na,
+                    norm: &a.0,
+                    names: &a.1.names,
                 },
                 Near {
                     item: 1,
-                    chars: Vec::new(),
-                    spaced: sb,
-                    names: &nb,
+                    norm: &b.0,
+                    names: &b.1.names,
                 },
             );
             a.names_in(&b) && b.names_in(&a)
@@ -607,7 +600,7 @@ mod tests {
     /// The fraction of `pairs` whose signatures share a band.
     fn banded(pairs: &[(&str, &str)]) -> f64 {
         let seeds = seeds();
-        let sig = |t: &str| signature(&normalise(t).chars().collect::<Vec<_>>(), &seeds);
+        let sig = |t: &str| signature(&normalise(t), &seeds);
         let found = pairs
             .iter()
             .filter(|(a, b)| {
@@ -670,7 +663,7 @@ mod tests {
         let seeds = seeds();
         let a = normalise("The field is focused around a small number of conferences.");
         let b = normalise("The field is focussed around a small number of conferences");
-        let sig = |t: &str| signature(&t.chars().collect::<Vec<_>>(), &seeds);
+        let sig = |t: &str| signature(t, &seeds);
         let (sa, sb) = (sig(&a), sig(&b));
         let shared = (0..BANDS)
             .filter(|band| sa[band * ROWS..(band + 1) * ROWS] == sb[band * ROWS..(band + 1) * ROWS])
