@@ -49,8 +49,16 @@ pub struct Corpus<'a> {
 impl<'a> Corpus<'a> {
     /// Builds the corpus from the documents that loaded.
     pub fn new(documents: impl IntoIterator<Item = &'a Document>) -> Self {
+        use rayon::prelude::*;
         let mut corpus = Corpus::default();
-        for doc in documents {
+        // Resolving is the costly part: in parallel, the rest in order.
+        let documents: Vec<(&'a Document, Vec<ResolvedClaim<'a>>)> = documents
+            .into_iter()
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .map(|doc| (doc, doc.claims()))
+            .collect();
+        for (doc, claims) in documents {
             let index = corpus.notes.len();
             let note = &doc.note;
             index_defs(&mut corpus.sources, index, "sources", &note.sources, |s| {
@@ -75,7 +83,6 @@ impl<'a> Corpus<'a> {
                     });
                 }
             }
-            let claims = doc.claims();
             debug_assert!(claims.windows(2).all(|w| w[0].path < w[1].path));
             corpus.notes.push(NoteView { doc, claims });
         }
