@@ -224,13 +224,14 @@ fn histogram(text: &str) -> Histogram {
 /// by the other's; saturated in both, the bucket could hold any number of matches,
 /// and the bound is 1.
 fn ratio_bound(a: &Histogram, b: &Histogram, chars: usize) -> f32 {
-    let mut common = 0_u32;
-    let mut unbounded = false;
-    for (x, y) in a.iter().zip(b) {
-        common += u32::from((*x).min(*y));
-        unbounded |= *x == u8::MAX && *y == u8::MAX;
+    // Written so that it vectorises: a bucket is saturated in both when the least of
+    // its two counts is.
+    let mut least = [0_u8; HIST];
+    for ((least, x), y) in least.iter_mut().zip(a).zip(b) {
+        *least = (*x).min(*y);
     }
-    if unbounded {
+    let common: u32 = least.iter().map(|&n| u32::from(n)).sum();
+    if least.contains(&u8::MAX) {
         1.0
     } else {
         2.0 * common as f32 / chars as f32
