@@ -9,8 +9,7 @@ use std::collections::HashMap;
 use notes_core::{Finding, Severity};
 
 use super::claim_text::{
-    At, MAX_LABELS, MAX_NAMED, cluster_finding, count, is_year, place, summary_group,
-    unlabelled,
+    At, MAX_LABELS, MAX_NAMED, cluster_finding, count, is_year, place, summary_group, unlabelled,
 };
 use super::{Context, Rule, RuleMeta};
 use crate::corpus::Corpus;

@@ -24,8 +24,7 @@ use rayon::prelude::*;
 
 pub use super::claim_text::normalise;
 use super::claim_text::{
-    At, MAX_LABELS, Shape, Texts, cluster_finding, count, named_places, summary_group,
-    unlabelled,
+    At, MAX_LABELS, Shape, Texts, cluster_finding, count, named_places, summary_group, unlabelled,
 };
 use super::{Context, Rule, RuleMeta};
 use crate::corpus::Corpus;
@@ -251,7 +250,7 @@ pub fn similarity(a: &str, b: &str) -> f32 {
 fn similar_enough(a: &str, b: &str) -> Option<f32> {
     let args = rapidfuzz::distance::indel::Args::default().score_cutoff(f64::from(THRESHOLD));
     rapidfuzz::distance::indel::normalized_similarity_with_args(a.chars(), b.chars(), &args)
-    .map(|ratio| ratio as f32)
+        .map(|ratio| ratio as f32)
 }
 
 /// Whether texts of `a` and `b` characters can be similar enough: at best every
@@ -291,10 +290,40 @@ struct Screens {
 /// Buffers one worker reuses from claim to claim.
 #[derive(Default)]
 struct Scratch {
-    /// The earlier claims of a claim's buckets.
-    candidates: Vec<u32>,
-    /// The same, once each, with how many buckets they share.
+    /// Per claim, the claim (plus one) whose candidates it was last counted among.
+    seen: Vec<u32>,
+    /// Per claim, in how many of those buckets it was.
+    shared: Vec<u8>,
+    /// The candidates, once each, with how many buckets they share.
     ranked: Vec<(usize, usize)>,
+}
+
+impl Scratch {
+    /// Counts the earlier claims in the heads of `c`'s buckets: `ranked` lists each
+    /// once, with how many buckets it shares with `c`.
+    fn count(&mut self, c: usize, claims: usize, heads: impl Iterator<Item = u32>) {
+        if self.seen.len() < claims {
+            self.seen.resize(claims, 0);
+            self.shared.resize(claims, 0);
+        }
+        let stamp = c as u32 + 1;
+        self.ranked.clear();
+        for other in heads {
+            let o = other as usize;
+            if o == c {
+                continue;
+            }
+            if self.seen[o] != stamp {
+                self.seen[o] = stamp;
+                self.shared[o] = 0;
+                self.ranked.push((0, o));
+            }
+            self.shared[o] += 1;
+        }
+        for (shared, other) in &mut self.ranked {
+            *shared = usize::from(self.shared[*other]);
+        }
+    }
 }
 
 /// How a claim joined its cluster: the earlier claim it repeats, and the similarity
@@ -357,12 +386,10 @@ fn links(corpus: &Corpus<'_>, texts: &Texts) -> Vec<Option<Link>> {
     let seeds = seeds();
     let near: Vec<Near> = near
         .into_par_iter()
-        .map(|item| {
-            Near {
-                item,
-                norm: &texts.norms[item],
-                names: &texts.shapes[item].names,
-            }
+        .map(|item| Near {
+            item,
+            norm: &texts.norms[item],
+            names: &texts.shapes[item].names,
         })
         .collect();
     // Every (band key, claim) pair, sorted: claims with equal keys share an LSH bucket,
@@ -406,20 +433,18 @@ fn links(corpus: &Corpus<'_>, texts: &Texts) -> Vec<Option<Link>> {
     };
     let found: Vec<Option<(usize, f32)>> = (0..near.len())
         .into_par_iter()
+        // Each job counts in arrays as long as the corpus: few jobs.
+        .with_min_len(near.len() / 64 + 1)
         .map_init(Scratch::default, |scratch, c| {
-            let candidates = &mut scratch.candidates;
-            candidates.clear();
-            for &(start, p) in &entries[c * BANDS..(c + 1) * BANDS] {
-                let start = start as usize;
-                let head = (start + BUCKET_CAP).min(p as usize);
-                candidates.extend(
-                    keys[start..head]
-                        .iter()
-                        .map(|&key| key as u32)
-                        .filter(|&other| other as usize != c),
-                );
-            }
-            confirm(&near, &screens, c, candidates, &mut scratch.ranked)
+            let heads = entries[c * BANDS..(c + 1) * BANDS]
+                .iter()
+                .flat_map(|&(start, p)| {
+                    let start = start as usize;
+                    keys[start..(start + BUCKET_CAP).min(p as usize)].iter()
+                })
+                .map(|&key| key as u32);
+            scratch.count(c, near.len(), heads);
+            confirm(&near, &screens, c, &mut scratch.ranked)
         })
         .collect();
     for (c, found) in found.into_iter().enumerate() {
@@ -433,23 +458,16 @@ fn links(corpus: &Corpus<'_>, texts: &Texts) -> Vec<Option<Link>> {
     links
 }
 
-/// The earliest confirmed near duplicate of claim `c` among `candidates` (earlier
-/// claims, once per bucket they share), trying those that share the most buckets
-/// first: at most [`MAX_CHECKS`] of them, and at most [`MAX_DIFFS`] full comparisons.
+/// The earliest confirmed near duplicate of claim `c` among `ranked` (earlier claims,
+/// each with how many buckets it shares with `c`), trying those that share the most
+/// buckets first: at most [`MAX_CHECKS`] of them, and at most [`MAX_DIFFS`] full
+/// comparisons.
 fn confirm(
     near: &[Near<'_>],
     screens: &Screens,
     c: usize,
-    candidates: &mut [u32],
-    ranked: &mut Vec<(usize, usize)>,
+    ranked: &mut [(usize, usize)],
 ) -> Option<(usize, f32)> {
-    candidates.sort_unstable();
-    ranked.clear();
-    ranked.extend(
-        candidates
-            .chunk_by(|a, b| a == b)
-            .map(|run| (run.len(), run[0] as usize)),
-    );
     ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     let this = &near[c];
     let mut confirmed: Option<(usize, f32)> = None;
