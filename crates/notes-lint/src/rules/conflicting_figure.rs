@@ -142,7 +142,7 @@ impl Rule for ConflictingFigure {
             if differing.is_empty() {
                 continue;
             }
-            out.push(report(corpus, &claims, first, &differing, value));
+            out.push(report(corpus, claims, first, &differing, value));
         }
     }
 }
