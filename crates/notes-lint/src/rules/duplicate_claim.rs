@@ -287,41 +287,66 @@ struct Screens {
     histograms: Vec<Histogram>,
 }
 
-/// Buffers one worker reuses from claim to claim.
-#[derive(Default)]
+/// Slots of the table that counts a claim's candidates: more than twice the most
+/// candidates a claim can have, so probes stay short.
+const TABLE: usize = 2048;
+const _: () = assert!(TABLE >= 2 * BANDS * BUCKET_CAP && TABLE.is_power_of_two());
+/// An empty slot of that table (no claim has this index: see the check in `links`).
+const EMPTY: u32 = u32::MAX;
+
+/// Buffers one worker reuses from claim to claim: a small hash table counting in how
+/// many buckets each candidate is, emptied after each claim, so its size does not
+/// depend on the corpus.
 struct Scratch {
-    /// Per claim, the claim (plus one) whose candidates it was last counted among.
-    seen: Vec<u32>,
-    /// Per claim, in how many of those buckets it was.
-    shared: Vec<u8>,
+    /// Per slot, the candidate in it, or [`EMPTY`].
+    keys: Box<[u32; TABLE]>,
+    /// Per slot, in how many buckets its candidate is.
+    counts: Box<[u8; TABLE]>,
+    /// The slots in use, in the order their candidates came.
+    used: Vec<usize>,
     /// The candidates, once each, with how many buckets they share.
     ranked: Vec<(usize, usize)>,
+}
+
+impl Default for Scratch {
+    fn default() -> Self {
+        Scratch {
+            keys: Box::new([EMPTY; TABLE]),
+            counts: Box::new([0; TABLE]),
+            used: Vec::with_capacity(BANDS * BUCKET_CAP),
+            ranked: Vec::with_capacity(BANDS * BUCKET_CAP),
+        }
+    }
 }
 
 impl Scratch {
     /// Counts the earlier claims in the heads of `c`'s buckets: `ranked` lists each
     /// once, with how many buckets it shares with `c`.
-    fn count(&mut self, c: usize, claims: usize, heads: impl Iterator<Item = u32>) {
-        if self.seen.len() < claims {
-            self.seen.resize(claims, 0);
-            self.shared.resize(claims, 0);
-        }
-        let stamp = c as u32 + 1;
+    fn count(&mut self, c: usize, heads: impl Iterator<Item = u32>) {
         self.ranked.clear();
         for other in heads {
-            let o = other as usize;
-            if o == c {
+            if other as usize == c {
                 continue;
             }
-            if self.seen[o] != stamp {
-                self.seen[o] = stamp;
-                self.shared[o] = 0;
-                self.ranked.push((0, o));
+            let mut slot = (other.wrapping_mul(0x9e37_79b1) >> 21) as usize % TABLE;
+            loop {
+                if self.keys[slot] == other {
+                    self.counts[slot] += 1;
+                    break;
+                }
+                if self.keys[slot] == EMPTY {
+                    self.keys[slot] = other;
+                    self.counts[slot] = 1;
+                    self.used.push(slot);
+                    break;
+                }
+                slot = (slot + 1) % TABLE;
             }
-            self.shared[o] += 1;
         }
-        for (shared, other) in &mut self.ranked {
-            *shared = usize::from(self.shared[*other]);
+        for slot in self.used.drain(..) {
+            self.ranked
+                .push((usize::from(self.counts[slot]), self.keys[slot] as usize));
+            self.keys[slot] = EMPTY;
         }
     }
 }
@@ -433,8 +458,6 @@ fn links(corpus: &Corpus<'_>, texts: &Texts) -> Vec<Option<Link>> {
     };
     let found: Vec<Option<(usize, f32)>> = (0..near.len())
         .into_par_iter()
-        // Each job counts in arrays as long as the corpus: few jobs.
-        .with_min_len(near.len() / 64 + 1)
         .map_init(Scratch::default, |scratch, c| {
             let heads = entries[c * BANDS..(c + 1) * BANDS]
                 .iter()
@@ -443,7 +466,7 @@ fn links(corpus: &Corpus<'_>, texts: &Texts) -> Vec<Option<Link>> {
                     keys[start..(start + BUCKET_CAP).min(p as usize)].iter()
                 })
                 .map(|&key| key as u32);
-            scratch.count(c, near.len(), heads);
+            scratch.count(c, heads);
             confirm(&near, &screens, c, &mut scratch.ranked)
         })
         .collect();
