@@ -2,11 +2,14 @@
 //! definitions (sources, events, caveats) that are global across notes.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use notes_core::model::{Caveat, CaveatRef, Claim, Event, Source};
 use notes_core::resolve::ResolvedClaim;
 use notes_core::tree::Segment;
 use notes_core::{Document, Finding, Severity, Span};
+
+use crate::rules::claim_text::Texts;
 
 /// One loaded note and its claims, with everything resolved.
 #[derive(Debug)]
@@ -39,6 +42,8 @@ pub struct Corpus<'a> {
     pub events: HashMap<&'a str, Vec<Def<'a, Event>>>,
     /// Caveat definitions (those with an id) by id.
     pub caveats: HashMap<&'a str, Vec<Def<'a, Caveat>>>,
+    /// The compared claims' texts, worked out on first use: see [`Corpus::texts`].
+    texts: OnceLock<Texts>,
 }
 
 impl<'a> Corpus<'a> {
@@ -55,8 +60,16 @@ impl<'a> Corpus<'a> {
     }
 
     fn build(documents: impl IntoIterator<Item = &'a Document>, resolve: bool) -> Self {
+        use rayon::prelude::*;
         let mut corpus = Corpus::default();
-        for doc in documents {
+        // Resolving is the costly part: in parallel, the rest in order.
+        let documents: Vec<(&'a Document, Vec<ResolvedClaim<'a>>)> = documents
+            .into_iter()
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .map(|doc| (doc, if resolve { doc.claims() } else { Vec::new() }))
+            .collect();
+        for (doc, claims) in documents {
             let index = corpus.notes.len();
             let note = &doc.note;
             index_defs(&mut corpus.sources, index, "sources", &note.sources, |s| {
@@ -81,11 +94,18 @@ impl<'a> Corpus<'a> {
                     });
                 }
             }
-            let claims = if resolve { doc.claims() } else { Vec::new() };
             debug_assert!(claims.windows(2).all(|w| w[0].path < w[1].path));
             corpus.notes.push(NoteView { doc, claims });
         }
         corpus
+    }
+
+    /// The claims that rules comparing texts compare, with their texts normalised and
+    /// shaped: worked out once, by whichever rule asks first. A run that enables such a
+    /// rule should ask before running rules in parallel (the engine does), so that no
+    /// rule waits on another's work.
+    pub fn texts(&self) -> &Texts {
+        self.texts.get_or_init(|| Texts::new(self))
     }
 
     /// The first definition of source `id`, if any.

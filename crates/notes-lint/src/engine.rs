@@ -172,6 +172,14 @@ fn check(loaded: &[Loaded], options: &Options) -> Vec<Finding> {
         .copied()
         .filter(|rule| enabled(*rule, options))
         .collect();
+    if enabled_rules
+        .iter()
+        .any(|rule| rules::claim_text::READ_BY.contains(&rule.meta().id))
+    {
+        // Before the rules run in parallel: a rule waiting for another's work could
+        // end up running that work itself, inside its own.
+        corpus.texts();
+    }
     let findings: Vec<Finding> = enabled_rules
         .par_iter()
         .flat_map_iter(|rule| {

@@ -103,6 +103,33 @@ pub fn normalise(text: &str) -> String {
     out
 }
 
+/// `word` lowercased, borrowed when it is lowercase already.
+fn lowercase(word: &str) -> std::borrow::Cow<'_, str> {
+    if word
+        .bytes()
+        .any(|b| b.is_ascii_uppercase() || !b.is_ascii())
+    {
+        std::borrow::Cow::Owned(word.to_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(word)
+    }
+}
+
+/// [`normalise`] of one word, borrowed when the word is lowercase letters and digits
+/// (which [`normalise`] keeps as they are), and quick when it is ASCII letters and digits.
+fn normalise_word(word: &str) -> std::borrow::Cow<'_, str> {
+    if word
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    {
+        std::borrow::Cow::Borrowed(word)
+    } else if word.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        std::borrow::Cow::Owned(word.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Owned(normalise(word))
+    }
+}
+
 /// Number words: a claim that says `two` says a figure as much as one that says `2`.
 const NUMBER_WORDS: [&str; 44] = [
     "zero",
@@ -182,19 +209,19 @@ fn role(core: &str, starts_sentence: bool, shouting: bool) -> Role {
         let digits_end = body
             .find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | ',' | '-' | '–' | '/')))
             .unwrap_or(body.len());
-        let suffix = body[digits_end..].to_lowercase();
-        match suffix.as_str() {
+        let suffix = lowercase(&body[digits_end..]);
+        match &*suffix {
             "" if lead => return Role::Figure,
             "" => return Role::Bare,
             "%" | "‰" | "k" | "m" | "b" | "bn" | "t" | "x" | "×" => return Role::Figure,
             _ => {}
         }
     }
-    let lower = core.to_lowercase();
-    if NUMBER_WORDS.contains(&lower.as_str()) {
+    let lower = lowercase(core);
+    if NUMBER_WORDS.contains(&&*lower) {
         return Role::Figure;
     }
-    if LABEL_WORDS.contains(&lower.as_str()) {
+    if LABEL_WORDS.contains(&&*lower) {
         return Role::Word;
     }
     let letters = core.chars().any(char::is_alphabetic);
@@ -235,10 +262,11 @@ pub fn shape(text: &str) -> Shape {
     let capitals = text.chars().filter(|c| c.is_uppercase()).count();
     let shouting = letters >= 8 && capitals * 10 >= letters * 6;
     let mut shape = Shape::default();
-    let mut parts: Vec<String> = Vec::new();
+    // The words and `#`s of the masked text, one space apart.
+    let masked = &mut String::with_capacity(text.len());
     // The role of the last part pushed, with figures of one run merged.
     let mut last: Option<Role> = None;
-    let mut last_word = String::new();
+    let mut last_word = "";
     let mut starts_sentence = true;
     for raw in text.split_whitespace() {
         let sentence_start = starts_sentence;
@@ -261,7 +289,7 @@ pub fn shape(text: &str) -> Shape {
             .trim_end_matches(|c: char| !c.is_alphanumeric() && !matches!(c, '%' | '‰'));
         let mut role = role(core, sentence_start, shouting);
         if role == Role::Bare {
-            let labelled = LABEL_WORDS.contains(&last_word.as_str());
+            let labelled = LABEL_WORDS.contains(&&*lowercase(last_word));
             role = if last == Some(Role::Name) || labelled {
                 Role::Name
             } else {
@@ -269,18 +297,25 @@ pub fn shape(text: &str) -> Shape {
             };
             if role == Role::Name && last == Some(Role::Name) {
                 // Part of the name before it: `VOC 2007`.
-                let norm = normalise(core);
-                if let (Some(name), Some(part)) = (shape.names.last_mut(), parts.last_mut()) {
+                let norm = normalise_word(core);
+                // A name is always in the masked text too, last.
+                if let Some(name) = shape.names.last_mut() {
                     name.push(' ');
                     name.push_str(&norm);
-                    part.push(' ');
-                    part.push_str(&norm);
+                    masked.push(' ');
+                    masked.push_str(&norm);
                 }
-                last_word = core.to_lowercase();
+                last_word = core;
                 continue;
             }
         }
-        let norm = normalise(core);
+        let norm = normalise_word(core);
+        let mut part = |part: &str| {
+            if !masked.is_empty() {
+                masked.push(' ');
+            }
+            masked.push_str(part);
+        };
         match role {
             Role::Figure if last == Some(Role::Figure) => {
                 if let Some(figure) = shape.figures.last_mut() {
@@ -289,25 +324,25 @@ pub fn shape(text: &str) -> Shape {
                 }
             }
             Role::Figure => {
-                shape.figures.push(norm);
-                parts.push("#".to_owned());
+                shape.figures.push(norm.into_owned());
+                part("#");
             }
             Role::Name => {
-                shape.names.push(norm.clone());
+                part(&norm);
+                shape.names.push(norm.into_owned());
                 shape.words += 1;
-                parts.push(norm);
             }
             Role::Word | Role::Bare => {
                 shape.words += 1;
-                parts.push(norm);
+                part(&norm);
             }
         }
         // Punctuation after a word ends a run of figures or a name: `in 2021, 2%`.
         let closed = raw.ends_with(|c: char| !c.is_alphanumeric() && !matches!(c, '%' | '‰'));
         last = (!closed).then_some(role);
-        last_word = core.to_lowercase();
+        last_word = core;
     }
-    shape.masked = parts.join(" ");
+    shape.masked = std::mem::take(masked);
     shape
 }
 
@@ -359,6 +394,42 @@ pub fn compared_claims(corpus: &Corpus<'_>) -> Vec<At> {
                 .map(move |(claim, _)| At { note, claim })
         })
         .collect()
+}
+
+/// The rules that read [`Texts`].
+pub const READ_BY: [&str; 2] = ["duplicate-claim", "conflicting-figure"];
+
+/// The claims [`compared_claims`] lists, each with its text normalised and split into
+/// its shape: what `duplicate-claim` and `conflicting-figure` both read, worked out
+/// once per run (see [`Corpus::texts`](crate::corpus::Corpus::texts)).
+#[derive(Debug, Default)]
+pub struct Texts {
+    /// The compared claims, in their canonical order.
+    pub claims: Vec<At>,
+    /// Per claim, its [`normalise`]d text.
+    pub norms: Vec<String>,
+    /// Per claim, its [`shape`].
+    pub shapes: Vec<Shape>,
+}
+
+impl Texts {
+    /// Works out the texts of `corpus`'s compared claims (in parallel).
+    pub fn new(corpus: &Corpus<'_>) -> Self {
+        use rayon::prelude::*;
+        let claims = compared_claims(corpus);
+        let (norms, shapes) = claims
+            .par_iter()
+            .map(|at| {
+                let text = &corpus.notes[at.note].claims[at.claim].claim.text;
+                (normalise(text), shape(text))
+            })
+            .unzip();
+        Texts {
+            claims,
+            norms,
+            shapes,
+        }
+    }
 }
 
 /// The group a note's claims are compared within: claims of notes whose `summary_of`

@@ -7,11 +7,9 @@
 use std::collections::HashMap;
 
 use notes_core::{Finding, Severity};
-use rayon::prelude::*;
 
 use super::claim_text::{
-    At, MAX_LABELS, MAX_NAMED, Shape, cluster_finding, compared_claims, count, is_year, place,
-    shape, summary_group, unlabelled,
+    At, MAX_LABELS, MAX_NAMED, cluster_finding, count, is_year, place, summary_group, unlabelled,
 };
 use super::{Context, Rule, RuleMeta};
 use crate::corpus::Corpus;
@@ -98,11 +96,8 @@ impl Rule for ConflictingFigure {
     }
 
     fn check(&self, corpus: &Corpus<'_>, _: &Context<'_>, out: &mut Vec<Finding>) {
-        let claims = compared_claims(corpus);
-        let shapes: Vec<Shape> = claims
-            .par_iter()
-            .map(|at| shape(&corpus.notes[at.note].claims[at.claim].claim.text))
-            .collect();
+        let texts = corpus.texts();
+        let (claims, shapes) = (&texts.claims, &texts.shapes);
         let mut groups: HashMap<Key<'_>, Vec<usize>> = HashMap::new();
         for (i, shape) in shapes.iter().enumerate() {
             if shape.figures.is_empty()
@@ -147,7 +142,7 @@ impl Rule for ConflictingFigure {
             if differing.is_empty() {
                 continue;
             }
-            out.push(report(corpus, &claims, first, &differing, value));
+            out.push(report(corpus, claims, first, &differing, value));
         }
     }
 }

@@ -24,8 +24,7 @@ use rayon::prelude::*;
 
 pub use super::claim_text::normalise;
 use super::claim_text::{
-    At, MAX_LABELS, Shape, cluster_finding, compared_claims, count, named_places, shape,
-    summary_group, unlabelled,
+    At, MAX_LABELS, Shape, Texts, cluster_finding, count, named_places, summary_group, unlabelled,
 };
 use super::{Context, Rule, RuleMeta};
 use crate::corpus::Corpus;
@@ -156,14 +155,18 @@ fn seeds() -> [(u32, u32); HASHES] {
     seeds
 }
 
-/// The MinHash signature of the character trigrams of `chars`: per value, the least
+/// The MinHash signature of the character trigrams of `text`: per value, the least
 /// of a multiplicative hash of the trigrams (32-bit, so the loop vectorises).
-fn signature(chars: &[char], seeds: &[(u32, u32); HASHES]) -> [u32; HASHES] {
+fn signature(text: &str, seeds: &[(u32, u32); HASHES]) -> [u32; HASHES] {
     let (xors, muls): ([u32; HASHES], [u32; HASHES]) = (seeds.map(|s| s.0), seeds.map(|s| s.1));
     let mut sig = [u32::MAX; HASHES];
-    for window in chars.windows(3) {
-        let shingle =
-            mix((u64::from(window[0]) << 42) ^ (u64::from(window[1]) << 21) ^ u64::from(window[2]));
+    let mut chars = text.chars();
+    let (Some(mut a), Some(mut b)) = (chars.next(), chars.next()) else {
+        return sig;
+    };
+    for c in chars {
+        let shingle = mix((u64::from(a) << 42) ^ (u64::from(b) << 21) ^ u64::from(c));
+        (a, b) = (b, c);
         let shingle = (shingle >> 32) as u32;
         for ((slot, xor), mul) in sig.iter_mut().zip(&xors).zip(&muls) {
             *slot = (*slot).min((shingle ^ xor).wrapping_mul(*mul));
@@ -206,9 +209,9 @@ fn group_hash(summary_of: Option<&str>, shape: &Shape) -> u64 {
 /// A text's character counts, in `HIST` buckets of one byte (saturating).
 type Histogram = [u8; HIST];
 
-fn histogram(chars: &[char]) -> Histogram {
+fn histogram(text: &str) -> Histogram {
     let mut histogram = [0_u8; HIST];
-    for &c in chars {
+    for c in text.chars() {
         let slot = &mut histogram[c as usize % HIST];
         *slot = slot.saturating_add(1);
     }
@@ -220,13 +223,14 @@ fn histogram(chars: &[char]) -> Histogram {
 /// by the other's; saturated in both, the bucket could hold any number of matches,
 /// and the bound is 1.
 fn ratio_bound(a: &Histogram, b: &Histogram, chars: usize) -> f32 {
-    let mut common = 0_u32;
-    let mut unbounded = false;
-    for (x, y) in a.iter().zip(b) {
-        common += u32::from((*x).min(*y));
-        unbounded |= *x == u8::MAX && *y == u8::MAX;
+    // Written so that it vectorises: a bucket is saturated in both when the least of
+    // its two counts is.
+    let mut least = [0_u8; HIST];
+    for ((least, x), y) in least.iter_mut().zip(a).zip(b) {
+        *least = (*x).min(*y);
     }
-    if unbounded {
+    let common: u32 = least.iter().map(|&n| u32::from(n)).sum();
+    if least.contains(&u8::MAX) {
         1.0
     } else {
         2.0 * common as f32 / chars as f32
@@ -243,14 +247,10 @@ pub fn similarity(a: &str, b: &str) -> f32 {
 /// The similarity of two texts if it is at least the threshold. The bit-parallel LCS
 /// this uses costs `⌈n/64⌉ × m` steps for texts of `n` and `m` characters, whatever
 /// the texts say.
-fn similar_enough(a: &[char], b: &[char]) -> Option<f32> {
+fn similar_enough(a: &str, b: &str) -> Option<f32> {
     let args = rapidfuzz::distance::indel::Args::default().score_cutoff(f64::from(THRESHOLD));
-    rapidfuzz::distance::indel::normalized_similarity_with_args(
-        a.iter().copied(),
-        b.iter().copied(),
-        &args,
-    )
-    .map(|ratio| ratio as f32)
+    rapidfuzz::distance::indel::normalized_similarity_with_args(a.chars(), b.chars(), &args)
+        .map(|ratio| ratio as f32)
 }
 
 /// Whether texts of `a` and `b` characters can be similar enough: at best every
@@ -259,12 +259,10 @@ fn lengths_allow(a: usize, b: usize) -> bool {
     (2 * a.min(b)) as f32 / ((a + b) as f32) >= THRESHOLD
 }
 
-/// A claim compared for near duplicates: its characters and names.
+/// A claim compared for near duplicates: its normalised text and its names.
 struct Near<'i> {
     item: usize,
-    chars: Vec<char>,
-    /// The normalised text, with a space before and after.
-    spaced: String,
+    norm: &'i str,
     names: &'i [String],
 }
 
@@ -273,9 +271,10 @@ impl Near<'_> {
     /// texts differ in a name (`the ODM` and `the ARM`), whatever their similarity.
     fn names_in(&self, other: &Near<'_>) -> bool {
         self.names.iter().all(|name| {
-            other.spaced.match_indices(name.as_str()).any(|(at, _)| {
-                other.spaced[..at].ends_with(' ')
-                    && other.spaced[at + name.len()..].starts_with(' ')
+            other.norm.match_indices(name.as_str()).any(|(at, _)| {
+                let (before, after) = (&other.norm[..at], &other.norm[at + name.len()..]);
+                (before.is_empty() || before.ends_with(' '))
+                    && (after.is_empty() || after.starts_with(' '))
             })
         })
     }
@@ -286,6 +285,70 @@ impl Near<'_> {
 struct Screens {
     lengths: Vec<u32>,
     histograms: Vec<Histogram>,
+}
+
+/// Slots of the table that counts a claim's candidates: more than twice the most
+/// candidates a claim can have, so probes stay short.
+const TABLE: usize = 2048;
+const _: () = assert!(TABLE >= 2 * BANDS * BUCKET_CAP && TABLE.is_power_of_two());
+/// An empty slot of that table (no claim has this index: see the check in `links`).
+const EMPTY: u32 = u32::MAX;
+
+/// Buffers one worker reuses from claim to claim: a small hash table counting in how
+/// many buckets each candidate is, emptied after each claim, so its size does not
+/// depend on the corpus.
+struct Scratch {
+    /// Per slot, the candidate in it, or [`EMPTY`].
+    keys: Box<[u32; TABLE]>,
+    /// Per slot, in how many buckets its candidate is.
+    counts: Box<[u8; TABLE]>,
+    /// The slots in use, in the order their candidates came.
+    used: Vec<usize>,
+    /// The candidates, once each, with how many buckets they share.
+    ranked: Vec<(usize, usize)>,
+}
+
+impl Default for Scratch {
+    fn default() -> Self {
+        Scratch {
+            keys: Box::new([EMPTY; TABLE]),
+            counts: Box::new([0; TABLE]),
+            used: Vec::with_capacity(BANDS * BUCKET_CAP),
+            ranked: Vec::with_capacity(BANDS * BUCKET_CAP),
+        }
+    }
+}
+
+impl Scratch {
+    /// Counts the earlier claims in the heads of `c`'s buckets: `ranked` lists each
+    /// once, with how many buckets it shares with `c`.
+    fn count(&mut self, c: usize, heads: impl Iterator<Item = u32>) {
+        self.ranked.clear();
+        for other in heads {
+            if other as usize == c {
+                continue;
+            }
+            let mut slot = (other.wrapping_mul(0x9e37_79b1) >> 21) as usize % TABLE;
+            loop {
+                if self.keys[slot] == other {
+                    self.counts[slot] += 1;
+                    break;
+                }
+                if self.keys[slot] == EMPTY {
+                    self.keys[slot] = other;
+                    self.counts[slot] = 1;
+                    self.used.push(slot);
+                    break;
+                }
+                slot = (slot + 1) % TABLE;
+            }
+        }
+        for slot in self.used.drain(..) {
+            self.ranked
+                .push((usize::from(self.counts[slot]), self.keys[slot] as usize));
+            self.keys[slot] = EMPTY;
+        }
+    }
 }
 
 /// How a claim joined its cluster: the earlier claim it repeats, and the similarity
@@ -302,26 +365,20 @@ impl Rule for DuplicateClaim {
     }
 
     fn check(&self, corpus: &Corpus<'_>, _: &Context<'_>, out: &mut Vec<Finding>) {
-        let claims = compared_claims(corpus);
-        let links = links(corpus, &claims);
-        report_clusters(corpus, &claims, &links, out);
+        let texts = corpus.texts();
+        let links = links(corpus, texts);
+        report_clusters(corpus, &texts.claims, &links, out);
     }
 }
 
 /// For each claim (in [`compared_claims`] order) the earlier claim it repeats, if any.
-fn links(corpus: &Corpus<'_>, claims: &[At]) -> Vec<Option<Link>> {
-    let items: Vec<(String, Shape)> = claims
-        .par_iter()
-        .map(|&at| {
-            let text = &corpus.notes[at.note].claims[at.claim].claim.text;
-            (normalise(text), shape(text))
-        })
-        .collect();
+fn links(corpus: &Corpus<'_>, texts: &Texts) -> Vec<Option<Link>> {
+    let claims = &texts.claims;
     let mut links: Vec<Option<Link>> = vec![None; claims.len()];
 
     // Exact duplicates: the first claim with each normalised text (in its group).
-    let mut first_with: HashMap<(Option<&str>, &str), usize> = HashMap::with_capacity(items.len());
-    for (i, (norm, _)) in items.iter().enumerate() {
+    let mut first_with: HashMap<(Option<&str>, &str), usize> = HashMap::with_capacity(claims.len());
+    for (i, norm) in texts.norms.iter().enumerate() {
         if norm.is_empty() {
             continue;
         }
@@ -339,9 +396,9 @@ fn links(corpus: &Corpus<'_>, claims: &[At]) -> Vec<Option<Link>> {
     }
 
     // Near duplicates, among the first copies whose length allows a comparison.
-    let near: Vec<usize> = (0..items.len())
+    let near: Vec<usize> = (0..claims.len())
         .filter(|&i| {
-            let norm = &items[i].0;
+            let norm = &texts.norms[i];
             links[i].is_none()
                 && (MIN_NEAR_CHARS..=MAX_NEAR_CHARS).contains(&norm.chars().count())
                 && norm.split(' ').count() >= MIN_NEAR_WORDS
@@ -354,33 +411,28 @@ fn links(corpus: &Corpus<'_>, claims: &[At]) -> Vec<Option<Link>> {
     let seeds = seeds();
     let near: Vec<Near> = near
         .into_par_iter()
-        .map(|item| {
-            let (norm, shape) = &items[item];
-            let chars: Vec<char> = norm.chars().collect();
-            Near {
-                item,
-                chars,
-                spaced: format!(" {norm} "),
-                names: &shape.names,
-            }
+        .map(|item| Near {
+            item,
+            norm: &texts.norms[item],
+            names: &texts.shapes[item].names,
         })
         .collect();
     // Every (band key, claim) pair, sorted: claims with equal keys share an LSH bucket,
     // earliest first. A pair is one number, 32 bits of the key in the high half (a rare
     // collision only merges two buckets) and the claim in the low one.
-    let mut keys: Vec<u64> = near
-        .par_iter()
+    let mut keys: Vec<u64> = vec![0; near.len() * BANDS];
+    keys.par_chunks_mut(BANDS)
+        .zip(&near)
         .enumerate()
-        .flat_map_iter(|(c, near)| {
+        .for_each(|(c, (keys, near))| {
             let at = claims[near.item];
-            let group = group_hash(summary_group(corpus, at), &items[near.item].1);
-            let signature = signature(&near.chars, &seeds);
-            (0..BANDS).map(move |band| {
+            let group = group_hash(summary_group(corpus, at), &texts.shapes[near.item]);
+            let signature = signature(near.norm, &seeds);
+            for (band, key) in keys.iter_mut().enumerate() {
                 let rows = &signature[band * ROWS..(band + 1) * ROWS];
-                (band_key(group, band, rows) & !0xffff_ffff) | c as u64
-            })
-        })
-        .collect();
+                *key = (band_key(group, band, rows) & !0xffff_ffff) | c as u64;
+            }
+        });
     keys.par_sort_unstable();
     // Per claim, side by side, each of its entries: where the entry's bucket starts,
     // and where the entry is (its bucket's claims before it are earlier claims).
@@ -398,24 +450,24 @@ fn links(corpus: &Corpus<'_>, claims: &[At]) -> Vec<Option<Link>> {
     // The cheap bounds read these for candidates all over the corpus: compact arrays
     // keep those reads in cache.
     let screens = Screens {
-        lengths: near.iter().map(|n| n.chars.len() as u32).collect(),
-        histograms: near.par_iter().map(|n| histogram(&n.chars)).collect(),
+        lengths: near
+            .par_iter()
+            .map(|n| n.norm.chars().count() as u32)
+            .collect(),
+        histograms: near.par_iter().map(|n| histogram(n.norm)).collect(),
     };
     let found: Vec<Option<(usize, f32)>> = (0..near.len())
         .into_par_iter()
-        .map(|c| {
-            let mut candidates: Vec<u32> = Vec::with_capacity(BANDS * BUCKET_CAP);
-            for &(start, p) in &entries[c * BANDS..(c + 1) * BANDS] {
-                let start = start as usize;
-                let head = (start + BUCKET_CAP).min(p as usize);
-                candidates.extend(
-                    keys[start..head]
-                        .iter()
-                        .map(|&key| key as u32)
-                        .filter(|&other| other as usize != c),
-                );
-            }
-            confirm(&near, &screens, c, &mut candidates)
+        .map_init(Scratch::default, |scratch, c| {
+            let heads = entries[c * BANDS..(c + 1) * BANDS]
+                .iter()
+                .flat_map(|&(start, p)| {
+                    let start = start as usize;
+                    keys[start..(start + BUCKET_CAP).min(p as usize)].iter()
+                })
+                .map(|&key| key as u32);
+            scratch.count(c, heads);
+            confirm(&near, &screens, c, &mut scratch.ranked)
         })
         .collect();
     for (c, found) in found.into_iter().enumerate() {
@@ -429,20 +481,16 @@ fn links(corpus: &Corpus<'_>, claims: &[At]) -> Vec<Option<Link>> {
     links
 }
 
-/// The earliest confirmed near duplicate of claim `c` among `candidates` (earlier
-/// claims, once per bucket they share), trying those that share the most buckets
-/// first: at most [`MAX_CHECKS`] of them, and at most [`MAX_DIFFS`] full comparisons.
+/// The earliest confirmed near duplicate of claim `c` among `ranked` (earlier claims,
+/// each with how many buckets it shares with `c`), trying those that share the most
+/// buckets first: at most [`MAX_CHECKS`] of them, and at most [`MAX_DIFFS`] full
+/// comparisons.
 fn confirm(
     near: &[Near<'_>],
     screens: &Screens,
     c: usize,
-    candidates: &mut [u32],
+    ranked: &mut [(usize, usize)],
 ) -> Option<(usize, f32)> {
-    candidates.sort_unstable();
-    let mut ranked: Vec<(usize, usize)> = candidates
-        .chunk_by(|a, b| a == b)
-        .map(|run| (run.len(), run[0] as usize))
-        .collect();
     ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     let this = &near[c];
     let mut confirmed: Option<(usize, f32)> = None;
@@ -466,7 +514,7 @@ fn confirm(
             continue;
         }
         diffs += 1;
-        let Some(ratio) = similar_enough(&that.chars, &this.chars) else {
+        let Some(ratio) = similar_enough(that.norm, this.norm) else {
             continue;
         };
         if confirmed.is_none_or(|(best, _)| other < best) {
@@ -552,6 +600,7 @@ fn report_clusters(
 
 #[cfg(test)]
 mod tests {
+    use super::super::claim_text::shape;
     use super::*;
 
     fn near(text: &str) -> (String, Shape) {
@@ -560,24 +609,18 @@ mod tests {
 
     #[test]
     fn names_must_appear_in_both_texts_whatever_their_case() {
-        let view = |(norm, shape): &(String, Shape)| -> (String, Vec<String>) {
-            (format!(" {norm} "), shape.names.clone())
-        };
         let check = |a: &str, b: &str| {
             let (a, b) = (near(a), near(b));
-            let ((sa, na), (sb, nb)) = (view(&a), view(&b));
             let (a, b) = (
                 Near {
                     item: 0,
-                    chars: Vec::new(),
-                    spaced: sa,
-                    names: &na,
+                    norm: &a.0,
+                    names: &a.1.names,
                 },
                 Near {
                     item: 1,
-                    chars: Vec::new(),
-                    spaced: sb,
-                    names: &nb,
+                    norm: &b.0,
+                    names: &b.1.names,
                 },
             );
             a.names_in(&b) && b.names_in(&a)
@@ -599,7 +642,7 @@ mod tests {
     /// The fraction of `pairs` whose signatures share a band.
     fn banded(pairs: &[(&str, &str)]) -> f64 {
         let seeds = seeds();
-        let sig = |t: &str| signature(&normalise(t).chars().collect::<Vec<_>>(), &seeds);
+        let sig = |t: &str| signature(&normalise(t), &seeds);
         let found = pairs
             .iter()
             .filter(|(a, b)| {
@@ -662,7 +705,7 @@ mod tests {
         let seeds = seeds();
         let a = normalise("The field is focused around a small number of conferences.");
         let b = normalise("The field is focussed around a small number of conferences");
-        let sig = |t: &str| signature(&t.chars().collect::<Vec<_>>(), &seeds);
+        let sig = |t: &str| signature(t, &seeds);
         let (sa, sb) = (sig(&a), sig(&b));
         let shared = (0..BANDS)
             .filter(|band| sa[band * ROWS..(band + 1) * ROWS] == sb[band * ROWS..(band + 1) * ROWS])
