@@ -59,6 +59,15 @@ fn options() -> Options {
         | Options::ENABLE_GFM
 }
 
+/// What follows a paragraph: a list on the next line or after blank lines, or a code
+/// block or table.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum NextList {
+    Adjacent,
+    AfterBlank,
+    Block,
+}
+
 /// A block being read that other blocks go into.
 enum Frame {
     /// A list item: its text so far (empty until its first paragraph) and children.
@@ -107,6 +116,9 @@ struct Builder<'a> {
     stack: Vec<Frame>,
     /// The source range of the inline content read since the last block boundary.
     inline: Option<Range<usize>>,
+    /// A paragraph ending with `:` right before a list, code block or table: the
+    /// list's items or the block become its children. It is placed when they end.
+    lead_in: Option<Claim>,
 }
 
 /// Reads the prepared text.
@@ -136,6 +148,7 @@ pub(crate) fn read(prepared: &Prepared, file_stem: &str) -> Body {
         report: Vec::new(),
         stack: Vec::new(),
         inline: None,
+        lead_in: None,
     };
     let mut events = Parser::new_ext(text, options())
         .into_offset_iter()
@@ -190,6 +203,9 @@ pub(crate) fn read(prepared: &Prepared, file_stem: &str) -> Body {
                         }
                     }
                     builder.whole_block(range);
+                    if builder.stack.is_empty() {
+                        builder.close_lead_in();
+                    }
                 }
                 Tag::MetadataBlock(kind) => {
                     let mut text = String::new();
@@ -207,15 +223,22 @@ pub(crate) fn read(prepared: &Prepared, file_stem: &str) -> Body {
             },
             Event::End(end) => match end {
                 TagEnd::Paragraph => {
-                    let next_is_list = match events.peek() {
-                        Some((Event::Start(Tag::List(_)), next)) => {
-                            builder.line_of(next.start)
-                                == builder.line_of(range.end.saturating_sub(1)) + 1
+                    let next = match events.peek() {
+                        Some((Event::Start(Tag::List(_)), next)) => Some(if builder
+                            .line_of(next.start)
+                            == builder.line_of(range.end.saturating_sub(1)) + 1
+                        {
+                            NextList::Adjacent
+                        } else {
+                            NextList::AfterBlank
+                        }),
+                        Some((Event::Start(Tag::CodeBlock(_) | Tag::Table(_)), _)) => {
+                            Some(NextList::Block)
                         }
-                        _ => false,
+                        _ => None,
                     };
                     if let Some(inline) = builder.inline.take() {
-                        builder.paragraph(inline, next_is_list);
+                        builder.paragraph(inline, next);
                     }
                 }
                 TagEnd::Heading(level) => {
@@ -230,7 +253,12 @@ pub(crate) fn read(prepared: &Prepared, file_stem: &str) -> Body {
                         builder.item(*claim, range.start);
                     }
                 }
-                TagEnd::List(_) => builder.inline = None,
+                TagEnd::List(_) => {
+                    builder.inline = None;
+                    if builder.stack.is_empty() {
+                        builder.close_lead_in();
+                    }
+                }
                 TagEnd::BlockQuote(_) => {
                     if let Some(Frame::Quote { texts, callout }) = builder.stack.pop() {
                         builder.quote(texts, callout.as_deref());
@@ -428,9 +456,34 @@ impl Builder<'_> {
     /// A claim outside lists and quotes: under the innermost open heading label, or in
     /// the section.
     fn push_claim(&mut self, claim: Claim) {
+        if let Some(lead_in) = &mut self.lead_in {
+            lead_in.children.push(claim);
+            return;
+        }
         match self.labels.last_mut() {
             Some((_, label)) => label.children.push(claim),
             None => self.section().claims.push(claim),
+        }
+    }
+
+    /// Places the lead-in whose list has ended: with its items as children, under the
+    /// open heading label or in the section. One that would nest claims deeper than
+    /// note files allow keeps its items beside it instead.
+    fn close_lead_in(&mut self) {
+        let Some(mut lead_in) = self.lead_in.take() else {
+            return;
+        };
+        if !lead_in.children.is_empty() {
+            lead_in.kind = structure_kind(&mut lead_in.text, lead_in.kind);
+        }
+        if self.labels.len() + generations(&lead_in) > super::MAX_GENERATIONS {
+            let children = std::mem::take(&mut lead_in.children);
+            self.push_claim(lead_in);
+            for child in children {
+                self.push_claim(child);
+            }
+        } else {
+            self.push_claim(lead_in);
         }
     }
 
@@ -474,12 +527,7 @@ impl Builder<'_> {
         // In the export, `exported_claim` read the kind from its marker.
         if !self.exported {
             if !claim.children.is_empty() {
-                if let Some(inner) = whole_bold(&claim.text) {
-                    claim.text = inner.to_owned();
-                    claim.kind = ClaimKind::Label;
-                } else if looks_like_label(&claim.text) {
-                    claim.kind = ClaimKind::Label;
-                }
+                claim.kind = structure_kind(&mut claim.text, claim.kind);
             }
             claim.kind = super::kind_of(&claim.text, claim.kind);
         }
@@ -613,11 +661,13 @@ impl Builder<'_> {
     }
 
     /// A paragraph. Outside lists and quotes, its first line is the note's title when
-    /// there is none yet. Right before a list (no blank line between), its last line
-    /// that is not a remark titles a section and each other line stands alone;
-    /// otherwise it is one claim, or one caveat when it starts with a label such as
-    /// `Note:`.
-    fn paragraph(&mut self, range: Range<usize>, next_is_list: bool) {
+    /// there is none yet. Ending with `:` before a list (blank line between or not),
+    /// a code block or a table, it is a lead-in: the items or the block become its
+    /// children. Otherwise, right before
+    /// a list (no blank line between), its last line that is not a remark titles a
+    /// section and each other line stands alone, as outlines write it; elsewhere it
+    /// is one claim, or one caveat when it starts with a label such as `Note:`.
+    fn paragraph(&mut self, range: Range<usize>, next: Option<NextList>) {
         let lines: Vec<String> = self
             .lines_of(range.clone())
             .into_iter()
@@ -682,7 +732,8 @@ impl Builder<'_> {
         if lines.is_empty() {
             return;
         }
-        if next_is_list {
+        let leads_in = next.is_some() && lines.last().is_some_and(|l| l.ends_with(':'));
+        if next == Some(NextList::Adjacent) && !leads_in {
             let heading = lines.iter().rposition(|line| !is_labelled(line));
             for (i, line) in lines.into_iter().enumerate() {
                 if Some(i) == heading {
@@ -704,7 +755,8 @@ impl Builder<'_> {
                 _ => groups.push(vec![line]),
             }
         }
-        for group in groups {
+        let last = groups.len().saturating_sub(1);
+        for (i, group) in groups.into_iter().enumerate() {
             let text = group.join(" ");
             if is_labelled(&text) {
                 self.caveat(text);
@@ -712,7 +764,11 @@ impl Builder<'_> {
                 let kind = super::kind_of(&text, ClaimKind::Claim);
                 let mut claim = new_claim(text);
                 claim.kind = kind;
-                self.push_claim(claim);
+                if leads_in && i == last {
+                    self.lead_in = Some(claim);
+                } else {
+                    self.push_claim(claim);
+                }
             }
         }
     }
@@ -836,6 +892,19 @@ pub(crate) fn unescape(text: &str) -> String {
 fn whole_bold(text: &str) -> Option<&str> {
     let inner = text.strip_prefix("**")?.strip_suffix("**")?;
     (!inner.is_empty() && !inner.contains("**")).then_some(inner)
+}
+
+/// The kind of a claim with children: a label when its text is all bold (the bold
+/// taken off) or reads as a label, else `kind`.
+fn structure_kind(text: &mut String, kind: ClaimKind) -> ClaimKind {
+    if let Some(inner) = whole_bold(text) {
+        *text = inner.to_owned();
+        ClaimKind::Label
+    } else if looks_like_label(text) {
+        ClaimKind::Label
+    } else {
+        kind
+    }
 }
 
 /// Whether a bullet's text reads as a label rather than a statement: a short phrase
