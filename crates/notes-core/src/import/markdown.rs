@@ -224,14 +224,15 @@ pub(crate) fn read(prepared: &Prepared, file_stem: &str) -> Body {
             Event::End(end) => match end {
                 TagEnd::Paragraph => {
                     let next = match events.peek() {
-                        Some((Event::Start(Tag::List(_)), next)) => Some(if builder
-                            .line_of(next.start)
-                            == builder.line_of(range.end.saturating_sub(1)) + 1
-                        {
-                            NextList::Adjacent
-                        } else {
-                            NextList::AfterBlank
-                        }),
+                        Some((Event::Start(Tag::List(_)), next)) => Some(
+                            if builder.line_of(next.start)
+                                == builder.line_of(range.end.saturating_sub(1)) + 1
+                            {
+                                NextList::Adjacent
+                            } else {
+                                NextList::AfterBlank
+                            },
+                        ),
                         Some((Event::Start(Tag::CodeBlock(_) | Tag::Table(_)), _)) => {
                             Some(NextList::Block)
                         }
