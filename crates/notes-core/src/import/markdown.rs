@@ -60,7 +60,7 @@ fn options() -> Options {
 }
 
 /// What follows a paragraph: a list on the next line or after blank lines, or a code
-/// block or table.
+/// block, table or paragraph of images.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum NextList {
     Adjacent,
@@ -116,8 +116,9 @@ struct Builder<'a> {
     stack: Vec<Frame>,
     /// The source range of the inline content read since the last block boundary.
     inline: Option<Range<usize>>,
-    /// A paragraph ending with `:` right before a list, code block or table: the
-    /// list's items or the block become its children. It is placed when they end.
+    /// A paragraph ending with `:` right before a list, code block, table or paragraph
+    /// of images: the list's items or the block become its children. It is placed when
+    /// they end.
     lead_in: Option<Claim>,
 }
 
@@ -236,10 +237,20 @@ pub(crate) fn read(prepared: &Prepared, file_stem: &str) -> Body {
                         Some((Event::Start(Tag::CodeBlock(_) | Tag::Table(_)), _)) => {
                             Some(NextList::Block)
                         }
+                        Some((Event::Start(Tag::Paragraph), next))
+                            if is_images_only(&builder.prepared.text[next.clone()]) =>
+                        {
+                            Some(NextList::Block)
+                        }
                         _ => None,
                     };
+                    let leading_in = builder.lead_in.is_some();
                     if let Some(inline) = builder.inline.take() {
                         builder.paragraph(inline, next);
+                    }
+                    if leading_in && builder.stack.is_empty() {
+                        // The images a lead-in introduces.
+                        builder.close_lead_in();
                     }
                 }
                 TagEnd::Heading(level) => {
@@ -663,8 +674,8 @@ impl Builder<'_> {
 
     /// A paragraph. Outside lists and quotes, its first line is the note's title when
     /// there is none yet. Ending with `:` before a list (blank line between or not),
-    /// a code block or a table, it is a lead-in: the items or the block become its
-    /// children. Otherwise, right before
+    /// a code block, a table or a paragraph of images, it is a lead-in: the items or
+    /// the block become its children. Otherwise, right before
     /// a list (no blank line between), its last line that is not a remark titles a
     /// section and each other line stands alone, as outlines write it; elsewhere it
     /// is one claim, or one caveat when it starts with a label such as `Note:`.
@@ -887,6 +898,38 @@ pub(crate) fn unescape(text: &str) -> String {
         rest = &rest[c.len_utf8()..];
     }
     out
+}
+
+/// Whether `text` (a paragraph's source) is only images: `![alt](url)`, maybe several,
+/// maybe each inside a link.
+fn is_images_only(text: &str) -> bool {
+    let mut rest = text.trim();
+    let mut images = 0;
+    while !rest.is_empty() {
+        let linked = rest.starts_with("[![");
+        let Some(image) = rest.strip_prefix(if linked { "[![" } else { "![" }) else {
+            return false;
+        };
+        let Some(end) = image
+            .find("](")
+            .and_then(|i| image[i..].find(')').map(|j| i + j + 1))
+        else {
+            return false;
+        };
+        rest = &image[end..];
+        if linked {
+            let Some(after) = rest
+                .strip_prefix("](")
+                .and_then(|r| r.find(')').map(|j| &r[j + 1..]))
+            else {
+                return false;
+            };
+            rest = after;
+        }
+        rest = rest.trim_start();
+        images += 1;
+    }
+    images > 0
 }
 
 /// The text inside `**...**` when that is all of `text`.
