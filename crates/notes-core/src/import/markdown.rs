@@ -478,9 +478,8 @@ impl Builder<'_> {
         }
     }
 
-    /// Places the lead-in whose list has ended: with its items as children, under the
-    /// open heading label or in the section. One that would nest claims deeper than
-    /// note files allow keeps its items beside it instead.
+    /// Places the lead-in whose list or block has ended, with its items or block as
+    /// children, under the open heading label or in the section.
     fn close_lead_in(&mut self) {
         let Some(mut lead_in) = self.lead_in.take() else {
             return;
@@ -488,14 +487,21 @@ impl Builder<'_> {
         if !lead_in.children.is_empty() {
             lead_in.kind = structure_kind(&mut lead_in.text, lead_in.kind);
         }
-        if self.labels.len() + generations(&lead_in) > super::MAX_GENERATIONS {
-            let children = std::mem::take(&mut lead_in.children);
-            self.push_claim(lead_in);
+        self.push_parent(lead_in);
+    }
+
+    /// Pushes a claim that groups the claims after it (a heading label, a lead-in):
+    /// with its children, or, when that would nest claims deeper than note files
+    /// allow, with its children beside it.
+    fn push_parent(&mut self, mut parent: Claim) {
+        if self.labels.len() + generations(&parent) > super::MAX_GENERATIONS {
+            let children = std::mem::take(&mut parent.children);
+            self.push_claim(parent);
             for child in children {
                 self.push_claim(child);
             }
         } else {
-            self.push_claim(lead_in);
+            self.push_claim(parent);
         }
     }
 
@@ -504,18 +510,10 @@ impl Builder<'_> {
     /// deeper than note files allow keeps its claims beside it instead.
     fn close_labels(&mut self, level: usize) {
         while self.labels.last().is_some_and(|(l, _)| *l >= level) {
-            let Some((_, mut label)) = self.labels.pop() else {
+            let Some((_, label)) = self.labels.pop() else {
                 break;
             };
-            if self.labels.len() + generations(&label) > super::MAX_GENERATIONS {
-                let children = std::mem::take(&mut label.children);
-                self.push_claim(label);
-                for child in children {
-                    self.push_claim(child);
-                }
-            } else {
-                self.push_claim(label);
-            }
+            self.push_parent(label);
         }
     }
 
@@ -744,7 +742,11 @@ impl Builder<'_> {
         if lines.is_empty() {
             return;
         }
-        let leads_in = next.is_some() && lines.last().is_some_and(|l| l.ends_with(':'));
+        // A remark such as `Note: as follows:` stays a remark.
+        let leads_in = next.is_some()
+            && lines
+                .last()
+                .is_some_and(|l| l.ends_with(':') && !is_labelled(l));
         if next == Some(NextList::Adjacent) && !leads_in {
             let heading = lines.iter().rposition(|line| !is_labelled(line));
             for (i, line) in lines.into_iter().enumerate() {

@@ -242,7 +242,7 @@ fn headings_plain_lines_and_remarks() {
 fn a_paragraph_ending_with_a_colon_leads_in_what_it_introduces() {
     let note = load(concat!(
         "# Title\n",
-        "Plain heading line\n- a\n",
+        "Plain heading line\nNote: as follows:\n- a\n",
         "Two aims of the work:\n- b\n- c\n\n",
         "The paper admits its limits in the last section:\n\n- d\n\n",
         "Called like this:\n\n```sh\nrun --fast\n```\n\n",
@@ -252,6 +252,10 @@ fn a_paragraph_ending_with_a_colon_leads_in_what_it_introduces() {
     ));
     // A plain line right before bullets still titles a section, as outlines write it.
     assert_eq!(note.sections[0].title, "Plain heading line");
+    assert_eq!(
+        caveat_texts(&note.sections[0].caveats),
+        ["Note: as follows:"]
+    );
     let expected: Vec<(usize, String, ClaimKind)> = [
         (1, "a", ClaimKind::Claim),
         (1, "Two aims of the work:", ClaimKind::Label),
