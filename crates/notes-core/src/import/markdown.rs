@@ -59,6 +59,15 @@ fn options() -> Options {
         | Options::ENABLE_GFM
 }
 
+/// What follows a paragraph: a list on the next line or after blank lines, or a code
+/// block, table or paragraph of images.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum NextList {
+    Adjacent,
+    AfterBlank,
+    Block,
+}
+
 /// A block being read that other blocks go into.
 enum Frame {
     /// A list item: its text so far (empty until its first paragraph) and children.
@@ -107,6 +116,10 @@ struct Builder<'a> {
     stack: Vec<Frame>,
     /// The source range of the inline content read since the last block boundary.
     inline: Option<Range<usize>>,
+    /// A paragraph ending with `:` right before a list, code block, table or paragraph
+    /// of images: the list's items or the block become its children. It is placed when
+    /// they end.
+    lead_in: Option<Claim>,
 }
 
 /// Reads the prepared text.
@@ -136,6 +149,7 @@ pub(crate) fn read(prepared: &Prepared, file_stem: &str) -> Body {
         report: Vec::new(),
         stack: Vec::new(),
         inline: None,
+        lead_in: None,
     };
     let mut events = Parser::new_ext(text, options())
         .into_offset_iter()
@@ -190,6 +204,9 @@ pub(crate) fn read(prepared: &Prepared, file_stem: &str) -> Body {
                         }
                     }
                     builder.whole_block(range);
+                    if builder.stack.is_empty() {
+                        builder.close_lead_in();
+                    }
                 }
                 Tag::MetadataBlock(kind) => {
                     let mut text = String::new();
@@ -207,15 +224,33 @@ pub(crate) fn read(prepared: &Prepared, file_stem: &str) -> Body {
             },
             Event::End(end) => match end {
                 TagEnd::Paragraph => {
-                    let next_is_list = match events.peek() {
-                        Some((Event::Start(Tag::List(_)), next)) => {
-                            builder.line_of(next.start)
+                    let next = match events.peek() {
+                        Some((Event::Start(Tag::List(_)), next)) => Some(
+                            if builder.line_of(next.start)
                                 == builder.line_of(range.end.saturating_sub(1)) + 1
+                            {
+                                NextList::Adjacent
+                            } else {
+                                NextList::AfterBlank
+                            },
+                        ),
+                        Some((Event::Start(Tag::CodeBlock(_) | Tag::Table(_)), _)) => {
+                            Some(NextList::Block)
                         }
-                        _ => false,
+                        Some((Event::Start(Tag::Paragraph), next))
+                            if is_images_only(&builder.prepared.text[next.clone()]) =>
+                        {
+                            Some(NextList::Block)
+                        }
+                        _ => None,
                     };
+                    let leading_in = builder.lead_in.is_some();
                     if let Some(inline) = builder.inline.take() {
-                        builder.paragraph(inline, next_is_list);
+                        builder.paragraph(inline, next);
+                    }
+                    if leading_in && builder.stack.is_empty() {
+                        // The images a lead-in introduces.
+                        builder.close_lead_in();
                     }
                 }
                 TagEnd::Heading(level) => {
@@ -230,7 +265,12 @@ pub(crate) fn read(prepared: &Prepared, file_stem: &str) -> Body {
                         builder.item(*claim, range.start);
                     }
                 }
-                TagEnd::List(_) => builder.inline = None,
+                TagEnd::List(_) => {
+                    builder.inline = None;
+                    if builder.stack.is_empty() {
+                        builder.close_lead_in();
+                    }
+                }
                 TagEnd::BlockQuote(_) => {
                     if let Some(Frame::Quote { texts, callout }) = builder.stack.pop() {
                         builder.quote(texts, callout.as_deref());
@@ -428,9 +468,40 @@ impl Builder<'_> {
     /// A claim outside lists and quotes: under the innermost open heading label, or in
     /// the section.
     fn push_claim(&mut self, claim: Claim) {
+        if let Some(lead_in) = &mut self.lead_in {
+            lead_in.children.push(claim);
+            return;
+        }
         match self.labels.last_mut() {
             Some((_, label)) => label.children.push(claim),
             None => self.section().claims.push(claim),
+        }
+    }
+
+    /// Places the lead-in whose list or block has ended, with its items or block as
+    /// children, under the open heading label or in the section.
+    fn close_lead_in(&mut self) {
+        let Some(mut lead_in) = self.lead_in.take() else {
+            return;
+        };
+        if !lead_in.children.is_empty() {
+            lead_in.kind = structure_kind(&mut lead_in.text, lead_in.kind);
+        }
+        self.push_parent(lead_in);
+    }
+
+    /// Pushes a claim that groups the claims after it (a heading label, a lead-in):
+    /// with its children, or, when that would nest claims deeper than note files
+    /// allow, with its children beside it.
+    fn push_parent(&mut self, mut parent: Claim) {
+        if self.labels.len() + generations(&parent) > super::MAX_GENERATIONS {
+            let children = std::mem::take(&mut parent.children);
+            self.push_claim(parent);
+            for child in children {
+                self.push_claim(child);
+            }
+        } else {
+            self.push_claim(parent);
         }
     }
 
@@ -439,18 +510,10 @@ impl Builder<'_> {
     /// deeper than note files allow keeps its claims beside it instead.
     fn close_labels(&mut self, level: usize) {
         while self.labels.last().is_some_and(|(l, _)| *l >= level) {
-            let Some((_, mut label)) = self.labels.pop() else {
+            let Some((_, label)) = self.labels.pop() else {
                 break;
             };
-            if self.labels.len() + generations(&label) > super::MAX_GENERATIONS {
-                let children = std::mem::take(&mut label.children);
-                self.push_claim(label);
-                for child in children {
-                    self.push_claim(child);
-                }
-            } else {
-                self.push_claim(label);
-            }
+            self.push_parent(label);
         }
     }
 
@@ -474,12 +537,7 @@ impl Builder<'_> {
         // In the export, `exported_claim` read the kind from its marker.
         if !self.exported {
             if !claim.children.is_empty() {
-                if let Some(inner) = whole_bold(&claim.text) {
-                    claim.text = inner.to_owned();
-                    claim.kind = ClaimKind::Label;
-                } else if looks_like_label(&claim.text) {
-                    claim.kind = ClaimKind::Label;
-                }
+                claim.kind = structure_kind(&mut claim.text, claim.kind);
             }
             claim.kind = super::kind_of(&claim.text, claim.kind);
         }
@@ -613,11 +671,13 @@ impl Builder<'_> {
     }
 
     /// A paragraph. Outside lists and quotes, its first line is the note's title when
-    /// there is none yet. Right before a list (no blank line between), its last line
-    /// that is not a remark titles a section and each other line stands alone;
-    /// otherwise it is one claim, or one caveat when it starts with a label such as
-    /// `Note:`.
-    fn paragraph(&mut self, range: Range<usize>, next_is_list: bool) {
+    /// there is none yet. Ending with `:` before a list (blank line between or not),
+    /// a code block, a table or a paragraph of images, it is a lead-in: the items or
+    /// the block become its children. Otherwise, right before
+    /// a list (no blank line between), its last line that is not a remark titles a
+    /// section and each other line stands alone, as outlines write it; elsewhere it
+    /// is one claim, or one caveat when it starts with a label such as `Note:`.
+    fn paragraph(&mut self, range: Range<usize>, next: Option<NextList>) {
         let lines: Vec<String> = self
             .lines_of(range.clone())
             .into_iter()
@@ -682,7 +742,12 @@ impl Builder<'_> {
         if lines.is_empty() {
             return;
         }
-        if next_is_list {
+        // A remark such as `Note: as follows:` stays a remark.
+        let leads_in = next.is_some()
+            && lines
+                .last()
+                .is_some_and(|l| l.ends_with(':') && !is_labelled(l));
+        if next == Some(NextList::Adjacent) && !leads_in {
             let heading = lines.iter().rposition(|line| !is_labelled(line));
             for (i, line) in lines.into_iter().enumerate() {
                 if Some(i) == heading {
@@ -704,7 +769,8 @@ impl Builder<'_> {
                 _ => groups.push(vec![line]),
             }
         }
-        for group in groups {
+        let last = groups.len().saturating_sub(1);
+        for (i, group) in groups.into_iter().enumerate() {
             let text = group.join(" ");
             if is_labelled(&text) {
                 self.caveat(text);
@@ -712,7 +778,11 @@ impl Builder<'_> {
                 let kind = super::kind_of(&text, ClaimKind::Claim);
                 let mut claim = new_claim(text);
                 claim.kind = kind;
-                self.push_claim(claim);
+                if leads_in && i == last {
+                    self.lead_in = Some(claim);
+                } else {
+                    self.push_claim(claim);
+                }
             }
         }
     }
@@ -832,10 +902,55 @@ pub(crate) fn unescape(text: &str) -> String {
     out
 }
 
+/// Whether `text` (a paragraph's source) is only images: `![alt](url)`, maybe several,
+/// maybe each inside a link.
+fn is_images_only(text: &str) -> bool {
+    let mut rest = text.trim();
+    let mut images = 0;
+    while !rest.is_empty() {
+        let linked = rest.starts_with("[![");
+        let Some(image) = rest.strip_prefix(if linked { "[![" } else { "![" }) else {
+            return false;
+        };
+        let Some(end) = image
+            .find("](")
+            .and_then(|i| image[i..].find(')').map(|j| i + j + 1))
+        else {
+            return false;
+        };
+        rest = &image[end..];
+        if linked {
+            let Some(after) = rest
+                .strip_prefix("](")
+                .and_then(|r| r.find(')').map(|j| &r[j + 1..]))
+            else {
+                return false;
+            };
+            rest = after;
+        }
+        rest = rest.trim_start();
+        images += 1;
+    }
+    images > 0
+}
+
 /// The text inside `**...**` when that is all of `text`.
 fn whole_bold(text: &str) -> Option<&str> {
     let inner = text.strip_prefix("**")?.strip_suffix("**")?;
     (!inner.is_empty() && !inner.contains("**")).then_some(inner)
+}
+
+/// The kind of a claim with children: a label when its text is all bold (the bold
+/// taken off) or reads as a label, else `kind`.
+fn structure_kind(text: &mut String, kind: ClaimKind) -> ClaimKind {
+    if let Some(inner) = whole_bold(text) {
+        *text = inner.to_owned();
+        ClaimKind::Label
+    } else if looks_like_label(text) {
+        ClaimKind::Label
+    } else {
+        kind
+    }
 }
 
 /// Whether a bullet's text reads as a label rather than a statement: a short phrase

@@ -239,6 +239,54 @@ fn headings_plain_lines_and_remarks() {
 }
 
 #[test]
+fn a_paragraph_ending_with_a_colon_leads_in_what_it_introduces() {
+    let note = load(concat!(
+        "# Title\n",
+        "Plain heading line\nNote: as follows:\n- a\n",
+        "Two aims of the work:\n- b\n- c\n\n",
+        "The paper admits its limits in the last section:\n\n- d\n\n",
+        "Called like this:\n\n```sh\nrun --fast\n```\n\n",
+        "What the second figure shows:\n\n![plot](plot.png) ![table](table.png)\n\n",
+        "A colon before prose introduces nothing:\n\nThe next paragraph stands alone.\n\n",
+        "An image then words is prose:\n\n![plot](plot.png) and a sentence.\n",
+    ));
+    // A plain line right before bullets still titles a section, as outlines write it.
+    assert_eq!(note.sections[0].title, "Plain heading line");
+    assert_eq!(
+        caveat_texts(&note.sections[0].caveats),
+        ["Note: as follows:"]
+    );
+    let expected: Vec<(usize, String, ClaimKind)> = [
+        (1, "a", ClaimKind::Claim),
+        (1, "Two aims of the work:", ClaimKind::Label),
+        (2, "b", ClaimKind::Claim),
+        (2, "c", ClaimKind::Claim),
+        (
+            1,
+            "The paper admits its limits in the last section:",
+            ClaimKind::Claim,
+        ),
+        (2, "d", ClaimKind::Claim),
+        (1, "Called like this:", ClaimKind::Label),
+        (2, "```sh\nrun --fast\n```", ClaimKind::Claim),
+        (1, "What the second figure shows:", ClaimKind::Label),
+        (2, "![plot](plot.png) ![table](table.png)", ClaimKind::Claim),
+        (
+            1,
+            "A colon before prose introduces nothing:",
+            ClaimKind::Claim,
+        ),
+        (1, "The next paragraph stands alone.", ClaimKind::Claim),
+        (1, "An image then words is prose:", ClaimKind::Claim),
+        (1, "![plot](plot.png) and a sentence.", ClaimKind::Claim),
+    ]
+    .into_iter()
+    .map(|(d, t, k)| (d, t.to_owned(), k))
+    .collect();
+    assert_eq!(claims(&note), expected);
+}
+
+#[test]
 fn bullets_before_any_title_take_the_file_stem() {
     let yaml = import("- a\n- b\n", "my-note", &Options::default())
         .unwrap()
