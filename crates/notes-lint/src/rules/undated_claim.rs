@@ -163,6 +163,34 @@ pub(crate) fn own_prose(text: &str) -> Cow<'_, str> {
     Cow::Owned(prose)
 }
 
+/// The byte ranges of `text` that are not the claim's own words: the text and address
+/// of Markdown links and images, inline code and HTML, and bare URLs.
+pub(crate) fn markup_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
+    if !text.contains(['[', '`', '<']) && !text.contains("://") {
+        return Vec::new();
+    }
+    let mut ranges = Vec::new();
+    for (event, range) in Parser::new(text).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Link { .. } | Tag::Image { .. })
+            | Event::Code(_)
+            | Event::InlineHtml(_)
+            | Event::Html(_) => ranges.push(range),
+            Event::Text(_) => {
+                let mut at = range.start;
+                for word in text[range.clone()].split(' ') {
+                    if word.contains("://") {
+                        ranges.push(at..at + word.len());
+                    }
+                    at += word.len() + 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    ranges
+}
+
 /// Whether `text` gives its own date: a year from 1900 to 2099 in parentheses or after
 /// "in", "since", "as of", "by", "until" or "during" ("at least in 2019", "(2022)").
 fn dates_itself(text: &str) -> bool {

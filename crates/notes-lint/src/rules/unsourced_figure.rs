@@ -41,8 +41,9 @@ What counts as a figure (`N` is a number such as `8`, `2.5` or `32,000`):
 What does not: a year on its own (a four-digit number from 1900 to 2100, as in
 `since 2010` or `NeurIPS 2021 papers`); numbers that are part of a name, version or
 ordinal (`GPT-4`, `GPT-3.5`, `COVID-19`, `v2`, `#2`, `3rd`, `1990s`, `3D`); numbers
-after a label word (`Figure 2`, `Table 3`, `section 4`, `page 12`, `step 3`); and bare
-numbers with none of the marks above.
+after a label word (`Figure 2`, `Table 3`, `section 4`, `page 12`, `step 3`); bare
+numbers with none of the marks above; and anything in a Markdown link's text or
+address, in inline code or in a URL (the `%22` of an address, `retries = 3` in code).
 
 ## Why it matters
 Figures are what readers quote and what goes out of date first. A figure whose source
@@ -186,6 +187,34 @@ pub fn find_figure(text: &str) -> Option<Figure> {
                 end: byte(figure.1),
                 kind: figure.2,
             });
+        }
+    }
+    None
+}
+
+/// The first figure in the claim's own words: not in a link's text or address, inline
+/// code or a URL (the `22` of `%22` in an address is no figure).
+pub fn find_own_figure(text: &str) -> Option<Figure> {
+    let markup = super::undated_claim::markup_ranges(text);
+    let mut from = 0;
+    while from < text.len() {
+        let found = find_figure(&text[from..])?;
+        let figure = Figure {
+            start: from + found.start,
+            end: from + found.end,
+            kind: found.kind,
+        };
+        match markup
+            .iter()
+            .find(|range| range.start <= figure.start && figure.start < range.end)
+        {
+            None => return Some(figure),
+            Some(range) => {
+                from = range.end.max(figure.end);
+                while !text.is_char_boundary(from) {
+                    from += 1;
+                }
+            }
         }
     }
     None
@@ -346,7 +375,7 @@ impl Rule for UnsourcedFigure {
                     | ClaimKind::Definition => {}
                 }
                 let text = &claim.claim.text;
-                let Some(figure) = find_figure(text) else {
+                let Some(figure) = find_own_figure(text) else {
                     continue;
                 };
                 let cited_here = claim.sources.iter().any(|source| {
@@ -440,6 +469,24 @@ mod tests {
 
     fn figure(text: &str) -> Option<&str> {
         find_figure(text).map(|f| &text[f.start..f.end])
+    }
+
+    #[test]
+    fn figures_in_links_code_and_addresses_are_not_the_claims() {
+        fn own(text: &str) -> Option<&str> {
+            super::find_own_figure(text).map(|f| &text[f.start..f.end])
+        }
+        assert_eq!(own("See https://example.org/a%22b for the list."), None);
+        assert_eq!(own("Set `retries = 3 times` in the file."), None);
+        assert_eq!(
+            own("[A 40% faster parser](https://example.org/p) exists."),
+            None
+        );
+        assert_eq!(
+            own("[The report](https://example.org/r2) says 40% of labs agree."),
+            Some("40%")
+        );
+        assert_eq!(own("Costs fell by 30% in a year."), Some("30%"));
     }
 
     #[test]
