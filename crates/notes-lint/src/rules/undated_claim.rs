@@ -40,7 +40,8 @@ A bare \"now\" counts only where it closes a clause (\"good enough for ranking n
 is now trained on pairs\", \"Now they add a loss\", \"the pipeline now has three
 stages:\"), which says nothing about when the claim was true. Likewise \"currently\"
 after \"the\", \"a\", \"each\" and the like names the state of a step (\"feed the
-currently generated image back\"), not of the world.
+currently generated image back\"), not of the world; \"least\" or \"most recently\" names
+an order (\"the least recently used entry\"), and \"so far as\" a degree.
 
 ## Why it matters
 \"Currently very little safety work\" is true or false depending on when it was written.
@@ -234,6 +235,15 @@ pub(crate) fn time_relative(text: &str) -> Option<String> {
             {
                 None
             }
+            // "least recently used", "most recently opened": an order, not a time.
+            Some(&["recently"])
+                if start > 0
+                    && ["least", "most"]
+                        .iter()
+                        .any(|w| words[start - 1].1.eq_ignore_ascii_case(w)) =>
+            {
+                None
+            }
             // "go so far as to", "in so far as": a degree, not a time.
             Some(&["so", "far"])
                 if words
@@ -371,6 +381,8 @@ mod tests {
             // "currently" inside a noun phrase, naming a step's state.
             "Feed the currently generated image through the encoder.",
             "Some go so far as to drop the critic.",
+            "A cache that evicts the least recently used entry.",
+            "The menu lists the most recently opened files.",
             // The words of a link's text or address are the linked work's, not the claim's.
             "[Recent advances in parsing](https://example.org/recent) - a reading list.",
             "A cache with `evict_least_recently_used` built in.",
