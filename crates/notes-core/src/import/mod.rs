@@ -33,6 +33,7 @@ pub use cite::{Registry, share};
 pub use emit::{MODELINE, WARNING, emit, quoted};
 pub use meta::{DateOrder, parse_date};
 
+use crate::PartialDate;
 use crate::load::is_id;
 use crate::model::{Claim, ClaimKind, Id, Note};
 
@@ -107,6 +108,25 @@ pub struct Imported {
     pub report: Vec<Remark>,
 }
 
+/// The month a journal page is about, when its title or file name is only that month
+/// (`2023 March`, `February 2018`, `2018-02`): the page was written then. A bare year
+/// does not count (a note called `1984` is about the book).
+fn dated_title(title: &str, file_stem: &str) -> Option<PartialDate> {
+    [title.to_owned(), file_stem.replace(['-', '_'], " ")]
+        .into_iter()
+        .find_map(|text| {
+            let words: Vec<&str> = text.split_whitespace().collect();
+            let tries = match words.as_slice() {
+                [a, b] => vec![format!("{a} {b}"), format!("{b} {a}"), format!("{a}-{b}")],
+                _ => vec![text.clone()],
+            };
+            tries
+                .iter()
+                .filter_map(|t| meta::parse_date(t, None).ok())
+                .find(|date| date.to_string().len() == 7)
+        })
+}
+
 /// Turns the Markdown `markdown` into a note file whose name (without extension) is
 /// `file_stem`: the note loads with no finding, or this fails.
 pub fn import(markdown: &str, file_stem: &str, options: &Options) -> Result<Imported, ImportError> {
@@ -175,11 +195,12 @@ pub fn import(markdown: &str, file_stem: &str, options: &Options) -> Result<Impo
             .find(|s| !s.is_empty())
             .unwrap_or_else(|| "imported-note".to_owned())))
     };
+    let journal_month = dated_title(&title, file_stem);
     let note = Note {
         schema: None,
         title,
         id,
-        written: meta.written,
+        written: meta.written.or(journal_month),
         reviewed: meta.reviewed,
         summary_of: meta.source.as_ref().map(|s| s.id.to_string()),
         as_of: None,

@@ -1113,3 +1113,32 @@ mod generated {
         }
     }
 }
+
+#[test]
+fn a_journal_page_titled_by_its_month_was_written_then() {
+    let written = |markdown: &str, stem: &str| {
+        import(markdown, stem, &Options::default())
+            .expect("imports")
+            .note
+            .written
+            .map(|d| d.to_string())
+    };
+    assert_eq!(
+        written("# 2023 March\n\n- Read two books.\n", "journal"),
+        Some("2023-03".to_owned())
+    );
+    assert_eq!(
+        written("# February 2018\n\n- Moved flats.\n", "feb"),
+        Some("2018-02".to_owned())
+    );
+    assert_eq!(
+        written("- Read two books.\n", "2018-february"),
+        Some("2018-02".to_owned())
+    );
+    // A year alone names a book or an event as often as a journal.
+    assert_eq!(
+        written("# 1984\n\n- A novel about surveillance.\n", "1984"),
+        None
+    );
+    assert_eq!(written("# Reading notes\n\n- A claim.\n", "notes"), None);
+}
