@@ -40,6 +40,9 @@ pub fn emit(note: &Note, warnings: &[String]) -> String {
     if let Some(as_of) = &note.as_of {
         let _ = writeln!(out, "as_of: {}", quoted(&as_of.to_string()));
     }
+    if let Some(life) = &note.shelf_life {
+        let _ = writeln!(out, "shelf_life: {}", quoted(&life.to_string()));
+    }
     emit_strings(&mut out, "tags", &note.tags, "");
     if !note.sources.is_empty() {
         out.push_str("sources:\n");

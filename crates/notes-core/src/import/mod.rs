@@ -200,11 +200,14 @@ pub fn import(markdown: &str, file_stem: &str, options: &Options) -> Result<Impo
         schema: None,
         title,
         id,
+        // A journal page records its month: history, which does not go stale.
+        shelf_life: journal_month
+            .filter(|_| meta.written.is_none())
+            .map(|_| crate::ShelfLife::Never),
         written: meta.written.or(journal_month),
         reviewed: meta.reviewed,
         summary_of: meta.source.as_ref().map(|s| s.id.to_string()),
         as_of: None,
-        shelf_life: None,
         sensitive_to: Vec::new(),
         tags: meta.tags,
         sources: meta.source.into_iter().collect(),

@@ -1141,4 +1141,13 @@ fn a_journal_page_titled_by_its_month_was_written_then() {
         None
     );
     assert_eq!(written("# Reading notes\n\n- A claim.\n", "notes"), None);
+    // A journal page is history: it never goes stale.
+    let journal = import(
+        "# 2023 March\n\n- Read two books.\n",
+        "j",
+        &Options::default(),
+    )
+    .expect("imports")
+    .note;
+    assert_eq!(journal.shelf_life, Some(crate::ShelfLife::Never));
 }
