@@ -5,7 +5,7 @@
 //! headings; its claims as nested bullets; every citation as a footnote carrying the
 //! full reference. Text from the notes is escaped so it renders exactly as written.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
 
 use crate::date::PartialDate;
@@ -98,6 +98,7 @@ pub fn render_note_on(
         definitions,
         out: String::new(),
         footnotes: Vec::new(),
+        footnote_index: HashMap::new(),
         headings: BTreeSet::new(),
         cited: BTreeSet::new(),
         today,
@@ -112,6 +113,9 @@ struct Renderer<'a> {
     /// Each distinct (source, locator) cited, in order of first reference; its footnote
     /// number is its index plus one, the number GitHub shows.
     footnotes: Vec<(String, Option<String>)>,
+    /// The index of each entry of `footnotes`, so that a note citing many pages does not
+    /// search them all for each citation.
+    footnote_index: HashMap<(String, Option<String>), usize>,
     /// Headings already used, so no two are the same.
     headings: BTreeSet<String>,
     /// Source ids cited anywhere in the note.
@@ -411,13 +415,11 @@ impl<'a> Renderer<'a> {
     fn cite(&mut self, id: &str, locator: Option<&str>) -> String {
         self.cited.insert(id.to_owned());
         let key = (id.to_owned(), locator.map(str::to_owned));
-        let index = match self.footnotes.iter().position(|k| *k == key) {
-            Some(index) => index,
-            None => {
-                self.footnotes.push(key);
-                self.footnotes.len() - 1
-            }
-        };
+        let next = self.footnotes.len();
+        let index = *self.footnote_index.entry(key.clone()).or_insert(next);
+        if index == next {
+            self.footnotes.push(key);
+        }
         format!("[^{}]", index + 1)
     }
 }
