@@ -517,6 +517,63 @@ pub fn unlabelled(others: usize) -> String {
     }
 }
 
+/// The byte ranges of `text` that are not the claim's own words: the text and address
+/// of Markdown links and images, inline code and HTML, and bare URLs; sorted, and
+/// merged where they overlap.
+pub(crate) fn markup_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
+    use pulldown_cmark::{Event, Parser, Tag};
+    if !text.contains(['[', '`', '<']) && !text.contains("://") {
+        return Vec::new();
+    }
+    let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
+    for (event, range) in Parser::new(text).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Link { .. } | Tag::Image { .. })
+            | Event::Code(_)
+            | Event::InlineHtml(_)
+            | Event::Html(_) => ranges.push(range),
+            Event::Text(_) => {
+                let mut at = range.start;
+                for word in text[range.clone()].split(' ') {
+                    if word.contains("://") {
+                        ranges.push(at..at + word.len());
+                    }
+                    at += word.len() + 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    ranges.sort_by_key(|r| r.start);
+    let mut merged: Vec<std::ops::Range<usize>> = Vec::with_capacity(ranges.len());
+    for range in ranges {
+        match merged.last_mut() {
+            Some(last) if range.start <= last.end => last.end = last.end.max(range.end),
+            _ => merged.push(range),
+        }
+    }
+    merged
+}
+
+/// The claim's own prose: each of its [`markup_ranges`] (a linked work's title such as
+/// "Recent advances in X", inline code, a URL) replaced by one neutral word, so their
+/// words are not taken for the claim's.
+pub(crate) fn own_prose(text: &str) -> std::borrow::Cow<'_, str> {
+    let ranges = markup_ranges(text);
+    if ranges.is_empty() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut prose = String::with_capacity(text.len());
+    let mut at = 0;
+    for range in ranges {
+        prose.push_str(&text[at..range.start]);
+        prose.push_str(" x ");
+        at = range.end;
+    }
+    prose.push_str(&text[at..]);
+    std::borrow::Cow::Owned(prose)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

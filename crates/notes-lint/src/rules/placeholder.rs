@@ -65,7 +65,7 @@ const MARKERS: [&str; 2] = ["todo", "tbd"];
 /// The first placeholder phrase in `text`, matched case-insensitively as whole words in
 /// the claim's own words (not in a link's text, inline code or a URL).
 pub fn placeholder_phrase(text: &str) -> Option<&'static str> {
-    let prose = super::undated_claim::own_prose(text);
+    let prose = super::claim_text::own_prose(text);
     let lower = prose.to_ascii_lowercase();
     let bytes = lower.as_bytes();
     let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';

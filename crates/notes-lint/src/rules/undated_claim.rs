@@ -1,10 +1,7 @@
 //! `undated-claim`: a time-relative claim or a forecast with no as_of, even inherited.
 
-use std::borrow::Cow;
-
 use notes_core::model::ClaimKind;
 use notes_core::{Finding, Severity};
-use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 use super::{Context, Rule, RuleMeta};
 use crate::corpus::{Corpus, NoteView};
@@ -128,70 +125,6 @@ fn clause_final_now(text: &str, at: usize, len: usize) -> bool {
     closes && !opens
 }
 
-/// The claim's own prose: the text of Markdown links and images (a linked work's
-/// title, such as "Recent advances in X"), inline code and URLs are each replaced by
-/// one neutral word, so their words are not taken for the claim's.
-pub(crate) fn own_prose(text: &str) -> Cow<'_, str> {
-    if !text.contains(['[', '`', '<']) && !text.contains("://") {
-        return Cow::Borrowed(text);
-    }
-    let mut prose = String::with_capacity(text.len());
-    let mut in_link = 0usize;
-    for event in Parser::new(text) {
-        match event {
-            Event::Start(Tag::Link { .. } | Tag::Image { .. }) => {
-                if in_link == 0 {
-                    prose.push_str(" x ");
-                }
-                in_link += 1;
-            }
-            Event::End(TagEnd::Link | TagEnd::Image) => in_link = in_link.saturating_sub(1),
-            Event::Text(words) if in_link == 0 => {
-                for (i, word) in words.split(' ').enumerate() {
-                    if i > 0 {
-                        prose.push(' ');
-                    }
-                    prose.push_str(if word.contains("://") { "x" } else { word });
-                }
-            }
-            Event::Code(_) | Event::InlineHtml(_) | Event::Html(_) if in_link == 0 => {
-                prose.push_str(" x ");
-            }
-            Event::SoftBreak | Event::HardBreak | Event::End(_) => prose.push(' '),
-            _ => {}
-        }
-    }
-    Cow::Owned(prose)
-}
-
-/// The byte ranges of `text` that are not the claim's own words: the text and address
-/// of Markdown links and images, inline code and HTML, and bare URLs.
-pub(crate) fn markup_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
-    if !text.contains(['[', '`', '<']) && !text.contains("://") {
-        return Vec::new();
-    }
-    let mut ranges = Vec::new();
-    for (event, range) in Parser::new(text).into_offset_iter() {
-        match event {
-            Event::Start(Tag::Link { .. } | Tag::Image { .. })
-            | Event::Code(_)
-            | Event::InlineHtml(_)
-            | Event::Html(_) => ranges.push(range),
-            Event::Text(_) => {
-                let mut at = range.start;
-                for word in text[range.clone()].split(' ') {
-                    if word.contains("://") {
-                        ranges.push(at..at + word.len());
-                    }
-                    at += word.len() + 1;
-                }
-            }
-            _ => {}
-        }
-    }
-    ranges
-}
-
 /// Whether `text` gives its own date: a year from 1900 to 2099 in parentheses or after
 /// "in", "since", "as of", "by", "until" or "during" ("at least in 2019", "(2022)").
 fn dates_itself(text: &str) -> bool {
@@ -213,7 +146,7 @@ fn dates_itself(text: &str) -> bool {
 /// The first time-relative phrase in `text`, matched as whole words in any case (so
 /// "state-of-the-art" matches and "know" does not), outside link texts, code and URLs.
 pub(crate) fn time_relative(text: &str) -> Option<String> {
-    let prose = own_prose(text);
+    let prose = super::claim_text::own_prose(text);
     let text = prose.as_ref();
     let words = words(text);
     (0..words.len()).find_map(|start| {

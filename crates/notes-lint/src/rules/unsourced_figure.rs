@@ -195,7 +195,7 @@ pub fn find_figure(text: &str) -> Option<Figure> {
 /// The first figure in the claim's own words: not in a link's text or address, inline
 /// code or a URL (the `22` of `%22` in an address is no figure).
 pub fn find_own_figure(text: &str) -> Option<Figure> {
-    let markup = super::undated_claim::markup_ranges(text);
+    let markup = super::claim_text::markup_ranges(text);
     let mut from = 0;
     while from < text.len() {
         let found = find_figure(&text[from..])?;
