@@ -24,10 +24,14 @@ Flags claim texts and section titles that stand in for content instead of giving
 - the phrases `see article` (or `see the article`), `citation needed` and `further
   reading`, in any case, as whole words (`seeing` does not match); and `TODO` or `TBD`
   where they stand as a marker: the first or last word of the text, or followed by a
-  colon (`TODO: the figures`, `Results: TBD`), not `the todo app` or `review TODO
-  comments`. Words in a link's text, inline code or a URL do not count;
-- a lead-in that ends in `:` but has nothing under it: a claim with no `children`, or
-  a section with no `claims`.
+  colon at the start of a clause (`TODO: the figures`, `Results: TBD`, `The figures,
+  todo: check`), not `the todo app`, `review TODO comments` or `markers like TODO: in
+  code`. Words in a link's text, inline code or a URL do not count;
+- a lead-in that ends in `:` but has nothing under it and nothing after it: a claim
+  with no `children` that is the last of its list, or a section with no `claims`. A
+  lead-in followed by its items as siblings rather than children (`Challenges:`, then
+  `Data is scarce.` at the same level: a common way to write an outline) introduces
+  content that is there, so it is not flagged.
 
 ## Why it matters
 A placeholder reads like a note but holds nothing: \"Other tasks: see article\" is a
@@ -81,11 +85,29 @@ pub fn placeholder_phrase(text: &str) -> Option<&'static str> {
 }
 
 /// Whether the word at `at` (`len` bytes) of `text` is its first or last word, or is
-/// followed by a colon.
+/// followed by a colon at the start of a clause (after punctuation, not after a word:
+/// "The figures, todo: check" but not "markers like TODO: in code").
 fn stands_alone(text: &str, at: usize, len: usize) -> bool {
     let words = |s: &str| s.chars().any(char::is_alphanumeric);
+    let before = &text[..at];
     let after = &text[at + len..];
-    !words(&text[..at]) || !words(after) || after.trim_start().starts_with(':')
+    let starts_clause = before
+        .trim_end()
+        .chars()
+        .next_back()
+        .is_none_or(|c| !c.is_alphanumeric());
+    !words(before) || !words(after) || (after.trim_start().starts_with(':') && starts_clause)
+}
+
+/// Whether the claim at `i` (which has no children) is followed by another claim of
+/// its list: in document order the next claim is then its sibling, with the same
+/// parent claim, or at the top of the same section.
+fn has_next_sibling(claims: &[notes_core::resolve::ResolvedClaim<'_>], i: usize) -> bool {
+    let (Some(claim), Some(next)) = (claims.get(i), claims.get(i + 1)) else {
+        return false;
+    };
+    next.parent == claim.parent
+        && (claim.parent.is_some() || next.position().first() == claim.position().first())
 }
 
 fn is_lead_in(text: &str) -> bool {
@@ -116,7 +138,7 @@ impl Rule for Placeholder {
                         .with_help("write the content, or delete the section"),
                 );
             }
-            for claim in &view.claims {
+            for (i, claim) in view.claims.iter().enumerate() {
                 if claim.claim.is_label() {
                     continue;
                 }
@@ -126,10 +148,15 @@ impl Rule for Placeholder {
                         format!("claim text is a placeholder (`{phrase}`)"),
                         "write the content it stands for (with its source), or delete it",
                     ),
-                    None if is_lead_in(text) && claim.claim.children.is_empty() => (
+                    None if is_lead_in(text)
+                        && claim.claim.children.is_empty()
+                        && !has_next_sibling(&view.claims, i) =>
+                    {
+                        (
                         "claim introduces a list (ends with `:`) but has no children".to_owned(),
-                        "add the items as `children`, or rewrite it as a complete claim",
-                    ),
+                            "add the items as `children`, or rewrite it as a complete claim",
+                        )
+                    }
                     None => continue,
                 };
                 out.push(
@@ -188,5 +215,10 @@ mod tests {
         );
         assert_eq!(placeholder_phrase("overseeing articles"), None);
         assert_eq!(placeholder_phrase("mastodon"), None);
+        // A marker named in passing, in the middle of a clause.
+        assert_eq!(
+            placeholder_phrase("Markers (like TODO: in code) get collected."),
+            None
+        );
     }
 }
