@@ -625,6 +625,9 @@ impl Builder<'_> {
             return;
         }
         let kind = match callout {
+            // A plain block quote right under an image is the image's caption, in the
+            // author's own words, not a quotation of someone else's.
+            None if self.follows_image() => ClaimKind::Claim,
             None | Some("quote" | "cite") => ClaimKind::Quote,
             Some("note" | "warning" | "caution" | "important" | "attention" | "danger") => {
                 self.caveat(text);
@@ -637,6 +640,30 @@ impl Builder<'_> {
         let mut claim = new_claim(text);
         claim.kind = kind;
         self.deliver(claim);
+    }
+
+    /// Whether the last claim placed where the next one goes is a paragraph of images.
+    fn follows_image(&self) -> bool {
+        let last = match self.stack.last() {
+            Some(Frame::Item { claim }) => claim.children.last().unwrap_or(claim),
+            Some(_) => return false,
+            None => match (&self.lead_in, self.labels.last(), self.sections.last()) {
+                (Some(lead_in), _, _) => match lead_in.children.last() {
+                    Some(last) => last,
+                    None => return false,
+                },
+                (None, Some((_, label)), _) => match label.children.last() {
+                    Some(last) => last,
+                    None => return false,
+                },
+                (None, None, Some(section)) => match section.claims.last() {
+                    Some(last) => last,
+                    None => return false,
+                },
+                (None, None, None) => return false,
+            },
+        };
+        is_images_only(&last.text)
     }
 
     fn caveat(&mut self, text: String) {
