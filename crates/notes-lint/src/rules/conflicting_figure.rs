@@ -47,7 +47,12 @@ The claims are not compared when:
 - the figure that differs is a year (`in 2021` and `in 2022`): they are claims about
   two years;
 - the text has fewer than 3 words besides its figures, or more than 8 figures;
-- one is a lead-in (text ending in `:` with children).
+- one is a lead-in (text ending in `:` with children);
+- in a note that summarises a work (`summary_of`), they sit under different parents
+  (another parent claim, or the tops of two sections): a summary reports the work's
+  datasets and settings under headings of their own, so `Small objects: 12 points
+  better` under one heading and `Small objects: 2 points better` under another are two
+  results. In your own notes, two figures for one thing conflict wherever they are.
 
 Claims that give the same figure are not flagged here: `duplicate-claim` reports them.
 
@@ -137,7 +142,9 @@ impl Rule for ConflictingFigure {
             let differing: Vec<usize> = members
                 .iter()
                 .copied()
-                .filter(|&i| value(i) != value(first))
+                .filter(|&i| {
+                    value(i) != value(first) && one_context(corpus, claims[first], claims[i])
+                })
                 .collect();
             if differing.is_empty() {
                 continue;
@@ -145,6 +152,20 @@ impl Rule for ConflictingFigure {
             out.push(report(corpus, claims, first, &differing, value));
         }
     }
+}
+
+/// Whether two claims speak of one context: within a note that summarises a work, only
+/// claims with the same parent (or both at the top of one section) do, since a summary
+/// reports the work's settings and datasets under headings of their own ("Dataset A:
+/// 12% better" and, under another heading, "Dataset B: 3% better"). Claims of
+/// different notes, or of one of the user's own notes, are always compared.
+fn one_context(corpus: &Corpus<'_>, a: At, b: At) -> bool {
+    if a.note != b.note || summary_group(corpus, a).is_none() {
+        return true;
+    }
+    let claims = &corpus.notes[a.note].claims;
+    let (a, b) = (&claims[a.claim], &claims[b.claim]);
+    a.parent == b.parent && (a.parent.is_some() || a.position().first() == b.position().first())
 }
 
 fn report<'s>(

@@ -153,7 +153,8 @@ impl Rule for Placeholder {
                         && !has_next_sibling(&view.claims, i) =>
                     {
                         (
-                        "claim introduces a list (ends with `:`) but has no children".to_owned(),
+                            "claim introduces a list (ends with `:`) but has no children"
+                                .to_owned(),
                             "add the items as `children`, or rewrite it as a complete claim",
                         )
                     }
