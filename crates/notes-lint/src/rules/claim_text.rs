@@ -555,6 +555,29 @@ pub(crate) fn markup_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
     merged
 }
 
+/// Whether `text` is an entry of a link list: it opens with a Markdown link, followed
+/// by nothing or by a separator (` - `, ` – `, ` — `, `: `) and a description, as in
+/// `[Vosk](https://...) - Speech recognition toolkit with low latency.` Such a
+/// description is the linked work's account of itself (often its own tagline), dated
+/// by the link rather than by the note.
+pub(crate) fn is_link_entry(text: &str) -> bool {
+    let text = text.trim_start();
+    if !text.starts_with('[') {
+        return false;
+    }
+    let Some(first) = markup_ranges(text).into_iter().next() else {
+        return false;
+    };
+    if first.start != 0 {
+        return false;
+    }
+    let rest = text[first.end..].trim_start();
+    rest.is_empty()
+        || ["- ", "– ", "— ", ": "]
+            .iter()
+            .any(|separator| rest.starts_with(separator))
+}
+
 /// The claim's own prose: each of its [`markup_ranges`] (a linked work's title such as
 /// "Recent advances in X", inline code, a URL) replaced by one neutral word, so their
 /// words are not taken for the claim's.
@@ -577,6 +600,26 @@ pub(crate) fn own_prose(text: &str) -> std::borrow::Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn link_entries_open_with_a_link_and_a_separator() {
+        for text in [
+            "[Vosk](https://example.org/vosk) - Speech toolkit with low latency.",
+            "[A](https://example.org/a) — a tagline",
+            "[A](https://example.org/a): the project's summary",
+            "[A](https://example.org/a)",
+        ] {
+            assert!(is_link_entry(text), "{text}");
+        }
+        for text in [
+            "The [A](https://example.org/a) tool - fast.",
+            "[A](https://example.org/a) is the fastest parser.",
+            "[not a link] - text",
+            "Plain text - with a dash",
+        ] {
+            assert!(!is_link_entry(text), "{text}");
+        }
+    }
 
     #[test]
     fn normalises_case_and_punctuation() {

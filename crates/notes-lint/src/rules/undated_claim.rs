@@ -3,6 +3,7 @@
 use notes_core::model::ClaimKind;
 use notes_core::{Finding, Severity};
 
+use super::claim_text::is_link_entry;
 use super::{Context, Rule, RuleMeta};
 use crate::corpus::{Corpus, NoteView};
 
@@ -38,7 +39,14 @@ is now trained on pairs\", \"Now they add a loss\", \"the pipeline now has three
 stages:\"), which says nothing about when the claim was true. Likewise \"currently\"
 after \"the\", \"a\", \"each\" and the like names the state of a step (\"feed the
 currently generated image back\"), not of the world; \"least\" or \"most recently\" names
-an order (\"the least recently used entry\"), and \"so far as\" a degree.
+an order (\"the least recently used entry\", \"the most recent one\"), and \"so far as\" a
+degree.
+
+An entry of a link list (`[Vosk](https://...) - State-of-the-art speech recognition`:
+a link, then a dash or colon and a description) is not flagged: the description is the
+linked project's account of itself, often its own tagline, and it is as old as the
+link, not the note. Write your own judgement as a claim of its own (`Vosk is the most
+accurate offline recogniser I have tried`), which is flagged when undated.
 
 ## Why it matters
 \"Currently very little safety work\" is true or false depending on when it was written.
@@ -168,8 +176,8 @@ pub(crate) fn time_relative(text: &str) -> Option<String> {
             {
                 None
             }
-            // "least recently used", "most recently opened": an order, not a time.
-            Some(&["recently"])
+            // "least recently used", "the most recent one": an order, not a time.
+            Some(&["recently"] | &["recent"])
                 if start > 0
                     && ["least", "most"]
                         .iter()
@@ -206,7 +214,7 @@ impl Rule for UndatedClaim {
                 if claim.claim.is_label() {
                     continue;
                 }
-                if dates_itself(&claim.claim.text) {
+                if dates_itself(&claim.claim.text) || is_link_entry(&claim.claim.text) {
                     continue;
                 }
                 let reason = match (claim.claim.kind, time_relative(&claim.claim.text)) {
@@ -315,6 +323,7 @@ mod tests {
             "Feed the currently generated image through the encoder.",
             "Some go so far as to drop the critic.",
             "A cache that evicts the least recently used entry.",
+            "It opens the most recent note on start.",
             "The menu lists the most recently opened files.",
             // The words of a link's text or address are the linked work's, not the claim's.
             "[Recent advances in parsing](https://example.org/recent) - a reading list.",
