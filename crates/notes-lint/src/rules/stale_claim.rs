@@ -60,15 +60,18 @@ where its cause is set, saying how many claims it covers:
 
 A note that summarises one work (`summary_of`) mostly reports that work: \"each block
 adds its input to its output\" stays true of the paper however old it is. So when a
-claim's last check is the publication of the work the note summarises, and it cites
-nothing else (no `as_of` or `reviewed` date on it or above it), it goes stale only if it also says
+claim's last check is the publication of the work the note summarises, and nothing
+else dates it (no `as_of` or `reviewed` date on it or above it, no other cited source
+with a `published` date: a link to a video or a code repository does not count), it
+goes stale only if it also says
 something of the world: time-relative wording, as `undated-claim` knows it
 (\"currently\", \"state of the art\", \"so far\"), or a ranking against the field
 (\"outperforms\", \"beats\", \"surpasses\", \"better\", \"superior\" or \"best\" with
-\"all\", \"every\", \"previous\", \"prior\", \"existing\", \"other\", \"published\" or
-\"known\" within the next six words, or \"record\"). A comparison inside the paper (its
-own variants, one baseline: \"the deeper variant beats the shallow one\") stays true of
-the paper. An `as_of` you write says the claims describe the world at that
+\"all\", \"every\", \"previous\", \"prior\", \"existing\", \"competitors\",
+\"published\", \"known\" or \"current\" within the next six words, or \"record\"). A
+comparison inside the paper (its own variants, the methods it tested, one baseline:
+\"the deeper variant beats the shallow one\", \"better than the other methods\",
+\"slightly better than a competing model\") stays true of the paper. An `as_of` you write says the claims describe the world at that
 date, and then every claim under it ages as usual.
 
 ## Why it matters
@@ -161,8 +164,15 @@ fn last_checked(
                     ),
                     owner: cited.map_or_else(|| claim.path.to_vec(), |c| c.owner.to_vec()),
                     what: format!("citation of `{source}` (published {date})"),
+                    // Other citations without a date (a video, a code repository)
+                    // do not date the claim: the summarised work still does.
                     from_summarised_work: view.doc.note.summary_of.as_deref() == Some(&*source)
-                        && claim.sources.iter().all(|c| c.value.id == source),
+                        && claim.sources.iter().all(|c| {
+                            c.value.id == source
+                                || corpus
+                                    .source(&c.value.id)
+                                    .is_none_or(|s| s.published.is_none())
+                        }),
                 }
             }
         });
@@ -201,9 +211,6 @@ const THE_FIELD: &[&str] = &[
     "previous",
     "prior",
     "existing",
-    "other",
-    "others",
-    "competing",
     "competitors",
     "published",
     "known",
