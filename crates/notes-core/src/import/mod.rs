@@ -411,9 +411,35 @@ pub(crate) fn new_claim(text: String) -> Claim {
 pub(crate) fn kind_of(text: &str, kind: ClaimKind) -> ClaimKind {
     if kind == ClaimKind::Claim && is_quote(text) {
         ClaimKind::Quote
+    } else if kind == ClaimKind::Claim && is_page_link(text) {
+        ClaimKind::Label
     } else {
         kind
     }
+}
+
+/// Whether `text` is wholly one link to another page of the notes, as in a wiki's
+/// table of contents (`[C libraries](languages/c/libraries.md)`): navigation, not a
+/// statement. A link with a scheme (`https:`, `mailto:`) points out of the notes.
+fn is_page_link(text: &str) -> bool {
+    let Some(rest) = text.trim().strip_prefix('[') else {
+        return false;
+    };
+    let Some(close) = rest.find("](") else {
+        return false;
+    };
+    if rest[..close].contains(['[', ']']) {
+        return false;
+    }
+    let Some(target) = rest[close + 2..].strip_suffix(')') else {
+        return false;
+    };
+    let scheme = target.split_once(':').is_some_and(|(scheme, _)| {
+        scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '+')
+    });
+    !target.is_empty() && !target.contains([' ', '(', ')']) && !scheme
 }
 
 /// Whether `text` is wholly one quotation: “…” (quotations may nest inside it) or
