@@ -438,6 +438,28 @@ pub fn summary_group<'a>(corpus: &'a Corpus<'_>, at: At) -> Option<&'a str> {
     corpus.notes[at.note].doc.note.summary_of.as_deref()
 }
 
+/// The claims a claim is compared with for duplicates: those of notes with the same
+/// `summary_of` (see [`summary_group`]); for an entry of a link list, only those of its
+/// own note too. A bookmark filed under two topics (`[Vosk](https://...) - speech
+/// toolkit` in the notes on speech and in those on Rust) is cross-listed, not written
+/// twice; twice in one list it is a duplicate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Group<'a> {
+    /// The notes' `summary_of`.
+    pub summary_of: Option<&'a str>,
+    /// The note, for a link entry.
+    pub note: Option<usize>,
+}
+
+/// The [`Group`] of the claim at `at`.
+pub fn compare_group<'a>(corpus: &'a Corpus<'_>, at: At) -> Group<'a> {
+    let text = &corpus.notes[at.note].claims[at.claim].claim.text;
+    Group {
+        summary_of: summary_group(corpus, at),
+        note: is_link_entry(text).then_some(at.note),
+    }
+}
+
 /// How many other places a cluster's finding labels; the rest are counted.
 pub const MAX_LABELS: usize = 10;
 /// How many other places a cluster's message names.

@@ -24,7 +24,8 @@ use rayon::prelude::*;
 
 pub use super::claim_text::normalise;
 use super::claim_text::{
-    At, MAX_LABELS, Shape, Texts, cluster_finding, count, named_places, summary_group, unlabelled,
+    At, Group, MAX_LABELS, Shape, Texts, cluster_finding, compare_group, count, named_places,
+    unlabelled,
 };
 use super::{Context, Rule, RuleMeta};
 use crate::corpus::Corpus;
@@ -69,7 +70,11 @@ words of the other:
 Claims are compared only within notes with the same `summary_of` (or within the notes
 that have none): one sentence in the summaries of two works is a template that reports
 each work, not a duplicate. In your own notes the same text is a duplicate whatever
-each copy cites. A lead-in (text ending in `:` with children) is not compared.
+each copy cites. A lead-in (text ending in `:` with children) is not compared. An
+entry of a link list (a link, then nothing or a dash or colon and a description:
+`[Vosk](https://...) - speech toolkit`) is compared within its own note only: the same
+bookmark under two topics is filed twice on purpose, while twice in one list it is a
+duplicate.
 
 Short texts, under 12 characters or 4 words once normalised (such as `scaling` or
 `natural language processing`), and long ones, over 1,000 characters, only match
@@ -184,9 +189,9 @@ fn band_key(group: u64, band: usize, rows: &[u32]) -> u64 {
     key
 }
 
-/// A stable hash of what two near-duplicates must share exactly: the `summary_of`
-/// group and the figures. (Names are checked when confirming: their case may differ.)
-fn group_hash(summary_of: Option<&str>, shape: &Shape) -> u64 {
+/// A stable hash of what two near-duplicates must share exactly: the [`Group`] and the
+/// figures. (Names are checked when confirming: their case may differ.)
+fn group_hash(group: Group<'_>, shape: &Shape) -> u64 {
     let mut hash = mix(0x51_7cc1_b727_220a);
     let mut eat = |bytes: &[u8]| {
         for chunk in bytes.chunks(8) {
@@ -196,9 +201,12 @@ fn group_hash(summary_of: Option<&str>, shape: &Shape) -> u64 {
         }
         hash = mix(hash ^ 0xff);
     };
-    match summary_of {
+    match group.summary_of {
         Some(id) => eat(id.as_bytes()),
         None => eat(&[]),
+    }
+    if let Some(note) = group.note {
+        eat(&(note as u64).to_le_bytes());
     }
     for figure in &shape.figures {
         eat(figure.as_bytes());
@@ -377,12 +385,12 @@ fn links(corpus: &Corpus<'_>, texts: &Texts) -> Vec<Option<Link>> {
     let mut links: Vec<Option<Link>> = vec![None; claims.len()];
 
     // Exact duplicates: the first claim with each normalised text (in its group).
-    let mut first_with: HashMap<(Option<&str>, &str), usize> = HashMap::with_capacity(claims.len());
+    let mut first_with: HashMap<(Group<'_>, &str), usize> = HashMap::with_capacity(claims.len());
     for (i, norm) in texts.norms.iter().enumerate() {
         if norm.is_empty() {
             continue;
         }
-        match first_with.entry((summary_group(corpus, claims[i]), norm.as_str())) {
+        match first_with.entry((compare_group(corpus, claims[i]), norm.as_str())) {
             Entry::Occupied(first) => {
                 links[i] = Some(Link {
                     earlier: *first.get(),
@@ -426,7 +434,7 @@ fn links(corpus: &Corpus<'_>, texts: &Texts) -> Vec<Option<Link>> {
         .enumerate()
         .for_each(|(c, (keys, near))| {
             let at = claims[near.item];
-            let group = group_hash(summary_group(corpus, at), &texts.shapes[near.item]);
+            let group = group_hash(compare_group(corpus, at), &texts.shapes[near.item]);
             let signature = signature(near.norm, &seeds);
             for (band, key) in keys.iter_mut().enumerate() {
                 let rows = &signature[band * ROWS..(band + 1) * ROWS];
