@@ -36,8 +36,8 @@ github\t'GitHub Actions workflow commands, shown as annotations'"
 complete -c notes-lint -n "__fish_notes_lint_needs_command" -l color -d 'When to colour the human output' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
-complete -c notes-lint -n "__fish_notes_lint_needs_command" -l select -d 'Run only these rules (comma-separated ids)' -r
-complete -c notes-lint -n "__fish_notes_lint_needs_command" -l ignore -d 'Do not run these rules (comma-separated ids)' -r
+complete -c notes-lint -n "__fish_notes_lint_needs_command" -l select -d 'Run only these rules (comma-separated ids); `pedantic` adds the stricter modes that `--list-rules` names' -r
+complete -c notes-lint -n "__fish_notes_lint_needs_command" -l ignore -d 'Do not run these rules (comma-separated ids); `pedantic` turns the stricter modes off even when the configuration sets `pedantic = true`' -r
 complete -c notes-lint -n "__fish_notes_lint_needs_command" -l explain -d 'Print a rule\'s documentation and exit' -r
 complete -c notes-lint -n "__fish_notes_lint_needs_command" -l statistics -d 'Print how many findings each rule gave instead of the findings (JSON for `--format json` and `sarif`, a table otherwise)'
 complete -c notes-lint -n "__fish_notes_lint_needs_command" -l deny-warnings -d 'Fail the run on warnings too'

@@ -53,7 +53,8 @@ pub struct Args {
     /// Fail the run on warnings too.
     #[arg(long, help_heading = "Rules")]
     pub deny_warnings: bool,
-    /// Run only these rules (comma-separated ids).
+    /// Run only these rules (comma-separated ids); `pedantic` adds the stricter modes
+    /// that `--list-rules` names.
     #[arg(
         long,
         value_name = "RULE,...",
@@ -61,7 +62,8 @@ pub struct Args {
         help_heading = "Rules"
     )]
     pub select: Vec<String>,
-    /// Do not run these rules (comma-separated ids).
+    /// Do not run these rules (comma-separated ids); `pedantic` turns the stricter modes
+    /// off even when the configuration sets `pedantic = true`.
     #[arg(
         long,
         value_name = "RULE,...",
@@ -156,7 +158,7 @@ pub fn main() -> ExitCode {
 
 fn check_rule_names(names: &[String], flag: &str) -> Result<(), String> {
     for name in names {
-        if rules::by_id(name).is_none() {
+        if rules::by_id(name).is_none() && name != rules::PEDANTIC {
             let hint = match notes_core::suggest::did_you_mean(name, rules::ids()) {
                 Some(best) => format!(" (did you mean `{best}`?)"),
                 // A part of an id, such as `unsourced` or `stale`: the ids that contain it.

@@ -29,6 +29,11 @@ pub struct Config {
     /// Options of single rules, by rule id.
     #[serde(default)]
     pub options: RuleOptions,
+    /// Turn on the `pedantic` group: the stricter modes of some rules, whose extra
+    /// findings are often right but not 9 times in 10 (`notes-lint --list-rules` names
+    /// them). Default: false.
+    #[serde(default)]
+    pub pedantic: bool,
 }
 
 /// Options of single rules.

@@ -27,6 +27,19 @@ pub struct Options {
     pub ignore: BTreeSet<String>,
 }
 
+impl Options {
+    /// Whether the `pedantic` group is on: selected (`--select pedantic`) or set in the
+    /// configuration, and not ignored (`--ignore pedantic`).
+    pub fn pedantic(&self) -> bool {
+        !self.ignore.contains(rules::PEDANTIC)
+            && (self.config.pedantic
+                || self
+                    .select
+                    .as_ref()
+                    .is_some_and(|select| select.contains(rules::PEDANTIC)))
+    }
+}
+
 /// What a run found.
 #[derive(Debug)]
 pub struct Outcome {
@@ -79,6 +92,9 @@ pub fn enabled(rule: &dyn Rule, options: &Options) -> bool {
     }
     if let Some(select) = &options.select
         && !select.contains(meta.id)
+        && !(select.contains(rules::PEDANTIC)
+            && !options.ignore.contains(rules::PEDANTIC)
+            && rules::pedantic_mode(meta.id).is_some())
     {
         return false;
     }
@@ -163,9 +179,20 @@ fn finish(loaded: Vec<Loaded>, options: &Options) -> Outcome {
 /// Runs the enabled rules on the notes that loaded and applies suppressions.
 fn check(loaded: &[Loaded], options: &Options) -> Vec<Finding> {
     let corpus = Corpus::new(loaded.iter().filter_map(|l| l.document.as_ref()));
+    // The configuration as the command line amends it (`--select pedantic`).
+    let amended;
+    let config = if options.pedantic() == options.config.pedantic {
+        &options.config
+    } else {
+        amended = Config {
+            pedantic: options.pedantic(),
+            ..options.config.clone()
+        };
+        &amended
+    };
     let cx = Context {
         today: options.today,
-        config: &options.config,
+        config,
     };
     let enabled_rules: Vec<&dyn Rule> = rules::REGISTRY
         .iter()

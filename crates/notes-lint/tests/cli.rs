@@ -902,3 +902,43 @@ fn fix_leaves_an_unused_allow_whose_flow_list_runs_past_its_lines() {
     assert_eq!(std::fs::read_to_string(&note).expect("read"), text);
     assert!(!out.contains("[syntax]"), "{out}");
 }
+
+#[test]
+fn the_pedantic_group_is_opt_in_from_the_command_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("habits.yaml"),
+        "title: Habits\nsections:\n  - title: S\n    claims:\n      - text: I back up my notes every night.\n      - text: Backups fail silently more often than people think.\n",
+    )
+    .expect("write");
+    let path = dir.path().to_str().expect("utf-8");
+    let lint = |extra: &[&str]| {
+        let mut args = vec!["--format", "short", "--select", "unsourced-claim"];
+        args.extend_from_slice(extra);
+        args.push(path);
+        stdout(&notes_lint(&args))
+    };
+    // By default only the claim of fact is flagged; the pedantic group adds the
+    // author's own habit, and `--ignore pedantic` takes it away again.
+    let default = lint(&[]);
+    assert_eq!(default.lines().count(), 1, "{default}");
+    assert!(default.contains("habits.yaml:6:"), "{default}");
+    let pedantic = stdout(&notes_lint(&[
+        "--format", "short", "--select", "pedantic", path,
+    ]));
+    assert!(
+        pedantic.contains("none of the 2 claims in this section"),
+        "{pedantic}"
+    );
+    let ignored = stdout(&notes_lint(&[
+        "--format", "short", "--select", "pedantic", "--ignore", "pedantic", path,
+    ]));
+    assert_eq!(ignored, "", "{ignored}");
+    let listed = stdout(&notes_lint(&["--list-rules"]));
+    let line = listed
+        .lines()
+        .find(|l| l.starts_with("unsourced-claim "))
+        .expect("listed");
+    assert!(line.contains("default, pedantic"), "{line}");
+    assert!(listed.contains("unsourced-claim: also claims in the author's own voice"));
+}

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use crate::rules::{REGISTRY, RuleMeta};
+use crate::rules::{PEDANTIC, PEDANTIC_MODES, REGISTRY, RuleMeta, pedantic_mode};
 
 /// Every rule: id, default severity, whether `--fix` handles it, and its summary.
 pub fn list() -> String {
@@ -16,12 +16,24 @@ pub fn list() -> String {
         let meta = rule.meta();
         let _ = writeln!(
             out,
-            "{:width$}  {:7}  {:7}  {}",
+            "{:width$}  {:7}  {:7}  {:17}  {}",
             meta.id,
             meta.default_severity.as_str(),
             if meta.fixable { "fixable" } else { "" },
+            if pedantic_mode(meta.id).is_some() {
+                "default, pedantic"
+            } else {
+                "default"
+            },
             meta.summary,
         );
+    }
+    let _ = writeln!(
+        out,
+        "\nThe groups: `default` runs unless --select or the configuration says otherwise; `{PEDANTIC}` (--select {PEDANTIC}, or `{PEDANTIC} = true` in notes-lint.toml) adds stricter modes:"
+    );
+    for (id, adds) in PEDANTIC_MODES {
+        let _ = writeln!(out, "  {id}: {adds}");
     }
     out
 }
@@ -38,8 +50,14 @@ pub fn explain(meta: &RuleMeta) -> String {
             docs.push('\n');
         }
     }
+    let group = match pedantic_mode(meta.id) {
+        Some(adds) => format!(
+            "default; its `{PEDANTIC}` mode (`--select {PEDANTIC}`, or `{PEDANTIC} = true` in notes-lint.toml) flags {adds}"
+        ),
+        None => "default".to_owned(),
+    };
     format!(
-        "# {}\n\nDefault severity: {}. Fixable: {}.\n\n{}",
+        "# {}\n\nDefault severity: {}. Fixable: {}. Group: {group}.\n\n{}",
         meta.id,
         meta.default_severity.as_str(),
         if meta.fixable { "yes" } else { "no" },

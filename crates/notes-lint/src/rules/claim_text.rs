@@ -600,6 +600,68 @@ pub(crate) fn is_link_entry(text: &str) -> bool {
             .any(|separator| rest.starts_with(separator))
 }
 
+/// Verbs that open an instruction or a piece of advice ("Use a password manager.",
+/// "Keep backups off-site."), as lowercase words.
+const IMPERATIVES: &[&str] = &[
+    "add", "avoid", "ask", "be", "build", "check", "choose", "click", "consider", "copy", "create",
+    "delete", "do", "don't", "dont", "enable", "find", "focus", "follow", "get", "give", "go",
+    "install", "keep", "learn", "let", "make", "move", "never", "open", "pick", "prefer", "press",
+    "put", "read", "remember", "remove", "run", "save", "select", "set", "start", "stop", "take",
+    "think", "try", "use", "watch", "write",
+];
+
+/// First-person singular words: the author speaking of themself.
+const FIRST_PERSON: &[&str] = &[
+    "i", "i'm", "i've", "i'd", "i'll", "im", "ive", "me", "my", "mine", "myself",
+];
+
+/// Why `text` speaks in the author's own voice rather than stating a fact that needs a
+/// source, if it does: it says "I" or "my" (an experience, a habit, a plan), gives an
+/// instruction or advice ("Use X", "If you want Y, press Z"), asks a question, or has
+/// no words of its own at all (only an image, code or a link). Only the claim's own
+/// prose counts (see [`own_prose`]).
+pub(crate) fn own_voice(text: &str) -> Option<&'static str> {
+    let prose = own_prose(text);
+    let written: Vec<&str> = prose
+        .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '\u{2019}'))
+        .filter(|w| w.chars().any(char::is_alphabetic))
+        .collect();
+    let words: Vec<String> = written
+        .iter()
+        .map(|w| w.replace('\u{2019}', "'").to_lowercase())
+        .collect();
+    // `own_prose` puts an `x` where markup was.
+    if words.iter().all(|w| w == "x") {
+        return Some("has no words of its own");
+    }
+    // "I" after a word that takes a numeral is one ("Type I", "World War I").
+    const NUMBERED: &[&str] = &[
+        "type", "phase", "class", "war", "part", "chapter", "section", "volume", "act", "stage",
+        "level", "grade", "article", "tier", "category", "appendix",
+    ];
+    let first_person = words.iter().enumerate().any(|(k, w)| {
+        FIRST_PERSON.contains(&w.as_str())
+            && (w != "i"
+                || (written[k] == "I" && (k == 0 || !NUMBERED.contains(&words[k - 1].as_str()))))
+    });
+    if first_person {
+        return Some("speaks of the author (I, my)");
+    }
+    let mut own = words.iter().filter(|w| *w != "x").map(String::as_str);
+    let (first, second) = (own.next(), own.next());
+    if first.is_some_and(|w| IMPERATIVES.contains(&w))
+        || (first == Some("if") && second == Some("you"))
+        || (first == Some("you")
+            && second.is_some_and(|w| ["can", "should", "need", "must", "have"].contains(&w)))
+    {
+        return Some("is an instruction or advice");
+    }
+    if prose.trim_end().ends_with('?') {
+        return Some("is a question");
+    }
+    None
+}
+
 /// The claim's own prose: each of its [`markup_ranges`] (a linked work's title such as
 /// "Recent advances in X", inline code, a URL) replaced by one neutral word, so their
 /// words are not taken for the claim's.
@@ -622,6 +684,33 @@ pub(crate) fn own_prose(text: &str) -> std::borrow::Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_authors_own_voice() {
+        for text in [
+            "I sleep eight hours on most nights.",
+            "Yesterday I moved every note into one folder.",
+            "Most of my notes live in one folder.",
+            "Use a password manager for every account.",
+            "Don't store keys in the repository.",
+            "If you want the full list, press the menu key.",
+            "You can undo a rebase with the reflog.",
+            "Which editor handles large files best?",
+            "![](https://example.org/diagram.png)",
+            "`git log --oneline`",
+        ] {
+            assert!(own_voice(text).is_some(), "{text}");
+        }
+        for text in [
+            "The field is focused around a small number of conferences.",
+            "Type I errors are false positives.",
+            "Used cars lose a fifth of their value in the first year.",
+            "The library lets you stream results as they come.",
+            "[Mimir](https://example.org) reports that 40% of users read on phones.",
+        ] {
+            assert_eq!(own_voice(text), None, "{text}");
+        }
+    }
 
     #[test]
     fn link_entries_open_with_a_link_and_a_separator() {

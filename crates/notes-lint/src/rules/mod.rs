@@ -89,6 +89,32 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &undated_claim::UndatedClaim,
 ];
 
+/// The name of the opt-in group of stricter checks, for `--select`, `--ignore` and
+/// `pedantic = true` in `notes-lint.toml`.
+pub const PEDANTIC: &str = "pedantic";
+
+/// The rules with a stricter, opt-in mode in the [`PEDANTIC`] group, and what that mode
+/// adds. Checks whose findings are right less than 9 times in 10 on real notes (as
+/// `cargo xtask lintcheck` measures them) belong here, not in the default set.
+pub static PEDANTIC_MODES: &[(&str, &str)] = &[
+    (
+        "unsourced-claim",
+        "also claims in the author's own voice: those that say I or my, give an instruction or advice, ask a question, or have no words of their own",
+    ),
+    (
+        "unsourced-figure",
+        "also figures in claims in the author's own voice: those that say I or my, give an instruction or advice, or ask a question",
+    ),
+];
+
+/// What the pedantic mode of rule `id` adds, if it has one.
+pub fn pedantic_mode(id: &str) -> Option<&'static str> {
+    PEDANTIC_MODES
+        .iter()
+        .find(|(rule, _)| *rule == id)
+        .map(|(_, adds)| *adds)
+}
+
 /// The rule with id `id`.
 pub fn by_id(id: &str) -> Option<&'static dyn Rule> {
     REGISTRY.iter().copied().find(|rule| rule.meta().id == id)
@@ -102,6 +128,14 @@ pub fn ids() -> impl Iterator<Item = &'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pedantic_modes_name_rules() {
+        for (id, _) in PEDANTIC_MODES {
+            assert!(by_id(id).is_some(), "{id}");
+        }
+        assert!(by_id(PEDANTIC).is_none());
+    }
 
     #[test]
     fn ids_are_unique_kebab_case_and_documented() {

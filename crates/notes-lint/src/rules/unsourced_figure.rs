@@ -45,6 +45,11 @@ after a label word (`Figure 2`, `Table 3`, `section 4`, `page 12`, `step 3`); ba
 numbers with none of the marks above; and anything in a Markdown link's text or
 address, in inline code or in a URL (the `%22` of an address, `retries = 3` in code).
 
+A figure in a claim of kind `claim` in the author's own voice is the author's own
+(`I sleep 8 hours`, `Set the timeout to 30 seconds`, `Is 2 GB enough?`), and is not
+flagged unless the `pedantic` group is on (`--select pedantic`, or `pedantic = true`
+in `notes-lint.toml`); see `unsourced-claim` for what counts as the author's own voice.
+
 ## Why it matters
 Figures are what readers quote and what goes out of date first. A figure whose source
 is only \"somewhere in this section\" cannot be checked or refreshed.
@@ -378,6 +383,14 @@ impl Rule for UnsourcedFigure {
                 let Some(figure) = find_own_figure(text) else {
                     continue;
                 };
+                // "I sleep 8 hours", "Set the timeout to 30 s": the author's own
+                // measure or instruction, not a figure taken from somewhere.
+                if !cx.config.pedantic
+                    && claim.claim.kind == ClaimKind::Claim
+                    && super::claim_text::own_voice(text).is_some()
+                {
+                    continue;
+                }
                 let cited_here = claim.sources.iter().any(|source| {
                     source.is_set_on_a_claim() && (!strict || source.value.locator.is_some())
                 });
