@@ -540,7 +540,7 @@ pub fn unlabelled(others: usize) -> String {
 }
 
 /// The byte ranges of `text` that are not the claim's own words: the text and address
-/// of Markdown links and images, inline code and HTML, and bare URLs; sorted, and
+/// of Markdown links and images, inline code, code blocks and HTML, and bare URLs; sorted, and
 /// merged where they overlap.
 pub(crate) fn markup_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
     use pulldown_cmark::{Event, Parser, Tag};
@@ -550,7 +550,7 @@ pub(crate) fn markup_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
     let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
     for (event, range) in Parser::new(text).into_offset_iter() {
         match event {
-            Event::Start(Tag::Link { .. } | Tag::Image { .. })
+            Event::Start(Tag::Link { .. } | Tag::Image { .. } | Tag::CodeBlock(_))
             | Event::Code(_)
             | Event::InlineHtml(_)
             | Event::Html(_) => ranges.push(range),
@@ -698,6 +698,7 @@ mod tests {
             "Which editor handles large files best?",
             "![](https://example.org/diagram.png)",
             "`git log --oneline`",
+            "```bash\n# Shows the last lines of a file\ntail /etc/hosts\n```",
         ] {
             assert!(own_voice(text).is_some(), "{text}");
         }
