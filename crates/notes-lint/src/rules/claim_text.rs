@@ -607,7 +607,16 @@ const IMPERATIVES: &[&str] = &[
     "delete", "do", "don't", "dont", "enable", "find", "focus", "follow", "get", "give", "go",
     "install", "keep", "learn", "let", "make", "move", "never", "open", "pick", "prefer", "press",
     "put", "read", "remember", "remove", "run", "save", "select", "set", "start", "stop", "take",
-    "think", "try", "use", "watch", "write",
+    "think", "try", "use", "watch", "write", "plot", "sleep", "eat", "drink", "wake", "walk",
+    "plan", "wait", "look", "apply", "call", "send", "share", "buy", "store", "drop", "turn",
+    "switch", "place", "limit", "spend", "aim",
+];
+
+/// Words that, second in a text, make its first word a noun rather than an instruction
+/// ("Sleep is the best medicine", "Use cases differ").
+const NOT_AFTER_IMPERATIVE: &[&str] = &[
+    "is", "are", "was", "were", "has", "have", "had", "can", "could", "will", "would", "may",
+    "might", "does", "did", "cases", "case", "of",
 ];
 
 /// First-person singular words: the author speaking of themself.
@@ -649,7 +658,8 @@ pub(crate) fn own_voice(text: &str) -> Option<&'static str> {
     }
     let mut own = words.iter().filter(|w| *w != "x").map(String::as_str);
     let (first, second) = (own.next(), own.next());
-    if first.is_some_and(|w| IMPERATIVES.contains(&w))
+    if (first.is_some_and(|w| IMPERATIVES.contains(&w))
+        && !second.is_some_and(|w| NOT_AFTER_IMPERATIVE.contains(&w)))
         || (first == Some("if") && second == Some("you"))
         || (first == Some("you")
             && second.is_some_and(|w| ["can", "should", "need", "must", "have"].contains(&w)))
@@ -692,6 +702,7 @@ mod tests {
             "Yesterday I moved every note into one folder.",
             "Most of my notes live in one folder.",
             "Use a password manager for every account.",
+            "Plot 2 ROC curves, one per group.",
             "Don't store keys in the repository.",
             "If you want the full list, press the menu key.",
             "You can undo a rebase with the reflog.",
@@ -706,6 +717,8 @@ mod tests {
             "The field is focused around a small number of conferences.",
             "Type I errors are false positives.",
             "Used cars lose a fifth of their value in the first year.",
+            "Sleep is the strongest predictor of recall.",
+            "Use cases of the method are mostly in vision.",
             "The library lets you stream results as they come.",
             "[Mimir](https://example.org) reports that 40% of users read on phones.",
         ] {

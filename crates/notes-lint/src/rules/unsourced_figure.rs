@@ -41,8 +41,8 @@ What counts as a figure (`N` is a number such as `8`, `2.5` or `32,000`):
 What does not: a year on its own (a four-digit number from 1900 to 2100, as in
 `since 2010` or `NeurIPS 2021 papers`); numbers that are part of a name, version or
 ordinal (`GPT-4`, `GPT-3.5`, `COVID-19`, `v2`, `#2`, `3rd`, `1990s`, `3D`); numbers
-after a label word (`Figure 2`, `Table 3`, `section 4`, `page 12`, `step 3`); bare
-numbers with none of the marks above; and anything in a Markdown link's text or
+after a label word (`Figure 2`, `Table 3`, `section 4`, `page 12`, `step 3`); a time
+of day or a ratio (`~ 9:00`, `16:9`); bare numbers with none of the marks above; and anything in a Markdown link's text or
 address, in inline code or in a URL (the `%22` of an address, `retries = 3` in code).
 
 A figure in a claim of kind `claim` in the author's own voice is the author's own
@@ -259,6 +259,12 @@ fn classify(
         return None;
     }
     if matches!(prev, Some('-' | '.' | '/' | '_')) && prev2.is_some_and(char::is_alphanumeric) {
+        return None;
+    }
+    // A time of day or a ratio of two numbers: `9:00`, `16:9`.
+    if (at(end) == Some(':') && at(end + 1).is_some_and(|c| c.is_ascii_digit()))
+        || (prev == Some(':') && prev2.is_some_and(|c| c.is_ascii_digit()))
+    {
         return None;
     }
 
@@ -558,6 +564,9 @@ mod tests {
             "0.9 accuracy",
             "no numbers at all",
             "3 is a prime",
+            "wake up at ~ 9:00 on weekdays",
+            "a 16:9 screen",
+            "the meeting ends at 10:30 hours",
         ];
         for text in cases {
             assert_eq!(figure(text), None, "{text}");
