@@ -25,6 +25,12 @@ section, timestamp or heading). Its citations are its own and those it inherits 
 parent claims, its section and the note; the note's `summary_of` never has a locator.
 A quote with no source at all is left to `unsourced-claim`.
 
+A citation whose source's `url` points at the very place needs no locator: a URL with
+a fragment (`https://example.org/essay#part-2`) or a timestamp (`?t=90`), and the
+address of one short post (a tweet or toot, `.../status/123`; a Hacker News item; a
+Reddit or Lobsters comment; a page of a quotation site such as Goodreads' `/quotes/`).
+The front page of a site, a whole thread or a paper still needs one.
+
 ## Why it matters
 A quote is only useful if it can be found again and checked word for word; in a long
 paper or a video, the work alone is not enough.
@@ -46,6 +52,36 @@ Write the citation as `{id: <source>, locator: \"<page, section or timestamp>\"}
 Severity only.
 ";
 
+/// Whether `url` points at the very place a quote is from, so that it needs no
+/// locator: a fragment (`#section-2`), a timestamp (`?t=90`), or a single short post
+/// (a tweet or toot, a Hacker News, Reddit or Lobsters comment, a quotation page).
+pub fn pinpoints(url: &str) -> bool {
+    let Some((_, rest)) = url.split_once("://") else {
+        return false;
+    };
+    if let Some((_, fragment)) = rest.split_once('#')
+        && !fragment.is_empty()
+    {
+        return true;
+    }
+    let rest = rest.split('#').next().unwrap_or(rest);
+    let (address, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let (host, path) = address.split_once('/').unwrap_or((address, ""));
+    let host = host.trim_start_matches("www.").to_ascii_lowercase();
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let timestamp = query
+        .split('&')
+        .any(|pair| pair.starts_with("t=") || pair.starts_with("start="));
+    timestamp
+        || segments.contains(&"status")
+        || segments.contains(&"statuses")
+        || (host == "news.ycombinator.com" && segments.first() == Some(&"item"))
+        || (host.ends_with("goodreads.com") && segments.first() == Some(&"quotes"))
+        || (host == "lobste.rs" && segments.first() == Some(&"c"))
+        // `/r/<sub>/comments/<post>/<slug>/<comment>`: one comment, not the thread.
+        || (host.ends_with("reddit.com") && segments.get(2) == Some(&"comments") && segments.len() >= 6)
+}
+
 impl Rule for QuoteNeedsLocator {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -57,10 +93,13 @@ impl Rule for QuoteNeedsLocator {
                 if claim.claim.kind != ClaimKind::Quote || claim.sources.is_empty() {
                     continue;
                 }
-                let located = claim
-                    .sources
-                    .iter()
-                    .any(|source| source.value.locator.is_some_and(|l| !l.trim().is_empty()));
+                let located = claim.sources.iter().any(|source| {
+                    source.value.locator.is_some_and(|l| !l.trim().is_empty())
+                        || corpus
+                            .source(&source.value.id)
+                            .and_then(|s| s.url.as_deref())
+                            .is_some_and(pinpoints)
+                });
                 if located {
                     continue;
                 }
@@ -78,6 +117,38 @@ impl Rule for QuoteNeedsLocator {
                     ),
                 );
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pinpoints;
+
+    #[test]
+    fn permalinks_and_fragments_pinpoint_a_quote() {
+        for url in [
+            "https://example.org/essay#part-2",
+            "https://www.youtube.com/watch?v=abc&t=90",
+            "https://twitter.com/someone/status/1234567890",
+            "https://social.example/users/someone/statuses/42",
+            "https://news.ycombinator.com/item?id=123",
+            "https://www.goodreads.com/quotes/25647-some-quote",
+            "https://lobste.rs/c/abc123",
+            "https://www.reddit.com/r/MachineLearning/comments/76v9v4/some_title/doikhs4/",
+        ] {
+            assert!(pinpoints(url), "{url}");
+        }
+        for url in [
+            "https://example.org/essay",
+            "https://example.org/#",
+            "https://arxiv.org/abs/1512.03385",
+            "https://www.youtube.com/watch?v=abc",
+            "https://www.reddit.com/r/MachineLearning/comments/76v9v4/some_title/",
+            "https://twitter.com/someone",
+            "not a url",
+        ] {
+            assert!(!pinpoints(url), "{url}");
         }
     }
 }
