@@ -421,6 +421,10 @@ impl Texts {
             .par_iter()
             .map(|at| {
                 let text = &corpus.notes[at.note].claims[at.claim].claim.text;
+                // Only an image, code or links: no statement to repeat or contradict.
+                if !has_own_words(text) {
+                    return (String::new(), Shape::default());
+                }
                 (normalise(text), shape(text))
             })
             .unzip();
@@ -439,24 +443,40 @@ pub fn summary_group<'a>(corpus: &'a Corpus<'_>, at: At) -> Option<&'a str> {
 }
 
 /// The claims a claim is compared with for duplicates: those of notes with the same
-/// `summary_of` (see [`summary_group`]); for an entry of a link list, only those of its
-/// own note too. A bookmark filed under two topics (`[Vosk](https://...) - speech
-/// toolkit` in the notes on speech and in those on Rust) is cross-listed, not written
-/// twice; twice in one list it is a duplicate.
+/// `summary_of` (see [`summary_group`]), and more narrowly:
+/// - an entry of a link list, only those of its own note: a bookmark filed under two
+///   topics (`[Vosk](https://...) - speech toolkit` in the notes on speech and in those
+///   on Rust) is cross-listed, not written twice; twice in one list it is a duplicate;
+/// - a claim of a note that summarises a work, only those under the same parent (the
+///   same parent claim, or the top of the same section): a summary repeats a detail
+///   under each setting it describes (`Optimizer: Adam` under two experiments), and its
+///   recap repeats its body.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Group<'a> {
     /// The notes' `summary_of`.
     pub summary_of: Option<&'a str>,
-    /// The note, for a link entry.
+    /// The note, for a link entry or a claim of a summary.
     pub note: Option<usize>,
+    /// The section and the parent claim (its index in the note's claims, plus one; 0
+    /// at the top of the section), for a claim of a summary.
+    pub parent: Option<(usize, usize)>,
 }
 
 /// The [`Group`] of the claim at `at`.
 pub fn compare_group<'a>(corpus: &'a Corpus<'_>, at: At) -> Group<'a> {
-    let text = &corpus.notes[at.note].claims[at.claim].claim.text;
+    let claim = &corpus.notes[at.note].claims[at.claim];
+    let summary_of = summary_group(corpus, at);
+    let parent = summary_of.map(|_| {
+        let section = match claim.path.get(1) {
+            Some(&notes_core::tree::Segment::Index(s)) => s,
+            _ => 0,
+        };
+        (section, claim.parent.map_or(0, |p| p + 1))
+    });
     Group {
-        summary_of: summary_group(corpus, at),
-        note: is_link_entry(text).then_some(at.note),
+        summary_of,
+        note: (parent.is_some() || is_link_entry(&claim.claim.text)).then_some(at.note),
+        parent,
     }
 }
 
@@ -593,11 +613,42 @@ pub(crate) fn is_link_entry(text: &str) -> bool {
     if first.start != 0 {
         return false;
     }
-    let rest = text[first.end..].trim_start();
+    let mut rest = text[first.end..].trim_start();
+    // Links in parentheses after the first (`([Code](https://...))`) belong to it.
+    while let Some(inner) = rest.strip_prefix('(') {
+        let Some(link) = markup_ranges(inner)
+            .into_iter()
+            .next()
+            .filter(|r| r.start == 0)
+        else {
+            break;
+        };
+        let Some(after) = inner[link.end..].trim_start().strip_prefix(')') else {
+            break;
+        };
+        rest = after.trim_start();
+    }
     rest.is_empty()
         || ["- ", "– ", "— ", ": "]
             .iter()
             .any(|separator| rest.starts_with(separator))
+}
+
+/// Whether `text` has words of its own besides its markup (see [`markup_ranges`]):
+/// `![](https://example.org/a.png)` has none.
+pub(crate) fn has_own_words(text: &str) -> bool {
+    let ranges = markup_ranges(text);
+    let mut at = 0;
+    for range in ranges
+        .iter()
+        .chain(std::iter::once(&(text.len()..text.len())))
+    {
+        if text[at..range.start].chars().any(char::is_alphanumeric) {
+            return true;
+        }
+        at = range.end;
+    }
+    false
 }
 
 /// Verbs that open an instruction or a piece of advice ("Use a password manager.",
@@ -639,8 +690,7 @@ pub(crate) fn own_voice(text: &str) -> Option<&'static str> {
         .iter()
         .map(|w| w.replace('\u{2019}', "'").to_lowercase())
         .collect();
-    // `own_prose` puts an `x` where markup was.
-    if words.iter().all(|w| w == "x") {
+    if !has_own_words(text) {
         return Some("has no words of its own");
     }
     // "I" after a word that takes a numeral is one ("Type I", "World War I").
@@ -733,6 +783,8 @@ mod tests {
             "[A](https://example.org/a) — a tagline",
             "[A](https://example.org/a): the project's summary",
             "[A](https://example.org/a)",
+            "[A paper (2021)](https://example.org/a) ([Tweet](https://example.org/t))",
+            "[A](https://example.org/a) ([Code](https://example.org/c)) - a tagline",
         ] {
             assert!(is_link_entry(text), "{text}");
         }
@@ -740,6 +792,7 @@ mod tests {
             "The [A](https://example.org/a) tool - fast.",
             "[A](https://example.org/a) is the fastest parser.",
             "[not a link] - text",
+            "[A](https://example.org/a) (see the code) is fast.",
             "Plain text - with a dash",
         ] {
             assert!(!is_link_entry(text), "{text}");

@@ -74,7 +74,10 @@ each copy cites. A lead-in (text ending in `:` with children) is not compared. A
 entry of a link list (a link, then nothing or a dash or colon and a description:
 `[Vosk](https://...) - speech toolkit`) is compared within its own note only: the same
 bookmark under two topics is filed twice on purpose, while twice in one list it is a
-duplicate.
+duplicate. In a note that summarises a work, claims are compared only with those
+under the same parent (the same parent claim, or the top of the same section): a
+summary repeats a detail under each setting it reports (`Optimizer: Adam` under two
+experiments), and its recap repeats its body on purpose.
 
 Short texts, under 12 characters or 4 words once normalised (such as `scaling` or
 `natural language processing`), and long ones, over 1,000 characters, only match
@@ -207,6 +210,10 @@ fn group_hash(group: Group<'_>, shape: &Shape) -> u64 {
     }
     if let Some(note) = group.note {
         eat(&(note as u64).to_le_bytes());
+    }
+    if let Some((section, parent)) = group.parent {
+        eat(&(section as u64).to_le_bytes());
+        eat(&(parent as u64).to_le_bytes());
     }
     for figure in &shape.figures {
         eat(figure.as_bytes());
