@@ -677,7 +677,8 @@ const FIRST_PERSON: &[&str] = &[
 
 /// Why `text` speaks in the author's own voice rather than stating a fact that needs a
 /// source, if it does: it says "I" or "my" (an experience, a habit, a plan), gives an
-/// instruction or advice ("Use X", "If you want Y, press Z"), asks a question, or has
+/// instruction or advice ("Use X", "If you want Y, press Z", "Comments should be full
+/// sentences"), asks a question, or has
 /// no words of its own at all (only an image, code or a link). Only the claim's own
 /// prose counts (see [`own_prose`]).
 pub(crate) fn own_voice(text: &str) -> Option<&'static str> {
@@ -711,6 +712,9 @@ pub(crate) fn own_voice(text: &str) -> Option<&'static str> {
     if (first.is_some_and(|w| IMPERATIVES.contains(&w))
         && !second.is_some_and(|w| NOT_AFTER_IMPERATIVE.contains(&w)))
         || (first == Some("if") && second == Some("you"))
+        || words
+            .iter()
+            .any(|w| ["should", "shouldn't", "ought"].contains(&w.as_str()))
         || (first == Some("you")
             && second.is_some_and(|w| ["can", "should", "need", "must", "have"].contains(&w)))
     {
@@ -756,6 +760,7 @@ mod tests {
             "Don't store keys in the repository.",
             "If you want the full list, press the menu key.",
             "You can undo a rebase with the reflog.",
+            "Comments should be full sentences.",
             "Which editor handles large files best?",
             "![](https://example.org/diagram.png)",
             "`git log --oneline`",

@@ -37,8 +37,9 @@ A bare \"now\" counts only where it closes a clause (\"good enough for ranking n
 \"widely used now.\"). Elsewhere it mostly narrates the steps of a method (\"the critic
 is now trained on pairs\", \"Now they add a loss\", \"the pipeline now has three
 stages:\"), which says nothing about when the claim was true. Likewise \"currently\"
-after \"the\", \"a\", \"each\" and the like names the state of a step (\"feed the
-currently generated image back\"), not of the world; \"least\" or \"most recently\" names
+after \"the\", \"a\", \"each\" and the like, or before \"selected\", \"visible\",
+\"open\" and the like, names the state of a step or a tool (\"feed the currently
+generated image back\", \"delete currently selected node\"), not of the world; \"least\" or \"most recently\" names
 an order (\"the least recently used entry\", \"the most recent one\"), and \"so far as\" a
 degree.
 
@@ -96,6 +97,26 @@ const PHRASES: &[&[&str]] = &[
 const DETERMINERS: &[&str] = &[
     "the", "a", "an", "this", "that", "these", "those", "each", "every", "its", "their", "our",
     "his", "her",
+];
+
+/// Words that, after "currently", name the state of a thing in a tool or a method
+/// ("the currently selected node", "each currently visible object").
+const STATES: &[&str] = &[
+    "selected",
+    "focused",
+    "active",
+    "open",
+    "opened",
+    "highlighted",
+    "visible",
+    "running",
+    "playing",
+    "loaded",
+    "displayed",
+    "shown",
+    "edited",
+    "checked",
+    "logged",
 ];
 
 /// The words of `text` with their byte ranges: runs of letters and digits, so
@@ -173,6 +194,15 @@ pub(crate) fn time_relative(text: &str) -> Option<String> {
             Some(&["currently"])
                 if start > 0
                     && DETERMINERS.contains(&words[start - 1].1.to_ascii_lowercase().as_str()) =>
+            {
+                None
+            }
+            // "delete the currently selected node": the state of a thing in a tool or
+            // a method, not of the world.
+            Some(&["currently"])
+                if words
+                    .get(start + 1)
+                    .is_some_and(|(_, w)| STATES.iter().any(|s| w.eq_ignore_ascii_case(s))) =>
             {
                 None
             }
@@ -330,6 +360,7 @@ mod tests {
             "A cache with `evict_least_recently_used` built in.",
             "See https://example.org/state-of-the-art/now for the list.",
             "They predict depth for each currently visible object.",
+            "Alt and delete remove the currently selected node only.",
         ] {
             assert_eq!(time_relative(text), None, "{text}");
         }

@@ -33,8 +33,8 @@ in `notes-lint.toml`):
 - it says `I`, `me`, `my` or `myself` (an experience, a habit, a plan: `I moved my
   notes into one folder`; not `Type I` or `World War I`);
 - it gives an instruction or advice: it opens with a verb such as `Use`, `Keep`,
-  `Avoid`, `Don't` or `Try`, or with `If you` or `You can` (`Use a password manager
-  for every account`);
+  `Avoid`, `Don't` or `Try`, or with `If you` or `You can`, or says what `should` be
+  (`Use a password manager for every account`, `Comments should be full sentences`);
 - it asks a question (ends with `?`);
 - it has no words of its own: only an image, code or a link.
 
