@@ -447,6 +447,9 @@ pub fn summary_group<'a>(corpus: &'a Corpus<'_>, at: At) -> Option<&'a str> {
 /// - an entry of a link list, only those of its own note: a bookmark filed under two
 ///   topics (`[Vosk](https://...) - speech toolkit` in the notes on speech and in those
 ///   on Rust) is cross-listed, not written twice; twice in one list it is a duplicate;
+/// - a claim in the author's own voice (see [`own_voice`]: a habit, a routine, advice),
+///   only those of its own note: a routine copied into a journal page is the author's
+///   record of following it, not a fact stated twice;
 /// - a claim of a note that summarises a work, only those under the same parent (the
 ///   same parent claim, or the top of the same section): a summary repeats a detail
 ///   under each setting it describes (`Optimizer: Adam` under two experiments), and its
@@ -455,7 +458,8 @@ pub fn summary_group<'a>(corpus: &'a Corpus<'_>, at: At) -> Option<&'a str> {
 pub struct Group<'a> {
     /// The notes' `summary_of`.
     pub summary_of: Option<&'a str>,
-    /// The note, for a link entry or a claim of a summary.
+    /// The note, for a link entry, a claim in the author's own voice or a claim of a
+    /// summary.
     pub note: Option<usize>,
     /// The section and the parent claim (its index in the note's claims, plus one; 0
     /// at the top of the section), for a claim of a summary.
@@ -475,7 +479,10 @@ pub fn compare_group<'a>(corpus: &'a Corpus<'_>, at: At) -> Group<'a> {
     });
     Group {
         summary_of,
-        note: (parent.is_some() || is_link_entry(&claim.claim.text)).then_some(at.note),
+        note: (parent.is_some()
+            || is_link_entry(&claim.claim.text)
+            || own_voice(&claim.claim.text).is_some())
+        .then_some(at.note),
         parent,
     }
 }
@@ -682,41 +689,41 @@ const FIRST_PERSON: &[&str] = &[
 /// no words of its own at all (only an image, code or a link). Only the claim's own
 /// prose counts (see [`own_prose`]).
 pub(crate) fn own_voice(text: &str) -> Option<&'static str> {
-    let prose = own_prose(text);
-    let written: Vec<&str> = prose
-        .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '\u{2019}'))
-        .filter(|w| w.chars().any(char::is_alphabetic))
-        .collect();
-    let words: Vec<String> = written
-        .iter()
-        .map(|w| w.replace('\u{2019}', "'").to_lowercase())
-        .collect();
     if !has_own_words(text) {
         return Some("has no words of its own");
     }
+    let prose = own_prose(text);
+    // `own_prose` puts an `x` where markup was: not a word of the claim.
+    let words: Vec<&str> = prose
+        .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '\u{2019}'))
+        .filter(|w| w.chars().any(char::is_alphabetic) && *w != "x")
+        .collect();
+    let any_of = |word: &str, list: &[&str]| list.iter().any(|target| same_word(word, target));
     // "I" after a word that takes a numeral is one ("Type I", "World War I").
     const NUMBERED: &[&str] = &[
         "type", "phase", "class", "war", "part", "chapter", "section", "volume", "act", "stage",
         "level", "grade", "article", "tier", "category", "appendix",
     ];
-    let first_person = words.iter().enumerate().any(|(k, w)| {
-        FIRST_PERSON.contains(&w.as_str())
-            && (w != "i"
-                || (written[k] == "I" && (k == 0 || !NUMBERED.contains(&words[k - 1].as_str()))))
+    let first_person = words.iter().enumerate().any(|(k, &w)| {
+        if w == "I" {
+            k == 0 || !any_of(words[k - 1], NUMBERED)
+        } else {
+            !same_word(w, "i") && any_of(w, FIRST_PERSON)
+        }
     });
     if first_person {
         return Some("speaks of the author (I, my)");
     }
-    let mut own = words.iter().filter(|w| *w != "x").map(String::as_str);
-    let (first, second) = (own.next(), own.next());
-    if (first.is_some_and(|w| IMPERATIVES.contains(&w))
-        && !second.is_some_and(|w| NOT_AFTER_IMPERATIVE.contains(&w)))
-        || (first == Some("if") && second == Some("you"))
+    let (first, second) = (words.first().copied(), words.get(1).copied());
+    let is = |word: Option<&str>, target: &str| word.is_some_and(|w| same_word(w, target));
+    if (first.is_some_and(|w| any_of(w, IMPERATIVES))
+        && !second.is_some_and(|w| any_of(w, NOT_AFTER_IMPERATIVE)))
+        || (is(first, "if") && is(second, "you"))
         || words
             .iter()
-            .any(|w| ["should", "shouldn't", "ought"].contains(&w.as_str()))
-        || (first == Some("you")
-            && second.is_some_and(|w| ["can", "should", "need", "must", "have"].contains(&w)))
+            .any(|&w| any_of(w, &["should", "shouldn't", "ought"]))
+        || (is(first, "you")
+            && second.is_some_and(|w| any_of(w, &["can", "should", "need", "must", "have"])))
     {
         return Some("is an instruction or advice");
     }
@@ -724,6 +731,20 @@ pub(crate) fn own_voice(text: &str) -> Option<&'static str> {
         return Some("is a question");
     }
     None
+}
+
+/// Whether `word` is `target` (lowercase) in any case, with a curly apostrophe for a
+/// straight one.
+fn same_word(word: &str, target: &str) -> bool {
+    word.chars()
+        .map(|c| {
+            if c == '\u{2019}' {
+                '\''
+            } else {
+                c.to_ascii_lowercase()
+            }
+        })
+        .eq(target.chars())
 }
 
 /// The claim's own prose: each of its [`markup_ranges`] (a linked work's title such as

@@ -65,7 +65,11 @@ words of the other:
 - a name is a word of letters and digits (`CIFAR-10`, `GPT-4`), a capitalised word
   other than a sentence's first (`NeurIPS`, `ODM`), with a number that follows it
   (`VOC 2007`); `CIFAR-10` and `CIFAR-100`, or `the loss of the ODM` and `the loss of
-  the ARM`, are different claims.
+  the ARM`, are different claims;
+- nor do texts whose one difference is a word put for an unlike word (`the encoder
+  outputs a vector` and `the decoder outputs a vector`, `the first critic` and `the
+  second critic`): they state two facts. A word spelt another way or inflected
+  (`focused` and `focussed`, `layer` and `layers`) is the same word.
 
 Claims are compared only within notes with the same `summary_of` (or within the notes
 that have none): one sentence in the summaries of two works is a template that reports
@@ -74,7 +78,9 @@ each copy cites. A lead-in (text ending in `:` with children) is not compared. A
 entry of a link list (a link, then nothing or a dash or colon and a description:
 `[Vosk](https://...) - speech toolkit`) is compared within its own note only: the same
 bookmark under two topics is filed twice on purpose, while twice in one list it is a
-duplicate. In a note that summarises a work, claims are compared only with those
+duplicate. So is a claim in the author's own voice (it says `I` or `my`, gives advice
+or an instruction, or asks a question, as `unsourced-claim` describes): a routine
+copied into a journal page is a record of following it, not a fact written twice. In a note that summarises a work, claims are compared only with those
 under the same parent (the same parent claim, or the top of the same section): a
 summary repeats a detail under each setting it reports (`Optimizer: Adam` under two
 experiments), and its recap repeats its body on purpose.
@@ -266,6 +272,37 @@ fn similar_enough(a: &str, b: &str) -> Option<f32> {
     let args = rapidfuzz::distance::indel::Args::default().score_cutoff(f64::from(THRESHOLD));
     rapidfuzz::distance::indel::normalized_similarity_with_args(a.chars(), b.chars(), &args)
         .map(|ratio| ratio as f32)
+}
+
+/// Whether two near-identical normalised texts differ by one word put for another,
+/// unlike it (`the encoder outputs a vector` and `the decoder outputs a vector`, `the
+/// first critic` and `the second critic`): they state two facts. A word spelt another
+/// way (`focused`, `focussed`) or inflected (`layer`, `layers`) is not another word.
+pub fn substitutes_a_word(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<&str>, Vec<&str>) = (a.split(' ').collect(), b.split(' ').collect());
+    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let rest = a.len().min(b.len()) - prefix;
+    let suffix = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take(rest)
+        .take_while(|(x, y)| x == y)
+        .count();
+    let (x, y) = (&a[prefix..a.len() - suffix], &b[prefix..b.len() - suffix]);
+    match (x, y) {
+        ([x], [y]) => !same_word(x, y),
+        _ => false,
+    }
+}
+
+/// Whether two words are one word spelt or inflected two ways: one edit apart
+/// (`focused`, `focussed`; `colour`, `color`) or one the start of the other (`layer`,
+/// `layers`). `encoder` and `decoder` are two edits apart.
+fn same_word(a: &str, b: &str) -> bool {
+    a.starts_with(b)
+        || b.starts_with(a)
+        || rapidfuzz::distance::levenshtein::distance(a.chars(), b.chars()) <= 1
 }
 
 /// Whether texts of `a` and `b` characters can be similar enough: at best every
@@ -525,7 +562,8 @@ fn confirm(
             continue;
         }
         let that = &near[other];
-        if !this.names_in(that) || !that.names_in(this) {
+        if !this.names_in(that) || !that.names_in(this) || substitutes_a_word(this.norm, that.norm)
+        {
             continue;
         }
         diffs += 1;
@@ -652,6 +690,44 @@ mod tests {
             "Accuracy on CIFAR-10 is high for most models.",
             "Accuracy on CIFAR-100 is high for most models."
         ));
+    }
+
+    #[test]
+    fn one_unlike_word_put_for_another_makes_another_claim() {
+        let n = |t: &str| normalise(t);
+        for (a, b) in [
+            (
+                "The encoder outputs one vector per sentence.",
+                "The decoder outputs one vector per sentence.",
+            ),
+            (
+                "Smooth loss for the boxes of the localisation layer.",
+                "Smooth loss for the boxes of the recognition layer.",
+            ),
+            (
+                "The first critic sees the low-resolution image.",
+                "The second critic sees the low-resolution image.",
+            ),
+        ] {
+            assert!(substitutes_a_word(&n(a), &n(b)), "{a}");
+        }
+        for (a, b) in [
+            (
+                "The field is focused around a few conferences.",
+                "The field is focussed around a few conferences.",
+            ),
+            (
+                "Each layer adds its input to its output.",
+                "Each layers adds its input to its output.",
+            ),
+            (
+                "The field is focused around a few conferences.",
+                "The field is focused around a few big conferences.",
+            ),
+            ("Same text here.", "Same text here."),
+        ] {
+            assert!(!substitutes_a_word(&n(a), &n(b)), "{a}");
+        }
     }
 
     /// The fraction of `pairs` whose signatures share a band.

@@ -187,6 +187,11 @@ pub(crate) fn time_relative(text: &str) -> Option<String> {
                         .iter()
                         .zip(phrase.iter())
                         .all(|((_, w), p)| w.eq_ignore_ascii_case(p))
+                        // One phrase does not run across sentences ("effort for. Now").
+                        && window.windows(2).all(|pair| {
+                            !text[pair[0].0 + pair[0].1.len()..pair[1].0]
+                                .contains(['.', '!', '?', ';', ':'])
+                        })
                 })
         });
         match phrase {
@@ -360,6 +365,7 @@ mod tests {
             "A cache with `evict_least_recently_used` built in.",
             "See https://example.org/state-of-the-art/now for the list.",
             "They predict depth for each currently visible object.",
+            "Keep the ones you make an effort for. Now it is easy to stay in touch.",
             "Alt and delete remove the currently selected node only.",
         ] {
             assert_eq!(time_relative(text), None, "{text}");
