@@ -23,12 +23,15 @@ const DOCS: &str = "\
 Flags claim texts and section titles that stand in for content instead of giving it:
 - the phrases `see article` (or `see the article`), `citation needed` and `further
   reading`, in any case, as whole words (`seeing` does not match); and `TODO` or `TBD`
-  where they stand as a marker: the first or last word of the text, or followed by a
-  colon at the start of a clause (`TODO: the figures`, `Results: TBD`, `The figures,
-  todo: check`), not `the todo app`, `review TODO comments` or `markers like TODO: in
-  code`. Words in a link's text, inline code or a URL do not count;
+  where they stand as a marker: the whole text, followed by a colon at the start of a
+  clause (`TODO: the figures`, `The figures, todo: check`), or closing the text after a
+  colon, a dash or a bracket (`Results: TBD`, `Budget (tbd)`), not `the todo app`, `a
+  simple todo`, `review TODO comments` or `markers like TODO: in code`. Words in a
+  link's text, inline code or a URL do not count;
 - a lead-in that ends in `:` but has nothing under it and nothing after it: a claim
-  with no `children` that is the last of its list, or a section with no `claims`. A
+  with no `children` that is the last of its list (at the top of a section, with no
+  claims in the next section either: what a section's last line introduces often comes
+  under the next heading), or a section with no `claims`. A
   lead-in followed by its items as siblings rather than children (`Challenges:`, then
   `Data is scarce.` at the same level: a common way to write an outline) introduces
   content that is there, so it is not flagged.
@@ -84,30 +87,39 @@ pub fn placeholder_phrase(text: &str) -> Option<&'static str> {
     })
 }
 
-/// Whether the word at `at` (`len` bytes) of `text` is its first or last word, or is
-/// followed by a colon at the start of a clause (after punctuation, not after a word:
-/// "The figures, todo: check" but not "markers like TODO: in code").
+/// Whether the word at `at` (`len` bytes) of `text` stands as a marker: the whole text,
+/// followed by a colon at the start of a clause ("TODO: the figures", "The figures,
+/// todo: check", not "markers like TODO: in code"), or closing the text after a colon,
+/// a dash or an opening bracket ("Results: TBD", "Budget (tbd)", "[TODO]"), not "the
+/// todo app" or "a legend for @todo".
 fn stands_alone(text: &str, at: usize, len: usize) -> bool {
     let words = |s: &str| s.chars().any(char::is_alphanumeric);
-    let before = &text[..at];
-    let after = &text[at + len..];
-    let starts_clause = before
-        .trim_end()
-        .chars()
-        .next_back()
-        .is_none_or(|c| !c.is_alphanumeric());
-    !words(before) || !words(after) || (after.trim_start().starts_with(':') && starts_clause)
+    let before = text[..at].trim_end();
+    let after = text[at + len..].trim_start();
+    let last_before = before.chars().next_back();
+    let starts_clause = last_before.is_none_or(|c| !c.is_alphanumeric() && c != '@');
+    (!words(before) && !words(after))
+        || (after.starts_with(':') && starts_clause)
+        || (!words(after)
+            && last_before
+                .is_some_and(|c| matches!(c, ':' | '(' | '[' | '-' | '\u{2013}' | '\u{2014}')))
 }
 
 /// Whether the claim at `i` (which has no children) is followed by another claim of
 /// its list: in document order the next claim is then its sibling, with the same
-/// parent claim, or at the top of the same section.
+/// parent claim, or at the top of the same section or of the next one.
 fn has_next_sibling(claims: &[notes_core::resolve::ResolvedClaim<'_>], i: usize) -> bool {
     let (Some(claim), Some(next)) = (claims.get(i), claims.get(i + 1)) else {
         return false;
     };
+    // At the top of a section, the next section counts: its heading often carries
+    // what the lead-in introduces ("My routine:", then "## Morning").
+    let section = |c: &notes_core::resolve::ResolvedClaim<'_>| match c.path.get(1) {
+        Some(&Segment::Index(s)) => s,
+        _ => 0,
+    };
     next.parent == claim.parent
-        && (claim.parent.is_some() || next.position().first() == claim.position().first())
+        && (claim.parent.is_some() || section(next) <= section(claim) + 1)
 }
 
 fn is_lead_in(text: &str) -> bool {
@@ -199,6 +211,9 @@ mod tests {
         assert_eq!(placeholder_phrase("Results: TBD"), Some("tbd"));
         assert_eq!(placeholder_phrase("todo"), Some("todo"));
         assert_eq!(placeholder_phrase("The figures, todo: check"), Some("todo"));
+        assert_eq!(placeholder_phrase("[TODO]"), Some("todo"));
+        assert_eq!(placeholder_phrase("A legend: @todo marks open work"), None);
+        assert_eq!(placeholder_phrase("Things is a simple todo"), None);
         assert_eq!(placeholder_phrase("todos are tracked elsewhere"), None);
         // A to-do list or app, a marker inside code or a link: not a placeholder.
         assert_eq!(placeholder_phrase("The todo app takes all my time."), None);
