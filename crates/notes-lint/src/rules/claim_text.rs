@@ -716,8 +716,20 @@ pub(crate) fn own_voice(text: &str) -> Option<&'static str> {
     }
     let (first, second) = (words.first().copied(), words.get(1).copied());
     let is = |word: Option<&str>, target: &str| word.is_some_and(|w| same_word(w, target));
-    if (first.is_some_and(|w| any_of(w, IMPERATIVES))
-        && !second.is_some_and(|w| any_of(w, NOT_AFTER_IMPERATIVE)))
+    let imperative = |first: Option<&str>, second: Option<&str>| {
+        first.is_some_and(|w| any_of(w, IMPERATIVES))
+            && !second.is_some_and(|w| any_of(w, NOT_AFTER_IMPERATIVE))
+    };
+    // Each sentence's opening: "Sleep fully. Don't limit sleep (~8h)."
+    let sentence_imperative = prose.split(['.', '!', ';']).skip(1).any(|sentence| {
+        let mut own = sentence
+            .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '\u{2019}'))
+            .filter(|w| w.chars().any(char::is_alphabetic) && *w != "x");
+        let first = own.next();
+        imperative(first, own.next()) && first.is_some_and(|w| w.starts_with(char::is_uppercase))
+    });
+    if imperative(first, second)
+        || sentence_imperative
         || (is(first, "if") && is(second, "you"))
         || words
             .iter()
@@ -778,6 +790,7 @@ mod tests {
             "Most of my notes live in one folder.",
             "Use a password manager for every account.",
             "Plot 2 ROC curves, one per group.",
+            "Rest fully and well. Don't cut sleep short (about 8 hours).",
             "Don't store keys in the repository.",
             "If you want the full list, press the menu key.",
             "You can undo a rebase with the reflog.",
@@ -794,6 +807,7 @@ mod tests {
             "Type I errors are false positives.",
             "Used cars lose a fifth of their value in the first year.",
             "Sleep is the strongest predictor of recall.",
+            "Version 2.0 ships today. Use of the old API is down 40%.",
             "Use cases of the method are mostly in vision.",
             "The library lets you stream results as they come.",
             "[Mimir](https://example.org) reports that 40% of users read on phones.",

@@ -118,8 +118,7 @@ fn has_next_sibling(claims: &[notes_core::resolve::ResolvedClaim<'_>], i: usize)
         Some(&Segment::Index(s)) => s,
         _ => 0,
     };
-    next.parent == claim.parent
-        && (claim.parent.is_some() || section(next) <= section(claim) + 1)
+    next.parent == claim.parent && (claim.parent.is_some() || section(next) <= section(claim) + 1)
 }
 
 fn is_lead_in(text: &str) -> bool {
