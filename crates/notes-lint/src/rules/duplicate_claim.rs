@@ -280,6 +280,10 @@ fn similar_enough(a: &str, b: &str) -> Option<f32> {
 /// way (`focused`, `focussed`) or inflected (`layer`, `layers`) is not another word.
 pub fn substitutes_a_word(a: &str, b: &str) -> bool {
     let (a, b): (Vec<&str>, Vec<&str>) = (a.split(' ').collect(), b.split(' ').collect());
+    if a.len() == b.len() {
+        // Word for word: a typo elsewhere does not hide an unlike word.
+        return a.iter().zip(&b).any(|(x, y)| !same_word(x, y));
+    }
     let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
     let rest = a.len().min(b.len()) - prefix;
     let suffix = a
@@ -296,13 +300,13 @@ pub fn substitutes_a_word(a: &str, b: &str) -> bool {
     }
 }
 
-/// Whether two words are one word spelt or inflected two ways: one edit apart
-/// (`focused`, `focussed`; `colour`, `color`) or one the start of the other (`layer`,
-/// `layers`). `encoder` and `decoder` are two edits apart.
+/// Whether two words are one word spelt or inflected two ways: one edit apart, a
+/// transposition counting as one (`focused`, `focussed`; `sizes`, `siezs`), or one the
+/// start of the other (`layer`, `layers`). `encoder` and `decoder` are two edits apart.
 fn same_word(a: &str, b: &str) -> bool {
     a.starts_with(b)
         || b.starts_with(a)
-        || rapidfuzz::distance::levenshtein::distance(a.chars(), b.chars()) <= 1
+        || rapidfuzz::distance::osa::distance(a.chars(), b.chars()) <= 1
 }
 
 /// Whether texts of `a` and `b` characters can be similar enough: at best every
@@ -708,6 +712,10 @@ mod tests {
                 "The first critic sees the low-resolution image.",
                 "The second critic sees the low-resolution image.",
             ),
+            (
+                "Smooth loss for the region sizes of the localisation layer.",
+                "Smooth loss for the region siezs of the recognition layer.",
+            ),
         ] {
             assert!(substitutes_a_word(&n(a), &n(b)), "{a}");
         }
@@ -725,6 +733,10 @@ mod tests {
                 "The field is focused around a few big conferences.",
             ),
             ("Same text here.", "Same text here."),
+            (
+                "Smooth loss for the region sizes of the localisation layer.",
+                "Smooth loss for the region siezs of the localisation layer.",
+            ),
         ] {
             assert!(!substitutes_a_word(&n(a), &n(b)), "{a}");
         }
