@@ -96,7 +96,7 @@ impl Rule for QuoteNeedsLocator {
                 let located = claim.sources.iter().any(|source| {
                     source.value.locator.is_some_and(|l| !l.trim().is_empty())
                         || corpus
-                            .source(&source.value.id)
+                            .source(source.value.id)
                             .and_then(|s| s.url.as_deref())
                             .is_some_and(pinpoints)
                 });

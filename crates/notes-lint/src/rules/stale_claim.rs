@@ -170,7 +170,7 @@ fn last_checked(
                         && claim.sources.iter().all(|c| {
                             c.value.id == source
                                 || corpus
-                                    .source(&c.value.id)
+                                    .source(c.value.id)
                                     .is_none_or(|s| s.published.is_none())
                         }),
                 }
