@@ -628,6 +628,44 @@ mod tests {
     }
 
     #[test]
+    fn a_note_its_index_names_the_paper_of_lints_as_a_summary() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("in");
+        let note = b"## Sparse Routing\n\n- Reaches 41.2 BLEU.\n\
+            - Currently the best model of its size.\n";
+        write(&input, "papers/sparse routing.md", note);
+        write(
+            &input,
+            "index.md",
+            b"# Read\n\n- [Sparse Routing](papers/sparse%20routing.md) \
+              [[arXiv](https://arxiv.org/abs/2101.00001)]\n",
+        );
+        let out = dir.path().join("out");
+        let options = import::Options::default();
+        run_folder(std::slice::from_ref(&input), &out, false, &options).unwrap();
+        let text = std::fs::read_to_string(out.join("sparse-routing.yaml")).unwrap();
+        assert!(
+            text.contains("summary_of: \"arxiv-2101-00001\"\n"),
+            "{text}"
+        );
+        assert!(text.contains("    published: \"2021-01\"\n"), "{text}");
+        let index = std::fs::read_to_string(out.join("index.yaml")).unwrap();
+        assert!(!index.contains("\nsources:\n"), "defined twice: {index}");
+        let rules = lint(&out);
+        for rule in ["unsourced-claim", "unsourced-figure", "undated-claim"] {
+            assert!(!rules.contains(&rule), "{rule} in {rules:?}");
+        }
+        // The same note without its index is neither sourced nor dated.
+        let alone = dir.path().join("alone");
+        write(&alone, "sparse routing.md", note);
+        let alone_out = dir.path().join("alone-out");
+        run_folder(&[alone], &alone_out, false, &options).unwrap();
+        let rules = lint(&alone_out);
+        assert!(rules.contains(&"unsourced-claim"), "{rules:?}");
+        assert!(rules.contains(&"undated-claim"), "{rules:?}");
+    }
+
+    #[test]
     fn a_folder_shares_sources_and_reruns_byte_for_byte() {
         let dir = tempfile::tempdir().unwrap();
         let input = dir.path().join("in");
