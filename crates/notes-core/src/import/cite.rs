@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::Remark;
 use super::markdown::Footnote;
-use super::meta::{arxiv_id, arxiv_month, doi_of, links, source_id, source_type, split_link};
+use super::meta::{arxiv_id, doi_of, links, source_id, source_type, split_link};
 use crate::model::{Citation, Claim, Id, LocatedCitation, Note, Source};
 
 /// The key one work is known by: its arXiv id, DOI, normalised url, or title.
@@ -322,8 +322,7 @@ fn source_from(title: &str, url: &str) -> Source {
         title,
         authors: Vec::new(),
         venue: None,
-        // An arXiv id gives the month the work came out.
-        published: arxiv.as_deref().and_then(arxiv_month),
+        published: None,
         url: Some(url.to_owned()),
         doi,
         arxiv,

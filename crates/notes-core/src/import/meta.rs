@@ -520,7 +520,7 @@ fn bare_arxiv(text: &str) -> Option<String> {
 }
 
 /// The month a new-style arXiv id was submitted: `1512.03385` is 2015-12.
-pub(crate) fn arxiv_month(id: &str) -> Option<PartialDate> {
+fn arxiv_month(id: &str) -> Option<PartialDate> {
     let (yymm, _) = id.split_once('.')?;
     let year: i16 = yymm.get(..2)?.parse().ok()?;
     let month: i16 = yymm.get(2..4)?.parse().ok()?;
