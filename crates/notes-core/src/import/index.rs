@@ -40,31 +40,50 @@ fn has_scheme(target: &str) -> bool {
     })
 }
 
+/// A list item as read so far: where it starts, its links, the text before its first
+/// link and the text between and after its links.
+#[derive(Default)]
+struct Item {
+    line: usize,
+    links: Vec<Link>,
+    lead: String,
+    rest: String,
+}
+
 /// The list items of `markdown` whose first link points at another page (a relative
 /// target) and which also link an http(s) url, in order. An item's own links do not
 /// include those of the lists nested in it.
+///
+/// An item that says more than its links (`- [SQLite](sqlite.md): I use it with
+/// [Turso](https://example.org/)`) is a description, not an entry, unless the url is a
+/// paper's (arXiv, DOI, a PDF or a paper host). The text before the first link is the
+/// work's title when that link's text only says `notes` (`* A Paper [[notes](a.md)]
+/// [[link](https://...)]`).
 pub fn index_entries(markdown: &str) -> Vec<IndexEntry> {
     let line_starts: Vec<usize> = std::iter::once(0)
         .chain(markdown.match_indices('\n').map(|(i, _)| i + 1))
         .collect();
     let line_of = |offset: usize| line_starts.partition_point(|&start| start <= offset);
-    // The items open around the event, innermost last, each with its line and links.
-    let mut open: Vec<(usize, Vec<Link>)> = Vec::new();
+    // The items open around the event, innermost last.
+    let mut open: Vec<Item> = Vec::new();
     // How deep the event is inside links of the innermost item.
     let mut in_link = 0_usize;
     let mut entries = Vec::new();
     for (event, range) in Parser::new_ext(markdown, super::markdown::options()).into_offset_iter() {
         match event {
-            Event::Start(Tag::Item) => open.push((line_of(range.start), Vec::new())),
+            Event::Start(Tag::Item) => open.push(Item {
+                line: line_of(range.start),
+                ..Item::default()
+            }),
             Event::End(TagEnd::Item) => {
-                if let Some((line, links)) = open.pop() {
-                    entries.extend(entry(line, links));
+                if let Some(item) = open.pop() {
+                    entries.extend(entry(item));
                 }
             }
             Event::Start(Tag::Link { dest_url, .. }) => {
-                if let Some((_, links)) = open.last_mut() {
+                if let Some(item) = open.last_mut() {
                     if in_link == 0 {
-                        links.push(Link {
+                        item.links.push(Link {
                             target: dest_url.to_string(),
                             text: String::new(),
                         });
@@ -73,14 +92,22 @@ pub fn index_entries(markdown: &str) -> Vec<IndexEntry> {
                 }
             }
             Event::End(TagEnd::Link) => in_link = in_link.saturating_sub(1),
-            Event::Text(text) | Event::Code(text) if in_link > 0 => {
-                if let Some(link) = open.last_mut().and_then(|(_, links)| links.last_mut()) {
-                    link.text.push_str(&text);
+            Event::Text(text) | Event::Code(text) => {
+                if let Some(item) = open.last_mut() {
+                    match item.links.last_mut() {
+                        Some(link) if in_link > 0 => link.text.push_str(&text),
+                        Some(_) => item.rest.push_str(&text),
+                        None => item.lead.push_str(&text),
+                    }
                 }
             }
-            Event::SoftBreak | Event::HardBreak if in_link > 0 => {
-                if let Some(link) = open.last_mut().and_then(|(_, links)| links.last_mut()) {
-                    link.text.push(' ');
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some(item) = open.last_mut() {
+                    match item.links.last_mut() {
+                        Some(link) if in_link > 0 => link.text.push(' '),
+                        Some(_) => item.rest.push(' '),
+                        None => item.lead.push(' '),
+                    }
                 }
             }
             _ => {}
@@ -89,8 +116,28 @@ pub fn index_entries(markdown: &str) -> Vec<IndexEntry> {
     entries
 }
 
-/// The item at `line` with `links` as an index entry, when it is one.
-fn entry(line: usize, links: Vec<Link>) -> Option<IndexEntry> {
+/// Whether a link's text only says that it leads to notes.
+fn says_notes(text: &str) -> bool {
+    matches!(
+        text.trim().to_lowercase().as_str(),
+        "notes" | "note" | "my notes" | "summary" | "my summary" | "notes here" | "here"
+    )
+}
+
+/// Whether `url` is a paper's: an arXiv or DOI link, a PDF, or a paper host.
+fn is_paper(url: &str) -> bool {
+    let identified = arxiv_id(url).is_some() || doi_of(url).is_some();
+    super::meta::source_type(Some(url), identified) == crate::model::SourceType::Paper
+}
+
+/// Whether `text` has a word in it (a letter), not only brackets, punctuation, years.
+fn has_words(text: &str) -> bool {
+    text.chars().any(char::is_alphabetic)
+}
+
+/// `item` as an index entry, when it is one.
+fn entry(item: Item) -> Option<IndexEntry> {
+    let links = item.links;
     let first = links.first()?;
     if first.target.is_empty() || first.target.starts_with('#') || has_scheme(&first.target) {
         return None;
@@ -111,7 +158,20 @@ fn entry(line: usize, links: Vec<Link>) -> Option<IndexEntry> {
                     .is_some_and(|path| path.to_lowercase().ends_with(".pdf"))
         })
         .or(external.first())?;
-    let title = first.text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let lead = item
+        .lead
+        .trim()
+        .trim_matches(|c: char| c.is_whitespace() || matches!(c, '[' | '(' | '-' | ':' | '|'))
+        .to_owned();
+    let (title, rest) = if says_notes(&first.text) && has_words(&lead) {
+        (lead, item.rest)
+    } else {
+        (first.text.clone(), format!("{lead} {}", item.rest))
+    };
+    if has_words(&rest) && !is_paper(work) {
+        return None;
+    }
+    let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
     if title.is_empty() {
         return None;
     }
@@ -122,7 +182,7 @@ fn entry(line: usize, links: Vec<Link>) -> Option<IndexEntry> {
         .filter(|t| !t.is_empty())
         .collect();
     Some(IndexEntry {
-        line,
+        line: item.line,
         page: first.target.split('#').next().unwrap_or("").to_owned(),
         title,
         pages,
@@ -205,7 +265,7 @@ mod tests {
         let entries = index_entries(
             "- [Parent](parent.md) [paper](https://example.org/parent.pdf)\n  \
              - [Child](child.md) [paper](https://example.org/child.pdf)\n\
-             - [Both](a.md) and [b](b.md#x) [paper](https://example.org/both)\n",
+             - [Both](a.md) and [b](b.md#x) [paper](https://example.org/both.pdf)\n",
         );
         let pages: Vec<(&str, &[String])> = entries
             .iter()
@@ -220,5 +280,27 @@ mod tests {
             ]
         );
         assert_eq!(entries[1].work, "https://example.org/parent.pdf");
+    }
+
+    #[test]
+    fn a_description_is_not_an_entry_unless_it_links_a_paper() {
+        let entries = index_entries(
+            "- [SQLite](db/sqlite.md): I use it with [a sync engine](https://example.org/sync)\n\
+             - [Routing](routing.md) - a short summary [paper](https://arxiv.org/abs/2101.00001)\n\
+             - [Old Paper](old.md) (2016) [[site](https://example.org/old)]\n",
+        );
+        let titles: Vec<&str> = entries.iter().map(|e| e.title.as_str()).collect();
+        assert_eq!(titles, ["Routing", "Old Paper"]);
+    }
+
+    #[test]
+    fn a_link_that_only_says_notes_takes_its_title_from_the_text_before_it() {
+        let entries = index_entries(
+            "* Learned Index Structures [[notes](papers/index.md)] [[link](https://example.org/li)]\n\
+             * [[notes](papers/other.md)] [[link](https://example.org/other)]\n",
+        );
+        let titles: Vec<&str> = entries.iter().map(|e| e.title.as_str()).collect();
+        assert_eq!(titles, ["Learned Index Structures", "notes"]);
+        assert_eq!(entries[0].page, "papers/index.md");
     }
 }
