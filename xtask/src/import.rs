@@ -1,7 +1,7 @@
 //! `cargo xtask import`: Markdown notes to note files, with
 //! [`notes_core::import`] doing the reading.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::{IsTerminal as _, Write as _};
 use std::path::{Path, PathBuf};
 
@@ -204,19 +204,32 @@ fn import_folder(
         .iter()
         .flat_map(|(_, document)| [document.id.clone(), import::slug(&document.note.title)])
         .collect();
-    let mut links: Vec<(&Input, Vec<String>)> = Vec::new();
+    let mut links: Vec<(usize, Vec<String>)> = Vec::new();
+    let (works, index_remarks) = index_works(&inputs);
+    tally.remarks += index_remarks.len();
+    lines.extend(index_remarks);
     for input in &inputs {
         names.insert(input.id.clone());
         if let Some(stem) = input.file.file_stem() {
             names.insert(import::slug(&stem.to_string_lossy()));
         }
     }
-    for input in &inputs {
+    // The notes an index gives a work come first, so that they, not the index,
+    // define its source (with the title of the work); the report keeps path order.
+    let order: Vec<usize> = works
+        .keys()
+        .copied()
+        .chain((0..inputs.len()).filter(|i| !works.contains_key(i)))
+        .collect();
+    let mut file_lines: Vec<Vec<String>> = vec![Vec::new(); inputs.len()];
+    for i in order {
+        let input = &inputs[i];
+        let lines = &mut file_lines[i];
         progress.inc(1);
-        match import_one(input, out, force, options, &mut registry) {
+        match import_one(input, out, force, options, works.get(&i), &mut registry) {
             Ok(imported) => {
                 names.insert(import::slug(&imported.note.title));
-                links.push((input, import::wikilinks(&imported.note)));
+                links.push((i, import::wikilinks(&imported.note)));
                 tally.notes += 1;
                 tally.sources += imported.note.sources.len();
                 tally.caveats += imported.note.caveats.len();
@@ -245,8 +258,11 @@ fn import_folder(
             }
         }
     }
+    lines.extend(file_lines.into_iter().flatten());
+    links.sort_by_key(|(i, _)| *i);
     progress.finish_and_clear();
-    for (input, targets) in links {
+    for (i, targets) in links {
+        let input = &inputs[i];
         for target in targets {
             if !names.contains(&import::slug(&target)) {
                 tally.remarks += 1;
@@ -287,12 +303,14 @@ fn count(claims: &[notes_core::model::Claim], tally: &mut Tally) {
     }
 }
 
-/// Imports one file of a folder import and writes its note.
+/// Imports one file of a folder import and writes its note; `work` is what the
+/// folder's index says the note summarises.
 fn import_one(
     input: &Input,
     out: &Path,
     force: bool,
     options: &import::Options,
+    work: Option<&notes_core::model::Source>,
     registry: &mut import::Registry,
 ) -> Result<import::Imported, String> {
     let target = out.join(format!("{}.yaml", input.id));
@@ -304,13 +322,93 @@ fn import_one(
         ));
     }
     let markdown = read_markdown(&input.file)?;
-    let mut imported =
-        import::import(&markdown, &input.id, options).map_err(|e| e.at(&input.shown))?;
+    let mut imported = import::import_summarising(&markdown, &input.id, options, work)
+        .map_err(|e| e.at(&input.shown))?;
     imported
         .share(registry, &input.id)
         .map_err(|e| format!("{}: {e}", input.shown))?;
     crate::generated::write_atomically(&target, &imported.yaml)?;
     Ok(imported)
+}
+
+/// What the index pages of a folder import say each note summarises, by the note's
+/// place in `inputs`, and the report's lines on the entries that could not be placed.
+///
+/// An index entry is a list item whose first link points at another file of the import
+/// and that also links a work (see [`import::index_entries`]). An entry that links two
+/// files of the import is skipped; so is a note that entries give different works.
+fn index_works(inputs: &[Input]) -> (BTreeMap<usize, notes_core::model::Source>, Vec<String>) {
+    let by_path: HashMap<PathBuf, usize> = inputs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, input)| Some((std::fs::canonicalize(&input.file).ok()?, i)))
+        .collect();
+    let mut remarks = Vec::new();
+    // For each note, the works entries give it: where, and which.
+    let mut given: BTreeMap<usize, Vec<(String, notes_core::model::Source)>> = BTreeMap::new();
+    for (i, input) in inputs.iter().enumerate() {
+        // A file that cannot be read is reported when it is imported.
+        let Ok(markdown) = read_markdown(&input.file) else {
+            continue;
+        };
+        let folder = input.file.parent().unwrap_or(Path::new(""));
+        let note_of = |target: &str| {
+            let target = percent_encoding::percent_decode_str(target).decode_utf8_lossy();
+            let path = std::fs::canonicalize(folder.join(target.as_ref())).ok()?;
+            by_path.get(&path).copied().filter(|&note| note != i)
+        };
+        for entry in import::index_entries(&markdown) {
+            let Some(note) = note_of(&entry.page) else {
+                continue;
+            };
+            let notes: BTreeSet<usize> = entry.pages.iter().filter_map(|t| note_of(t)).collect();
+            let at = format!("{}:{}", input.shown, entry.line);
+            if notes.len() > 1 {
+                let shown: Vec<&str> = notes.iter().map(|&n| inputs[n].shown.as_str()).collect();
+                remarks.push(format!(
+                    "{at}: this index entry links {} notes ({}): which one summarises {} is \
+                     unclear, so none takes it",
+                    notes.len(),
+                    shown.join(", "),
+                    entry.work
+                ));
+                continue;
+            }
+            if let Some(source) = entry.source() {
+                given.entry(note).or_default().push((at, source));
+            }
+        }
+    }
+    let mut works = BTreeMap::new();
+    for (note, entries) in given {
+        let mut distinct: Vec<&(String, notes_core::model::Source)> = Vec::new();
+        for entry in &entries {
+            if !distinct.iter().any(|d| import::same_work(&d.1, &entry.1)) {
+                distinct.push(entry);
+            }
+        }
+        if let [(_, source)] = distinct.as_slice() {
+            works.insert(note, source.clone());
+        } else {
+            let listed: Vec<String> = distinct
+                .iter()
+                .map(|(at, source)| {
+                    format!(
+                        "{at} gives {}",
+                        source.url.as_deref().unwrap_or(&source.title)
+                    )
+                })
+                .collect();
+            remarks.push(format!(
+                "{}: the index gives this note {} different works ({}): it summarises none \
+                 of them",
+                inputs[note].shown,
+                distinct.len(),
+                listed.join("; ")
+            ));
+        }
+    }
+    (works, remarks)
 }
 
 /// The Markdown files of `paths`, folders read recursively (hidden entries skipped),
@@ -527,6 +625,44 @@ mod tests {
         std::fs::create_dir_all(&plain).unwrap();
         std::fs::copy(out.join("thoughts.yaml"), plain.join("thoughts.yaml")).unwrap();
         assert!(lint(&plain).contains(&"unsourced-claim"));
+    }
+
+    #[test]
+    fn a_note_its_index_names_the_paper_of_lints_as_a_summary() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("in");
+        let note = b"## Sparse Routing\n\n- Reaches 41.2 BLEU.\n\
+            - Currently the best model of its size.\n";
+        write(&input, "papers/sparse routing.md", note);
+        write(
+            &input,
+            "index.md",
+            b"# Read\n\n- [Sparse Routing](papers/sparse%20routing.md) \
+              [[arXiv](https://arxiv.org/abs/2101.00001)]\n",
+        );
+        let out = dir.path().join("out");
+        let options = import::Options::default();
+        run_folder(std::slice::from_ref(&input), &out, false, &options).unwrap();
+        let text = std::fs::read_to_string(out.join("sparse-routing.yaml")).unwrap();
+        assert!(
+            text.contains("summary_of: \"arxiv-2101-00001\"\n"),
+            "{text}"
+        );
+        assert!(text.contains("    published: \"2021-01\"\n"), "{text}");
+        let index = std::fs::read_to_string(out.join("index.yaml")).unwrap();
+        assert!(!index.contains("\nsources:\n"), "defined twice: {index}");
+        let rules = lint(&out);
+        for rule in ["unsourced-claim", "unsourced-figure", "undated-claim"] {
+            assert!(!rules.contains(&rule), "{rule} in {rules:?}");
+        }
+        // The same note without its index is neither sourced nor dated.
+        let alone = dir.path().join("alone");
+        write(&alone, "sparse routing.md", note);
+        let alone_out = dir.path().join("alone-out");
+        run_folder(&[alone], &alone_out, false, &options).unwrap();
+        let rules = lint(&alone_out);
+        assert!(rules.contains(&"unsourced-claim"), "{rules:?}");
+        assert!(rules.contains(&"undated-claim"), "{rules:?}");
     }
 
     #[test]

@@ -22,6 +22,7 @@
 
 mod cite;
 mod emit;
+mod index;
 mod markdown;
 mod meta;
 mod outline;
@@ -31,6 +32,7 @@ use std::path::Path;
 
 pub use cite::{Registry, share};
 pub use emit::{MODELINE, WARNING, emit, quoted};
+pub use index::{IndexEntry, index_entries, same_work};
 pub use meta::{DateOrder, parse_date};
 
 use crate::PartialDate;
@@ -130,6 +132,18 @@ fn dated_title(title: &str, file_stem: &str) -> Option<PartialDate> {
 /// Turns the Markdown `markdown` into a note file whose name (without extension) is
 /// `file_stem`: the note loads with no finding, or this fails.
 pub fn import(markdown: &str, file_stem: &str, options: &Options) -> Result<Imported, ImportError> {
+    import_summarising(markdown, file_stem, options, None)
+}
+
+/// [`import`], with `work` as the work the note summarises when its Markdown names
+/// none itself: the note then reads as if its own metadata had named `work` (a folder's
+/// index page may say which paper each note is about).
+pub fn import_summarising(
+    markdown: &str,
+    file_stem: &str,
+    options: &Options,
+    work: Option<&crate::model::Source>,
+) -> Result<Imported, ImportError> {
     let prepared = outline::prepare(markdown);
     let body = markdown::read(&prepared, file_stem);
     if let Some(broken) = body.broken_front_matter {
@@ -167,13 +181,16 @@ pub fn import(markdown: &str, file_stem: &str, options: &Options) -> Result<Impo
                 .to_owned(),
         ));
     };
-    let meta = meta::read(
+    let mut meta = meta::read(
         &fields,
         &title,
         body.title_url.as_deref(),
         options.date_order,
         &mut report,
     );
+    if meta.source.is_none() && body.summary_label.is_none() {
+        meta.source = work.cloned();
+    }
     report.extend(body.report);
     report.sort_by_key(|r| r.line);
     let mut warnings = Vec::new();
