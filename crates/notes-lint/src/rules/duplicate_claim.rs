@@ -319,8 +319,8 @@ struct Scratch {
     counts: Box<[u8; TABLE]>,
     /// The slots in use, in the order their candidates came.
     used: Vec<usize>,
-    /// The candidates, once each, with how many buckets they share.
-    ranked: Vec<(usize, usize)>,
+    /// The candidates, once each, with how many buckets they share: see [`rank`].
+    ranked: Vec<u64>,
 }
 
 impl Default for Scratch {
@@ -359,8 +359,7 @@ impl Scratch {
             }
         }
         for slot in self.used.drain(..) {
-            self.ranked
-                .push((usize::from(self.counts[slot]), self.keys[slot] as usize));
+            self.ranked.push(rank(self.counts[slot], self.keys[slot]));
             self.keys[slot] = EMPTY;
         }
     }
@@ -448,7 +447,7 @@ fn links(corpus: &Corpus<'_>, texts: &Texts) -> Vec<Option<Link>> {
                 *key = (band_key(group, band, rows) & !0xffff_ffff) | c as u64;
             }
         });
-    keys.par_sort_unstable();
+    let keys = sort_entries(keys);
     // Per claim, side by side, each of its entries: where the entry's bucket starts,
     // and where the entry is (its bucket's claims before it are earlier claims).
     let mut entries: Vec<(u32, u32)> = vec![(0, 0); keys.len()];
@@ -496,6 +495,47 @@ fn links(corpus: &Corpus<'_>, texts: &Texts) -> Vec<Option<Link>> {
     links
 }
 
+/// Bits of a band key that [`sort_entries`] first bins entries by.
+const BIN_BITS: u32 = 12;
+
+/// `entries` sorted: one pass puts them in bins by the top bits of their key (keeping
+/// their order), then the bins, small enough to stay in cache, are sorted in parallel.
+fn sort_entries(entries: Vec<u64>) -> Vec<u64> {
+    let bin = |entry: u64| (entry >> (u64::BITS - BIN_BITS)) as usize;
+    let mut next = vec![0_usize; 1 << BIN_BITS];
+    for &entry in &entries {
+        next[bin(entry)] += 1;
+    }
+    let sizes = next.clone();
+    let mut start = 0;
+    for slot in &mut next {
+        (*slot, start) = (start, start + *slot);
+    }
+    let mut sorted = vec![0_u64; entries.len()];
+    for &entry in &entries {
+        let slot = &mut next[bin(entry)];
+        sorted[*slot] = entry;
+        *slot += 1;
+    }
+    drop(entries);
+    let mut bins: Vec<&mut [u64]> = Vec::with_capacity(sizes.len());
+    let mut rest = sorted.as_mut_slice();
+    for size in sizes {
+        let (bin, after) = rest.split_at_mut(size);
+        bins.push(bin);
+        rest = after;
+    }
+    bins.into_par_iter().for_each(|bin| bin.sort_unstable());
+    sorted
+}
+
+/// A candidate that shares `shared` buckets, as one number that sorts those sharing the
+/// most buckets first, then the earliest claims: the count (subtracted from 255) in the
+/// high half, the claim in the low one.
+fn rank(shared: u8, candidate: u32) -> u64 {
+    (u64::from(u8::MAX - shared) << 32) | u64::from(candidate)
+}
+
 /// The earliest confirmed near duplicate of claim `c` among `ranked` (earlier claims,
 /// each with how many buckets it shares with `c`), trying those that share the most
 /// buckets first: at most [`MAX_CHECKS`] of them, and at most [`MAX_DIFFS`] full
@@ -504,13 +544,20 @@ fn confirm(
     near: &[Near<'_>],
     screens: &Screens,
     c: usize,
-    ranked: &mut [(usize, usize)],
+    ranked: &mut [u64],
 ) -> Option<(usize, f32)> {
-    ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    // Only the first MAX_CHECKS are tried: pick them, then sort just those.
+    if ranked.len() > MAX_CHECKS {
+        ranked.select_nth_unstable(MAX_CHECKS - 1);
+    }
+    let tried = ranked.len().min(MAX_CHECKS);
+    let ranked = &mut ranked[..tried];
+    ranked.sort_unstable();
     let this = &near[c];
     let mut confirmed: Option<(usize, f32)> = None;
     let mut diffs = 0;
-    for &(_, other) in ranked.iter().take(MAX_CHECKS) {
+    for &ranked in ranked.iter() {
+        let other = ranked as u32 as usize;
         if diffs == MAX_DIFFS {
             break;
         }
