@@ -431,26 +431,27 @@ fn links(corpus: &Corpus<'_>, texts: &Texts) -> Vec<Option<Link>> {
             names: &texts.shapes[item].names,
         })
         .collect();
-    // Every (band key, claim) pair, sorted: claims with equal keys share an LSH bucket,
-    // earliest first. A pair is one number, 32 bits of the key in the high half (a rare
-    // collision only merges two buckets) and the claim in the low one.
-    let mut keys: Vec<u64> = vec![0; near.len() * BANDS];
-    keys.par_chunks_mut(BANDS)
+    // Per claim, side by side, 32 bits of the key of each of its bands (a rare
+    // collision only merges two buckets).
+    let mut bands: Vec<u32> = vec![0; near.len() * BANDS];
+    bands
+        .par_chunks_mut(BANDS)
         .zip(&near)
-        .enumerate()
-        .for_each(|(c, (keys, near))| {
+        .for_each(|(bands, near)| {
             let at = claims[near.item];
             let group = group_hash(summary_group(corpus, at), &texts.shapes[near.item]);
             let signature = signature(near.norm, &seeds);
-            for (band, key) in keys.iter_mut().enumerate() {
+            for (band, key) in bands.iter_mut().enumerate() {
                 let rows = &signature[band * ROWS..(band + 1) * ROWS];
-                *key = (band_key(group, band, rows) & !0xffff_ffff) | c as u64;
+                *key = (band_key(group, band, rows) >> 32) as u32;
             }
         });
-    let keys = sort_entries(keys);
-    // Per claim, side by side, each of its entries: where the entry's bucket starts,
-    // and where the entry is (its bucket's claims before it are earlier claims).
-    let mut entries: Vec<(u32, u32)> = vec![(0, 0); keys.len()];
+    // Every (band key, claim) pair, sorted: claims with equal keys share an LSH bucket,
+    // earliest first. A pair is one number, the key in the high half and the claim in
+    // the low one.
+    let keys = sort_entries(bands);
+    // Per claim, side by side, where each of its buckets starts.
+    let mut starts: Vec<u32> = vec![0; keys.len()];
     let mut filled: Vec<u8> = vec![0; near.len()];
     let mut start = 0;
     for (p, &key) in keys.iter().enumerate() {
@@ -458,9 +459,10 @@ fn links(corpus: &Corpus<'_>, texts: &Texts) -> Vec<Option<Link>> {
             start = p as u32;
         }
         let c = key as u32 as usize;
-        entries[c * BANDS + usize::from(filled[c])] = (start, p as u32);
+        starts[c * BANDS + usize::from(filled[c])] = start;
         filled[c] += 1;
     }
+    drop(filled);
     // The cheap bounds read these for candidates all over the corpus: compact arrays
     // keep those reads in cache.
     let screens = Screens {
@@ -473,13 +475,19 @@ fn links(corpus: &Corpus<'_>, texts: &Texts) -> Vec<Option<Link>> {
     let found: Vec<Option<(usize, f32)>> = (0..near.len())
         .into_par_iter()
         .map_init(Scratch::default, |scratch, c| {
-            let heads = entries[c * BANDS..(c + 1) * BANDS]
+            // A bucket's claims are sorted: those before `c` are the earlier ones.
+            let heads = starts[c * BANDS..(c + 1) * BANDS]
                 .iter()
-                .flat_map(|&(start, p)| {
-                    let start = start as usize;
-                    keys[start..(start + BUCKET_CAP).min(p as usize)].iter()
-                })
-                .map(|&key| key as u32);
+                .flat_map(|&start| {
+                    let bucket = &keys[start as usize..];
+                    let key = bucket[0] >> 32;
+                    bucket
+                        .iter()
+                        .take(BUCKET_CAP)
+                        .take_while(move |&&entry| entry >> 32 == key)
+                        .map(|&entry| entry as u32)
+                        .take_while(move |&other| (other as usize) < c)
+                });
             scratch.count(c, heads);
             confirm(&near, &screens, c, &mut scratch.ranked)
         })
@@ -498,26 +506,28 @@ fn links(corpus: &Corpus<'_>, texts: &Texts) -> Vec<Option<Link>> {
 /// Bits of a band key that [`sort_entries`] first bins entries by.
 const BIN_BITS: u32 = 12;
 
-/// `entries` sorted: one pass puts them in bins by the top bits of their key (keeping
-/// their order), then the bins, small enough to stay in cache, are sorted in parallel.
-fn sort_entries(entries: Vec<u64>) -> Vec<u64> {
-    let bin = |entry: u64| (entry >> (u64::BITS - BIN_BITS)) as usize;
+/// The (band key, claim) pairs of `bands` (per claim, side by side, the key of each
+/// of its bands), sorted, each as one number: the key in the high half, the claim in
+/// the low one. One pass puts them in bins by the top bits of their key (in claim
+/// order), then the bins, small enough to stay in cache, are sorted in parallel.
+fn sort_entries(bands: Vec<u32>) -> Vec<u64> {
+    let bin = |key: u32| (key >> (u32::BITS - BIN_BITS)) as usize;
     let mut next = vec![0_usize; 1 << BIN_BITS];
-    for &entry in &entries {
-        next[bin(entry)] += 1;
+    for &key in &bands {
+        next[bin(key)] += 1;
     }
     let sizes = next.clone();
     let mut start = 0;
     for slot in &mut next {
         (*slot, start) = (start, start + *slot);
     }
-    let mut sorted = vec![0_u64; entries.len()];
-    for &entry in &entries {
-        let slot = &mut next[bin(entry)];
-        sorted[*slot] = entry;
+    let mut sorted = vec![0_u64; bands.len()];
+    for (i, &key) in bands.iter().enumerate() {
+        let slot = &mut next[bin(key)];
+        sorted[*slot] = (u64::from(key) << 32) | (i / BANDS) as u64;
         *slot += 1;
     }
-    drop(entries);
+    drop(bands);
     let mut bins: Vec<&mut [u64]> = Vec::with_capacity(sizes.len());
     let mut rest = sorted.as_mut_slice();
     for size in sizes {
