@@ -343,6 +343,10 @@ pub fn shape(text: &str) -> Shape {
         last_word = core;
     }
     shape.masked = std::mem::take(masked);
+    // Kept for the whole run, once per claim: no spare room.
+    shape.masked.shrink_to_fit();
+    shape.figures.shrink_to_fit();
+    shape.names.shrink_to_fit();
     shape
 }
 
@@ -421,7 +425,9 @@ impl Texts {
             .par_iter()
             .map(|at| {
                 let text = &corpus.notes[at.note].claims[at.claim].claim.text;
-                (normalise(text), shape(text))
+                let mut norm = normalise(text);
+                norm.shrink_to_fit();
+                (norm, shape(text))
             })
             .unzip();
         Texts {
