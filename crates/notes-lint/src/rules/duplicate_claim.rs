@@ -450,16 +450,20 @@ fn links(corpus: &Corpus<'_>, texts: &Texts) -> Vec<Option<Link>> {
     // earliest first. A pair is one number, the key in the high half and the claim in
     // the low one.
     let keys = sort_entries(bands);
-    // Per claim, side by side, where each of its buckets starts.
+    // Per claim, side by side, where each of its buckets starts and how many of the
+    // bucket's first claims (at most BUCKET_CAP) come before it.
     let mut starts: Vec<u32> = vec![0; keys.len()];
+    let mut before: Vec<u8> = vec![0; keys.len()];
     let mut filled: Vec<u8> = vec![0; near.len()];
     let mut start = 0;
     for (p, &key) in keys.iter().enumerate() {
         if p > 0 && keys[p - 1] >> 32 != key >> 32 {
-            start = p as u32;
+            start = p;
         }
         let c = key as u32 as usize;
-        starts[c * BANDS + usize::from(filled[c])] = start;
+        let slot = c * BANDS + usize::from(filled[c]);
+        starts[slot] = start as u32;
+        before[slot] = (p - start).min(BUCKET_CAP) as u8;
         filled[c] += 1;
     }
     drop(filled);
@@ -475,19 +479,18 @@ fn links(corpus: &Corpus<'_>, texts: &Texts) -> Vec<Option<Link>> {
     let found: Vec<Option<(usize, f32)>> = (0..near.len())
         .into_par_iter()
         .map_init(Scratch::default, |scratch, c| {
-            // A bucket's claims are sorted: those before `c` are the earlier ones.
-            let heads = starts[c * BANDS..(c + 1) * BANDS]
+            let (starts, before) = (
+                &starts[c * BANDS..(c + 1) * BANDS],
+                &before[c * BANDS..(c + 1) * BANDS],
+            );
+            let heads = starts
                 .iter()
-                .flat_map(|&start| {
-                    let bucket = &keys[start as usize..];
-                    let key = bucket[0] >> 32;
-                    bucket
-                        .iter()
-                        .take(BUCKET_CAP)
-                        .take_while(move |&&entry| entry >> 32 == key)
-                        .map(|&entry| entry as u32)
-                        .take_while(move |&other| (other as usize) < c)
-                });
+                .zip(before)
+                .flat_map(|(&start, &before)| {
+                    let start = start as usize;
+                    keys[start..start + usize::from(before)].iter()
+                })
+                .map(|&key| key as u32);
             scratch.count(c, heads);
             confirm(&near, &screens, c, &mut scratch.ranked)
         })
