@@ -322,7 +322,11 @@ pub fn resolve_claims(note: &Note) -> Vec<ResolvedClaim<'_>> {
         reviewed: note.reviewed,
         shelf_life: note.shelf_life,
     });
-    let mut out = Vec::new();
+    // Sized to the claims, so a large note holds no spare room.
+    fn count(claims: &[Claim]) -> usize {
+        claims.iter().map(|claim| 1 + count(&claim.children)).sum()
+    }
+    let mut out = Vec::with_capacity(note.sections.iter().map(|s| count(&s.claims)).sum());
     for (s, section) in note.sections.iter().enumerate() {
         let owner = extend_path(&root, [Segment::key("sections"), Segment::Index(s)]);
         let context = note_context.enter(Scope {

@@ -1,15 +1,18 @@
 //! `conflicting-figure`: claims that say the same thing but for one figure.
 //!
 //! Claims are grouped by their text with its figures masked and by every figure but
-//! one, in one hash map, so the cost is linear in the claims whatever they say: a
-//! cluster of a million copies is one group, reported once.
+//! one: each (claim, figure) pair is one small entry, and sorting the entries puts
+//! each group's together, so the cost is `n log n` in the claims whatever they say
+//! and the memory a few bytes per figure: a cluster of a million copies is one group,
+//! reported once.
 
-use std::collections::HashMap;
+use std::cmp::Ordering;
 
 use notes_core::{Finding, Severity};
 
 use super::claim_text::{
-    At, MAX_LABELS, MAX_NAMED, cluster_finding, count, is_year, place, summary_group, unlabelled,
+    At, MAX_LABELS, MAX_NAMED, Shape, cluster_finding, count, is_year, place, summary_group,
+    unlabelled,
 };
 use super::{Context, Rule, RuleMeta};
 use crate::corpus::Corpus;
@@ -86,13 +89,25 @@ pub const MIN_WORDS: usize = 3;
 /// Texts with more figures than this are not compared.
 pub const MAX_FIGURES: usize = 8;
 
-/// Claims that share everything but the figure at one position: the group's key.
-#[derive(PartialEq, Eq, Hash)]
-struct Key<'a> {
-    summary_of: Option<&'a str>,
-    masked: &'a str,
-    position: usize,
-    others: Vec<&'a str>,
+/// One figure of one claim: the claim (an index in [`Texts::claims`]) and the figure's
+/// position among the claim's figures.
+///
+/// [`Texts::claims`]: super::claim_text::Texts::claims
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Entry {
+    claim: u32,
+    position: u8,
+}
+
+/// The figures of `shape` but the one at `position`.
+fn others(shape: &Shape, position: u8) -> impl Iterator<Item = &str> {
+    let position = usize::from(position);
+    shape
+        .figures
+        .iter()
+        .enumerate()
+        .filter(move |&(k, _)| k != position)
+        .map(|(_, figure)| figure.as_str())
 }
 
 impl Rule for ConflictingFigure {
@@ -101,9 +116,10 @@ impl Rule for ConflictingFigure {
     }
 
     fn check(&self, corpus: &Corpus<'_>, _: &Context<'_>, out: &mut Vec<Finding>) {
+        use rayon::prelude::*;
         let texts = corpus.texts();
         let (claims, shapes) = (&texts.claims, &texts.shapes);
-        let mut groups: HashMap<Key<'_>, Vec<usize>> = HashMap::new();
+        let mut entries: Vec<Entry> = Vec::new();
         for (i, shape) in shapes.iter().enumerate() {
             if shape.figures.is_empty()
                 || shape.figures.len() > MAX_FIGURES
@@ -112,30 +128,35 @@ impl Rule for ConflictingFigure {
                 continue;
             }
             for position in 0..shape.figures.len() {
-                if is_year(&shape.figures[position]) {
-                    continue;
+                if !is_year(&shape.figures[position]) {
+                    entries.push(Entry {
+                        claim: i as u32,
+                        position: position as u8,
+                    });
                 }
-                let others = shape
-                    .figures
-                    .iter()
-                    .enumerate()
-                    .filter(|&(k, _)| k != position)
-                    .map(|(_, figure)| figure.as_str())
-                    .collect();
-                let key = Key {
-                    summary_of: summary_group(corpus, claims[i]),
-                    masked: &shape.masked,
-                    position,
-                    others,
-                };
-                groups.entry(key).or_default().push(i);
             }
         }
-        let mut clusters: Vec<(usize, usize, Vec<usize>)> = groups
-            .into_iter()
-            .filter(|(_, members)| members.len() > 1)
-            .map(|(key, members)| (members[0], key.position, members))
+        // Claims that share everything but the figure at one position make a group:
+        // the same `summary_of` group, masked text, position and other figures.
+        let group = |a: &Entry, b: &Entry| -> Ordering {
+            let (x, y) = (&shapes[a.claim as usize], &shapes[b.claim as usize]);
+            summary_group(corpus, claims[a.claim as usize])
+                .cmp(&summary_group(corpus, claims[b.claim as usize]))
+                .then_with(|| x.masked.cmp(&y.masked))
+                .then(a.position.cmp(&b.position))
+                .then_with(|| others(x, a.position).cmp(others(y, b.position)))
+        };
+        // Sorted by group, then claim: each group's members are together, in order.
+        entries.par_sort_unstable_by(|a, b| group(a, b).then(a.claim.cmp(&b.claim)));
+        let mut clusters: Vec<(usize, usize, Vec<usize>)> = entries
+            .chunk_by(|a, b| group(a, b) == Ordering::Equal)
+            .filter(|members| members.len() > 1)
+            .map(|members| {
+                let claims: Vec<usize> = members.iter().map(|e| e.claim as usize).collect();
+                (claims[0], usize::from(members[0].position), claims)
+            })
             .collect();
+        drop(entries);
         clusters.sort_unstable_by_key(|&(first, position, _)| (first, position));
         for (first, position, members) in clusters {
             let value = |i: usize| shapes[i].figures[position].as_str();

@@ -163,40 +163,55 @@ fn mix(mut x: u64) -> u64 {
 }
 
 /// Per MinHash value: a seed and an odd multiplier.
-fn seeds() -> [(u32, u32); HASHES] {
+fn seeds() -> [(u16, u16); HASHES] {
     let mut seeds = [(0, 0); HASHES];
     for (i, seed) in seeds.iter_mut().enumerate() {
         let bits = mix(0x9e37_79b9_7f4a_7c15 ^ (i as u64 + 1));
-        *seed = ((bits >> 32) as u32, bits as u32 | 1);
+        *seed = ((bits >> 48) as u16, bits as u16 | 1);
     }
     seeds
 }
 
+/// One MinHash value of a text: the least, over its trigrams, of a permutation of
+/// 16 bits of the trigram's hash (`(bits ^ seed) × multiplier`, compared as signed
+/// numbers).
+type Row = i16;
+
 /// The MinHash signature of the character trigrams of `text`: per value, the least
-/// of a multiplicative hash of the trigrams (32-bit, so the loop vectorises).
-fn signature(text: &str, seeds: &[(u32, u32); HASHES]) -> [u32; HASHES] {
-    let (xors, muls): ([u32; HASHES], [u32; HASHES]) = (seeds.map(|s| s.0), seeds.map(|s| s.1));
-    let mut sig = [u32::MAX; HASHES];
+/// of a multiplicative hash of the trigrams. Each trigram is hashed once, to 64 bits;
+/// value `i` permutes its 16-bit part `i % 4`. The values are 16-bit so that baseline
+/// x86-64 (SSE2) works on eight at a time: one vector instruction multiplies and
+/// another takes the least.
+fn signature(text: &str, seeds: &[(u16, u16); HASHES]) -> [Row; HASHES] {
+    let (xors, muls): ([u16; HASHES], [u16; HASHES]) = (seeds.map(|s| s.0), seeds.map(|s| s.1));
+    let mut sig = [Row::MAX; HASHES];
     let mut chars = text.chars();
     let (Some(mut a), Some(mut b)) = (chars.next(), chars.next()) else {
         return sig;
     };
     for c in chars {
-        let shingle = mix((u64::from(a) << 42) ^ (u64::from(b) << 21) ^ u64::from(c));
+        let hash = mix((u64::from(a) << 42) ^ (u64::from(b) << 21) ^ u64::from(c));
         (a, b) = (b, c);
-        let shingle = (shingle >> 32) as u32;
-        for ((slot, xor), mul) in sig.iter_mut().zip(&xors).zip(&muls) {
-            *slot = (*slot).min((shingle ^ xor).wrapping_mul(*mul));
+        let part = |i: u32| (hash >> (16 * i)) as u16;
+        let parts = [0, 1, 2, 3, 0, 1, 2, 3].map(part);
+        for ((slots, xors), muls) in sig
+            .chunks_exact_mut(8)
+            .zip(xors.chunks_exact(8))
+            .zip(muls.chunks_exact(8))
+        {
+            for (((slot, part), xor), mul) in slots.iter_mut().zip(&parts).zip(xors).zip(muls) {
+                *slot = (*slot).min((part ^ xor).wrapping_mul(*mul) as Row);
+            }
         }
     }
     sig
 }
 
 /// The bucket of one band of a signature, within `group` (claims that may match).
-fn band_key(group: u64, band: usize, rows: &[u32]) -> u64 {
+fn band_key(group: u64, band: usize, rows: &[Row]) -> u64 {
     let mut key = mix(group ^ band as u64);
     for &row in rows {
-        key = mix(key ^ u64::from(row));
+        key = mix(key ^ u64::from(row as u16));
     }
     key
 }
@@ -359,8 +374,8 @@ struct Scratch {
     counts: Box<[u8; TABLE]>,
     /// The slots in use, in the order their candidates came.
     used: Vec<usize>,
-    /// The candidates, once each, with how many buckets they share.
-    ranked: Vec<(usize, usize)>,
+    /// The candidates, once each, with how many buckets they share: see [`rank`].
+    ranked: Vec<u64>,
 }
 
 impl Default for Scratch {
@@ -399,8 +414,7 @@ impl Scratch {
             }
         }
         for slot in self.used.drain(..) {
-            self.ranked
-                .push((usize::from(self.counts[slot]), self.keys[slot] as usize));
+            self.ranked.push(rank(self.counts[slot], self.keys[slot]));
             self.keys[slot] = EMPTY;
         }
     }
@@ -472,36 +486,42 @@ fn links(corpus: &Corpus<'_>, texts: &Texts) -> Vec<Option<Link>> {
             names: &texts.shapes[item].names,
         })
         .collect();
-    // Every (band key, claim) pair, sorted: claims with equal keys share an LSH bucket,
-    // earliest first. A pair is one number, 32 bits of the key in the high half (a rare
-    // collision only merges two buckets) and the claim in the low one.
-    let mut keys: Vec<u64> = vec![0; near.len() * BANDS];
-    keys.par_chunks_mut(BANDS)
+    // Per claim, side by side, 32 bits of the key of each of its bands (a rare
+    // collision only merges two buckets).
+    let mut bands: Vec<u32> = vec![0; near.len() * BANDS];
+    bands
+        .par_chunks_mut(BANDS)
         .zip(&near)
-        .enumerate()
-        .for_each(|(c, (keys, near))| {
+        .for_each(|(bands, near)| {
             let at = claims[near.item];
             let group = group_hash(compare_group(corpus, at), &texts.shapes[near.item]);
             let signature = signature(near.norm, &seeds);
-            for (band, key) in keys.iter_mut().enumerate() {
+            for (band, key) in bands.iter_mut().enumerate() {
                 let rows = &signature[band * ROWS..(band + 1) * ROWS];
-                *key = (band_key(group, band, rows) & !0xffff_ffff) | c as u64;
+                *key = (band_key(group, band, rows) >> 32) as u32;
             }
         });
-    keys.par_sort_unstable();
-    // Per claim, side by side, each of its entries: where the entry's bucket starts,
-    // and where the entry is (its bucket's claims before it are earlier claims).
-    let mut entries: Vec<(u32, u32)> = vec![(0, 0); keys.len()];
+    // Every (band key, claim) pair, sorted: claims with equal keys share an LSH bucket,
+    // earliest first. A pair is one number, the key in the high half and the claim in
+    // the low one.
+    let keys = sort_entries(bands);
+    // Per claim, side by side, where each of its buckets starts and how many of the
+    // bucket's first claims (at most BUCKET_CAP) come before it.
+    let mut starts: Vec<u32> = vec![0; keys.len()];
+    let mut before: Vec<u8> = vec![0; keys.len()];
     let mut filled: Vec<u8> = vec![0; near.len()];
     let mut start = 0;
     for (p, &key) in keys.iter().enumerate() {
         if p > 0 && keys[p - 1] >> 32 != key >> 32 {
-            start = p as u32;
+            start = p;
         }
         let c = key as u32 as usize;
-        entries[c * BANDS + usize::from(filled[c])] = (start, p as u32);
+        let slot = c * BANDS + usize::from(filled[c]);
+        starts[slot] = start as u32;
+        before[slot] = (p - start).min(BUCKET_CAP) as u8;
         filled[c] += 1;
     }
+    drop(filled);
     // The cheap bounds read these for candidates all over the corpus: compact arrays
     // keep those reads in cache.
     let screens = Screens {
@@ -514,11 +534,16 @@ fn links(corpus: &Corpus<'_>, texts: &Texts) -> Vec<Option<Link>> {
     let found: Vec<Option<(usize, f32)>> = (0..near.len())
         .into_par_iter()
         .map_init(Scratch::default, |scratch, c| {
-            let heads = entries[c * BANDS..(c + 1) * BANDS]
+            let (starts, before) = (
+                &starts[c * BANDS..(c + 1) * BANDS],
+                &before[c * BANDS..(c + 1) * BANDS],
+            );
+            let heads = starts
                 .iter()
-                .flat_map(|&(start, p)| {
+                .zip(before)
+                .flat_map(|(&start, &before)| {
                     let start = start as usize;
-                    keys[start..(start + BUCKET_CAP).min(p as usize)].iter()
+                    keys[start..start + usize::from(before)].iter()
                 })
                 .map(|&key| key as u32);
             scratch.count(c, heads);
@@ -536,6 +561,49 @@ fn links(corpus: &Corpus<'_>, texts: &Texts) -> Vec<Option<Link>> {
     links
 }
 
+/// Bits of a band key that [`sort_entries`] first bins entries by.
+const BIN_BITS: u32 = 12;
+
+/// The (band key, claim) pairs of `bands` (per claim, side by side, the key of each
+/// of its bands), sorted, each as one number: the key in the high half, the claim in
+/// the low one. One pass puts them in bins by the top bits of their key (in claim
+/// order), then the bins, small enough to stay in cache, are sorted in parallel.
+fn sort_entries(bands: Vec<u32>) -> Vec<u64> {
+    let bin = |key: u32| (key >> (u32::BITS - BIN_BITS)) as usize;
+    let mut next = vec![0_usize; 1 << BIN_BITS];
+    for &key in &bands {
+        next[bin(key)] += 1;
+    }
+    let sizes = next.clone();
+    let mut start = 0;
+    for slot in &mut next {
+        (*slot, start) = (start, start + *slot);
+    }
+    let mut sorted = vec![0_u64; bands.len()];
+    for (i, &key) in bands.iter().enumerate() {
+        let slot = &mut next[bin(key)];
+        sorted[*slot] = (u64::from(key) << 32) | (i / BANDS) as u64;
+        *slot += 1;
+    }
+    drop(bands);
+    let mut bins: Vec<&mut [u64]> = Vec::with_capacity(sizes.len());
+    let mut rest = sorted.as_mut_slice();
+    for size in sizes {
+        let (bin, after) = rest.split_at_mut(size);
+        bins.push(bin);
+        rest = after;
+    }
+    bins.into_par_iter().for_each(|bin| bin.sort_unstable());
+    sorted
+}
+
+/// A candidate that shares `shared` buckets, as one number that sorts those sharing the
+/// most buckets first, then the earliest claims: the count (subtracted from 255) in the
+/// high half, the claim in the low one.
+fn rank(shared: u8, candidate: u32) -> u64 {
+    (u64::from(u8::MAX - shared) << 32) | u64::from(candidate)
+}
+
 /// The earliest confirmed near duplicate of claim `c` among `ranked` (earlier claims,
 /// each with how many buckets it shares with `c`), trying those that share the most
 /// buckets first: at most [`MAX_CHECKS`] of them, and at most [`MAX_DIFFS`] full
@@ -544,13 +612,20 @@ fn confirm(
     near: &[Near<'_>],
     screens: &Screens,
     c: usize,
-    ranked: &mut [(usize, usize)],
+    ranked: &mut [u64],
 ) -> Option<(usize, f32)> {
-    ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    // Only the first MAX_CHECKS are tried: pick them, then sort just those.
+    if ranked.len() > MAX_CHECKS {
+        ranked.select_nth_unstable(MAX_CHECKS - 1);
+    }
+    let tried = ranked.len().min(MAX_CHECKS);
+    let ranked = &mut ranked[..tried];
+    ranked.sort_unstable();
     let this = &near[c];
     let mut confirmed: Option<(usize, f32)> = None;
     let mut diffs = 0;
-    for &(_, other) in ranked.iter().take(MAX_CHECKS) {
+    for &ranked in ranked.iter() {
+        let other = ranked as u32 as usize;
         if diffs == MAX_DIFFS {
             break;
         }
