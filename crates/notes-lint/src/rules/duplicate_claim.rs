@@ -95,7 +95,7 @@ by comparing every pair of claims, and the work per claim is bounded so that no 
 (however repetitive its wording) makes the rule slow; so a few are missed:
 - texts that differ by a dropped or added word, or by a word spelt another way, are
   nearly always found; when a 0.9 similarity comes from single characters spread over
-  the whole text (the hardest case), about 957 pairs in 1000 are (in the rule's
+  the whole text (the hardest case), about 956 pairs in 1000 are (in the rule's
   benchmark). The misses there are mostly pairs whose edits all fall in one word,
   which then reads as an unlike word put for another (see above) and so as another
   fact;

@@ -40,8 +40,8 @@ stages:\"), which says nothing about when the claim was true. Likewise \"current
 after \"the\", \"a\", \"each\" and the like, or before \"selected\", \"visible\",
 \"open\" and the like, names the state of a step or a tool (\"feed the currently
 generated image back\", \"delete currently selected node\"), not of the world; \"least\" or \"most recently\" names
-an order (\"the least recently used entry\", \"the most recent one\"), and \"so far as\" a
-degree.
+an order (\"the least recently used entry\", \"the most recent one\"), and \"so far as\"
+or \"only gets you so far\" a degree.
 
 An entry of a link list (`[Vosk](https://...) - State-of-the-art speech recognition`:
 a link, then a dash or colon and a description) is not flagged: the description is the
@@ -220,11 +220,17 @@ pub(crate) fn time_relative(text: &str) -> Option<String> {
             {
                 None
             }
-            // "go so far as to", "in so far as": a degree, not a time.
+            // "go so far as to", "in so far as", "only gets you so far": a degree, not
+            // a time.
             Some(&["so", "far"])
                 if words
                     .get(start + 2)
-                    .is_some_and(|(_, w)| w.eq_ignore_ascii_case("as")) =>
+                    .is_some_and(|(_, w)| w.eq_ignore_ascii_case("as"))
+                    || start.checked_sub(1).is_some_and(|k| {
+                        ["only", "you", "me", "us", "them", "it", "him", "her"]
+                            .iter()
+                            .any(|d| words[k].1.eq_ignore_ascii_case(d))
+                    }) =>
             {
                 None
             }
@@ -357,6 +363,7 @@ mod tests {
             // "currently" inside a noun phrase, naming a step's state.
             "Feed the currently generated image through the encoder.",
             "Some go so far as to drop the critic.",
+            "Reading the code only gets you so far.",
             "A cache that evicts the least recently used entry.",
             "It opens the most recent note on start.",
             "The menu lists the most recently opened files.",
