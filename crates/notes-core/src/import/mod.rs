@@ -111,9 +111,19 @@ pub struct Imported {
 }
 
 /// The month a journal page is about, when its title or file name is only that month
-/// (`2023 March`, `February 2018`, `2018-02`): the page was written then. A bare year
-/// does not count (a note called `1984` is about the book).
+/// (`2023 March`, `February 2018`, `2018-02`), or the year a yearly review is about,
+/// when its title and its file name are both only that year, from 2000 on (`2021`,
+/// in `2021.md`): the page was written then. A bare year in the title alone does not
+/// count (a note called `1984` is about the book).
 fn dated_title(title: &str, file_stem: &str) -> Option<PartialDate> {
+    let year = title.trim();
+    if year == file_stem
+        && year.len() == 4
+        && year.starts_with("20")
+        && year.bytes().all(|b| b.is_ascii_digit())
+    {
+        return meta::parse_date(year, None).ok();
+    }
     [title.to_owned(), file_stem.replace(['-', '_'], " ")]
         .into_iter()
         .find_map(|text| {

@@ -1141,6 +1141,12 @@ fn a_journal_page_titled_by_its_month_was_written_then() {
         None
     );
     assert_eq!(written("# Reading notes\n\n- A claim.\n", "notes"), None);
+    // A yearly review: the title and the file name are both the year.
+    assert_eq!(
+        written("# 2021\n\n- A tough year.\n", "2021"),
+        Some("2021".to_owned())
+    );
+    assert_eq!(written("# 2021\n\n- A tough year.\n", "review"), None);
     // A journal page is history: it never goes stale.
     let journal = import(
         "# 2023 March\n\n- Read two books.\n",
