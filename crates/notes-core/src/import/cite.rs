@@ -162,6 +162,14 @@ pub(crate) fn cite(
         exported,
     };
     for section in &mut note.sections {
+        // A heading that is wholly a link (`## [Relay](https://relay.dev)`) names what
+        // the section is about: the section cites it.
+        if let [(title, url)] = inline_links(&section.title).as_slice()
+            && is_whole_link(&section.title)
+        {
+            let source = source_from(title, url);
+            cx.cite(&mut section.sources, source, None);
+        }
         cite_claims(&mut section.claims, &mut cx);
     }
     note.sources.extend(added);
@@ -194,6 +202,11 @@ struct Cx<'a> {
 
 impl Cx<'_> {
     fn add(&mut self, claim: &mut Claim, source: Source, locator: Option<String>) {
+        self.cite(&mut claim.sources, source, locator);
+    }
+
+    /// Adds a citation of `source` to `sources` (registering the source once).
+    fn cite(&mut self, sources: &mut Vec<Citation>, source: Source, locator: Option<String>) {
         let (id, new) = self.local.register(&source);
         if new {
             self.added.push(Source {
@@ -211,8 +224,8 @@ impl Cx<'_> {
             }),
             None => Citation::Id(id.to_string()),
         };
-        if !claim.sources.contains(&citation) {
-            claim.sources.push(citation);
+        if !sources.contains(&citation) {
+            sources.push(citation);
         }
     }
 }
@@ -240,6 +253,16 @@ fn cite_claims(claims: &mut [Claim], cx: &mut Cx<'_>) {
         }
         cite_claims(&mut claim.children, cx);
     }
+}
+
+/// Whether `text` is one Markdown link and nothing else.
+pub(crate) fn is_whole_link(text: &str) -> bool {
+    let text = text.trim();
+    text.starts_with('[')
+        && text.ends_with(')')
+        && text
+            .find("](")
+            .is_some_and(|i| !text[i + 2..].contains("]("))
 }
 
 /// The labels of the footnote references `[^label]` in `text`, in order.

@@ -625,9 +625,11 @@ impl Builder<'_> {
             return;
         }
         let kind = match callout {
-            // A plain block quote right under an image is the image's caption, in the
-            // author's own words, not a quotation of someone else's.
-            None if self.follows_image() => ClaimKind::Claim,
+            // A plain block quote right under an image is the image's caption, and one
+            // that opens a heading naming a linked work (`### [Quill](https://...)`)
+            // is its description: the author's words or the work's tagline, not a
+            // quotation of someone's words.
+            None if self.follows_image() || self.opens_linked_heading() => ClaimKind::Claim,
             None | Some("quote" | "cite") => ClaimKind::Quote,
             Some("note" | "warning" | "caution" | "important" | "attention" | "danger") => {
                 self.caveat(text);
@@ -640,6 +642,23 @@ impl Builder<'_> {
         let mut claim = new_claim(text);
         claim.kind = kind;
         self.deliver(claim);
+    }
+
+    /// Whether nothing has been placed yet under the innermost heading, and that heading
+    /// is wholly a link.
+    fn opens_linked_heading(&self) -> bool {
+        if !self.stack.is_empty() || self.lead_in.is_some() {
+            return false;
+        }
+        match (self.labels.last(), self.sections.last()) {
+            (Some((_, label)), _) => {
+                label.children.is_empty() && super::cite::is_whole_link(&label.text)
+            }
+            (None, Some(section)) => {
+                section.claims.is_empty() && super::cite::is_whole_link(&section.title)
+            }
+            (None, None) => false,
+        }
     }
 
     /// Whether the last claim placed where the next one goes is a paragraph of images.

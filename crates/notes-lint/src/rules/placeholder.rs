@@ -23,7 +23,8 @@ const DOCS: &str = "\
 Flags claim texts and section titles that stand in for content instead of giving it:
 - the phrases `see article` (or `see the article`), `citation needed` and `further
   reading`, in any case, as whole words (`seeing` does not match); and `TODO` or `TBD`
-  where they stand as a marker: the whole text, followed by a colon at the start of a
+  where they stand as a marker: the whole text, the first word in capitals (`TODO add
+  the figures`, not `Todo apps abound`), followed by a colon at the start of a
   clause (`TODO: the figures`, `The figures, todo: check`), or closing the text after a
   colon, a dash or a bracket (`Results: TBD`, `Budget (tbd)`), not `the todo app`, `a
   simple todo`, `review TODO comments` or `markers like TODO: in code`. Words in a
@@ -82,12 +83,13 @@ pub fn placeholder_phrase(text: &str) -> Option<&'static str> {
             let after = bytes.get(at + phrase.len()).copied();
             !before.is_some_and(is_word)
                 && !after.is_some_and(is_word)
-                && (!MARKERS.contains(phrase) || stands_alone(&lower, at, phrase.len()))
+                && (!MARKERS.contains(phrase) || stands_alone(&prose, at, phrase.len()))
         })
     })
 }
 
 /// Whether the word at `at` (`len` bytes) of `text` stands as a marker: the whole text,
+/// the first word in capitals ("TODO add the figures", not "Todo apps abound"),
 /// followed by a colon at the start of a clause ("TODO: the figures", "The figures,
 /// todo: check", not "markers like TODO: in code"), or closing the text after a colon,
 /// a dash or an opening bracket ("Results: TBD", "Budget (tbd)", "[TODO]"), not "the
@@ -98,7 +100,8 @@ fn stands_alone(text: &str, at: usize, len: usize) -> bool {
     let after = text[at + len..].trim_start();
     let last_before = before.chars().next_back();
     let starts_clause = last_before.is_none_or(|c| !c.is_alphanumeric() && c != '@');
-    (!words(before) && !words(after))
+    let capitals = text[at..at + len].bytes().all(|b| b.is_ascii_uppercase());
+    (!words(before) && (!words(after) || capitals))
         || (after.starts_with(':') && starts_clause)
         || (!words(after)
             && last_before
@@ -213,6 +216,8 @@ mod tests {
         assert_eq!(placeholder_phrase("[TODO]"), Some("todo"));
         assert_eq!(placeholder_phrase("A legend: @todo marks open work"), None);
         assert_eq!(placeholder_phrase("Things is a simple todo"), None);
+        assert_eq!(placeholder_phrase("TODO add the figures"), Some("todo"));
+        assert_eq!(placeholder_phrase("Todo apps abound"), None);
         assert_eq!(placeholder_phrase("todos are tracked elsewhere"), None);
         // A to-do list or app, a marker inside code or a link: not a placeholder.
         assert_eq!(placeholder_phrase("The todo app takes all my time."), None);
