@@ -31,6 +31,10 @@ address of one short post (a tweet or toot, `.../status/123`; a Hacker News item
 Reddit or Lobsters comment; a page of a quotation site such as Goodreads' `/quotes/`).
 The front page of a site, a whole thread or a paper still needs one.
 
+A quote under a heading of the note's outline (a `kind: label` claim, such as `Part 1 -
+Who stole the door?` or `Results`) is located by that heading: such an outline follows
+the parts of the work it quotes.
+
 ## Why it matters
 A quote is only useful if it can be found again and checked word for word; in a long
 paper or a video, the work alone is not enough.
@@ -100,7 +104,13 @@ impl Rule for QuoteNeedsLocator {
                             .and_then(|s| s.url.as_deref())
                             .is_some_and(pinpoints)
                 });
-                if located {
+                // Under a heading of the outline (a label such as "Part 1 - Who stole
+                // the door?"): the outline follows the parts of the work it quotes.
+                let under_heading = std::iter::successors(claim.parent, |&p| {
+                    view.claims.get(p).and_then(|c| c.parent)
+                })
+                .any(|p| view.claims.get(p).is_some_and(|c| c.claim.is_label()));
+                if located || under_heading {
                     continue;
                 }
                 out.push(
