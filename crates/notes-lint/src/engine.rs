@@ -131,22 +131,44 @@ fn lint(files: &[PathBuf], options: &Options, overlay: &HashMap<PathBuf, String>
     finish(loaded, options)
 }
 
-/// Checks files that are already loaded (sorted by path, without duplicates): the
-/// cross-note rules, severities and suppressions. A language server keeps the loaded
-/// files and re-loads only the ones that changed before calling this.
-pub fn check_loaded(loaded: Vec<Loaded>, options: &Options) -> Outcome {
-    match pool() {
-        Some(pool) => pool.install(|| finish(loaded, options)),
-        None => finish(loaded, options),
+/// Checks files that are already loaded (sorted by path, without duplicates), on the
+/// threads of `threads` (the engine's own when `None`): the rules, severities and
+/// suppressions, sorted. A language server keeps the loaded files and re-loads only the
+/// ones that changed before calling this.
+///
+/// With `resolve`, only the notes it accepts have their claims resolved; the others
+/// take part with their definitions and note-level fields alone (see
+/// [`Corpus::focused`]). The findings in the accepted notes are then those of a whole
+/// check, provided the notes whose claims bear on them (citing their definitions,
+/// repeating their claims) are accepted too; findings elsewhere are to be discarded.
+pub fn check_files(
+    loaded: &[&Loaded],
+    options: &Options,
+    threads: Option<&rayon::ThreadPool>,
+    resolve: Option<&(dyn Fn(&notes_core::Document) -> bool + Sync)>,
+) -> Vec<Finding> {
+    match threads.or_else(|| pool()) {
+        Some(pool) => pool.install(|| findings(loaded, options, resolve)),
+        None => findings(loaded, options, resolve),
     }
 }
 
 fn finish(loaded: Vec<Loaded>, options: &Options) -> Outcome {
+    let refs: Vec<&Loaded> = loaded.iter().collect();
+    let findings = findings(&refs, options, None);
+    Outcome { loaded, findings }
+}
+
+fn findings(
+    loaded: &[&Loaded],
+    options: &Options,
+    resolve: Option<&(dyn Fn(&notes_core::Document) -> bool + Sync)>,
+) -> Vec<Finding> {
     let mut findings: Vec<Finding> = loaded
         .iter()
         .flat_map(|l| l.findings.iter().cloned())
         .collect();
-    findings.extend(check(&loaded, options));
+    findings.extend(check(loaded, options, resolve));
     for finding in &mut findings {
         if let Some(level) = options.config.rules.get(finding.rule) {
             finding.severity = match level {
@@ -157,12 +179,20 @@ fn finish(loaded: Vec<Loaded>, options: &Options) -> Outcome {
         }
     }
     sort_findings(&mut findings);
-    Outcome { loaded, findings }
+    findings
 }
 
 /// Runs the enabled rules on the notes that loaded and applies suppressions.
-fn check(loaded: &[Loaded], options: &Options) -> Vec<Finding> {
-    let corpus = Corpus::new(loaded.iter().filter_map(|l| l.document.as_ref()));
+fn check(
+    loaded: &[&Loaded],
+    options: &Options,
+    resolve: Option<&(dyn Fn(&notes_core::Document) -> bool + Sync)>,
+) -> Vec<Finding> {
+    let documents = loaded.iter().filter_map(|l| l.document.as_ref());
+    let corpus = match resolve {
+        Some(resolve) => Corpus::focused(documents, resolve),
+        None => Corpus::new(documents),
+    };
     let cx = Context {
         today: options.today,
         config: &options.config,

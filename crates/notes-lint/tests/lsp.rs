@@ -139,11 +139,12 @@ impl Client {
         self.diagnostics[&uri].clone()
     }
 
-    /// A request that needs the server's lint to be current: answered only after every
-    /// earlier message was handled, so diagnostics published before it are in.
+    /// Waits until things settle: the server answers `notes-lint/settle` after every
+    /// earlier message was handled and every file's diagnostics are those of a whole
+    /// check, published before the answer.
     fn sync(&mut self) {
-        let answer = self.request("workspace/symbol", json!({"query": "zz-sync"}));
-        assert!(answer.get("id").is_some());
+        let answer = self.request("notes-lint/settle", Value::Null);
+        assert_eq!(answer["result"], Value::Null, "{answer}");
     }
 
     fn open(&mut self, path: &Path, text: &str) {
