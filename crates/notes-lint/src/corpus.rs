@@ -83,7 +83,16 @@ impl<'a> Corpus<'a> {
             .into_iter()
             .collect::<Vec<_>>()
             .into_par_iter()
-            .map(|doc| (doc, if resolve(doc) { doc.claims() } else { Vec::new() }))
+            .map(|doc| {
+                (
+                    doc,
+                    if resolve(doc) {
+                        doc.claims()
+                    } else {
+                        Vec::new()
+                    },
+                )
+            })
             .collect();
         for (doc, claims) in documents {
             let index = corpus.notes.len();

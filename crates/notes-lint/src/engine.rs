@@ -147,7 +147,7 @@ pub fn check_files(
     threads: Option<&rayon::ThreadPool>,
     resolve: Option<&(dyn Fn(&notes_core::Document) -> bool + Sync)>,
 ) -> Vec<Finding> {
-    match threads.or_else(|| pool()) {
+    match threads.or(pool()) {
         Some(pool) => pool.install(|| findings(loaded, options, resolve)),
         None => findings(loaded, options, resolve),
     }

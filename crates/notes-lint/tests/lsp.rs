@@ -156,7 +156,11 @@ impl Client {
         self.wait_for(|m| {
             m["method"] == "textDocument/publishDiagnostics"
                 && m["params"]["uri"] == json!(uri)
-                && wanted(m["params"]["diagnostics"].as_array().map_or(&[], Vec::as_slice))
+                && wanted(
+                    m["params"]["diagnostics"]
+                        .as_array()
+                        .map_or(&[], Vec::as_slice),
+                )
         });
         self.diagnostics[&uri].clone()
     }
@@ -937,21 +941,38 @@ fn an_edit_that_makes_and_unmakes_a_cross_note_finding_updates_both_notes() {
     let (_dir, root, a, b) = two_notes();
     let mut client = Client::start(&root);
     client.sync();
-    assert_eq!(sorted(server_findings(&client)), sorted(cli_findings(&root)));
-    let before_a = codes(&client.diagnostics.get(&uri(&a)).cloned().unwrap_or_default());
-    assert!(!before_a.contains(&"unused-definition".to_owned()), "{before_a:?}");
+    assert_eq!(
+        sorted(server_findings(&client)),
+        sorted(cli_findings(&root))
+    );
+    let before_a = codes(
+        &client
+            .diagnostics
+            .get(&uri(&a))
+            .cloned()
+            .unwrap_or_default(),
+    );
+    assert!(
+        !before_a.contains(&"unused-definition".to_owned()),
+        "{before_a:?}"
+    );
 
     // An edit of `a` that leaves its definitions alone: its fresh diagnostics know that
     // `b` cites `lamp-survey`, though `b` was not re-checked as a whole.
     client.open(&a, NOTE_A);
     let placeholder = NOTE_A.replace("Warm desk lamps", "TODO warm desk lamps");
     edit(&mut client, &a, 2, &placeholder);
-    let fresh = codes(&client.diagnostics_until(&a, |d| {
-        d.iter().any(|d| d["code"] == "placeholder")
-    }));
-    assert!(!fresh.contains(&"unused-definition".to_owned()), "{fresh:?}");
+    let fresh =
+        codes(&client.diagnostics_until(&a, |d| d.iter().any(|d| d["code"] == "placeholder")));
+    assert!(
+        !fresh.contains(&"unused-definition".to_owned()),
+        "{fresh:?}"
+    );
     client.sync();
-    assert_eq!(sorted(server_findings(&client)), sorted(cli_findings(&root)));
+    assert_eq!(
+        sorted(server_findings(&client)),
+        sorted(cli_findings(&root))
+    );
     edit(&mut client, &a, 3, NOTE_A);
 
     // `b` repeats the claim of `a`: a duplicate across the two notes.
@@ -973,7 +994,10 @@ fn an_edit_that_makes_and_unmakes_a_cross_note_finding_updates_both_notes() {
     edit(&mut client, &b, 3, NOTE_B);
     client.sync();
     let expected = cli_findings(&root);
-    assert!(!expected.iter().any(|f| f.3 == "duplicate-claim"), "{expected:?}");
+    assert!(
+        !expected.iter().any(|f| f.3 == "duplicate-claim"),
+        "{expected:?}"
+    );
     assert_eq!(sorted(server_findings(&client)), sorted(expected));
 
     // `b` stops citing the source `a` defines: `a`, not edited, gets `unused-definition`
@@ -982,13 +1006,28 @@ fn an_edit_that_makes_and_unmakes_a_cross_note_finding_updates_both_notes() {
     edit(&mut client, &b, 4, &uncited);
     client.sync();
     let diagnostics_a = codes(&client.diagnostics[&uri(&a)]);
-    assert!(diagnostics_a.contains(&"unused-definition".to_owned()), "{diagnostics_a:?}");
-    assert_eq!(sorted(server_findings(&client)), sorted(cli_findings(&root)));
+    assert!(
+        diagnostics_a.contains(&"unused-definition".to_owned()),
+        "{diagnostics_a:?}"
+    );
+    assert_eq!(
+        sorted(server_findings(&client)),
+        sorted(cli_findings(&root))
+    );
     edit(&mut client, &b, 5, NOTE_B);
     client.sync();
-    let diagnostics_a = codes(&client.diagnostics.get(&uri(&a)).cloned().unwrap_or_default());
+    let diagnostics_a = codes(
+        &client
+            .diagnostics
+            .get(&uri(&a))
+            .cloned()
+            .unwrap_or_default(),
+    );
     assert_eq!(diagnostics_a, before_a);
-    assert_eq!(sorted(server_findings(&client)), sorted(cli_findings(&root)));
+    assert_eq!(
+        sorted(server_findings(&client)),
+        sorted(cli_findings(&root))
+    );
     client.shutdown();
 }
 
@@ -998,13 +1037,18 @@ fn the_whole_check_comes_by_itself_once_the_edits_pause() {
     let mut client = Client::start(&root);
     client.sync();
     client.open(&b, NOTE_B);
-    client.change(&b, 2, &NOTE_B.replace("sources: [lamp-survey]", "sources: [own-b]"));
+    client.change(
+        &b,
+        2,
+        &NOTE_B.replace("sources: [lamp-survey]", "sources: [own-b]"),
+    );
     // No request: the server publishes `a` again on its own.
-    let diagnostics = client.diagnostics_until(&a, |d| {
-        d.iter().any(|d| d["code"] == "unused-definition")
-    });
+    let diagnostics =
+        client.diagnostics_until(&a, |d| d.iter().any(|d| d["code"] == "unused-definition"));
     assert!(
-        diagnostics[0]["message"].as_str().is_some_and(|m| m.contains("lamp-survey")),
+        diagnostics[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("lamp-survey")),
         "{diagnostics:#?}"
     );
     client.shutdown();
@@ -1039,6 +1083,9 @@ fn files_changed_on_disk_are_picked_up_through_the_client_or_a_watcher_of_its_ow
     std::fs::remove_file(&b).expect("remove");
     client.diagnostics_until(&a, |d| d.iter().any(|d| d["code"] == "unused-definition"));
     client.sync();
-    assert_eq!(sorted(server_findings(&client)), sorted(cli_findings(&root)));
+    assert_eq!(
+        sorted(server_findings(&client)),
+        sorted(cli_findings(&root))
+    );
     client.shutdown();
 }

@@ -117,7 +117,9 @@ pub fn serve(settings: Settings) -> bool {
                 let waited = if server.check_due() {
                     receiver.recv_timeout(SETTLE_AFTER)
                 } else {
-                    receiver.recv().map_err(|_| mpsc::RecvTimeoutError::Disconnected)
+                    receiver
+                        .recv()
+                        .map_err(|_| mpsc::RecvTimeoutError::Disconnected)
                 };
                 match waited {
                     Ok(event) => event,

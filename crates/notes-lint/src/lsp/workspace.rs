@@ -67,8 +67,9 @@ pub struct Workspace {
     sites: RefCell<HashMap<PathBuf, Rc<[Site]>>>,
     /// Which files cite each id, kept up to date file by file; built on the first edit.
     citers: Option<Citers>,
-    /// For each file, the other files that a finding in it (or in them) names in a
-    /// related place: the other copy of a duplicate claim, the conflicting figure.
+    /// For each file, the other files that a finding in it (or in them) of a rule that
+    /// compares claims names in a related place: the other copy of a duplicate claim,
+    /// the conflicting figure.
     linked: HashMap<PathBuf, BTreeSet<PathBuf>>,
     /// Counts the changes to the files; a whole check of an older one is out of date.
     generation: u64,
@@ -106,7 +107,8 @@ impl Citers {
                 .insert(path.to_path_buf());
         }
         if !cited.is_empty() {
-            self.by_file.insert(path.to_path_buf(), cited.into_iter().collect());
+            self.by_file
+                .insert(path.to_path_buf(), cited.into_iter().collect());
         }
     }
 }
@@ -330,7 +332,12 @@ impl Workspace {
         if checked.generation != self.generation {
             return false;
         }
-        let mut by_file = group(checked.findings.into_iter().chain(self.refused.iter().cloned()));
+        let mut by_file = group(
+            checked
+                .findings
+                .into_iter()
+                .chain(self.refused.iter().cloned()),
+        );
         for findings in by_file.values_mut() {
             engine::sort_findings(findings);
         }
@@ -353,9 +360,14 @@ impl Workspace {
         true
     }
 
-    /// Records the files that each of `findings` names in a related place.
+    /// Records the files that each of `findings` names in a related place, for the
+    /// rules that compare claims across notes (the others relate a place to a
+    /// definition, which every check sees).
     fn link(&mut self, findings: &[Finding]) {
         for finding in findings {
+            if !crate::rules::claim_text::READ_BY.contains(&finding.rule) {
+                continue;
+            }
             let Some(file) = &finding.file else { continue };
             for label in &finding.labels {
                 if let Some(other) = &label.file
@@ -421,7 +433,11 @@ impl Workspace {
             found
                 .into_iter()
                 .chain(self.refused.iter().cloned())
-                .filter(|f| f.file.as_deref().is_some_and(|file| changed.iter().any(|c| c == file))),
+                .filter(|f| {
+                    f.file
+                        .as_deref()
+                        .is_some_and(|file| changed.iter().any(|c| c == file))
+                }),
         );
         for path in changed {
             self.dirty.insert(path.clone());
@@ -447,7 +463,9 @@ impl Workspace {
             if let Some(linked) = self.linked.get(path) {
                 focus.extend(linked.iter().cloned());
             }
-            let Some(doc) = self.document(path) else { continue };
+            let Some(doc) = self.document(path) else {
+                continue;
+            };
             let Some(citers) = &self.citers else { continue };
             for site in self.sites(doc).iter().filter(|s| s.definition) {
                 let Some(files) = citers.by_id.get(&(site.kind, site.id.clone())) else {
@@ -487,7 +505,11 @@ impl Workspace {
         let mut out = Vec::new();
         let mut fresh = Vec::new();
         for path in dirty {
-            let findings = self.findings.get(&path).map(Vec::as_slice).unwrap_or_default();
+            let findings = self
+                .findings
+                .get(&path)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
             let diagnostics: Vec<Diagnostic> = findings
                 .iter()
                 .map(|f| self.diagnostic(&path, f, &mut indexes))
@@ -539,10 +561,7 @@ impl Workspace {
                 .map(|index| index.range(span))
                 .unwrap_or_default()
         };
-        let range = finding
-            .span
-            .map(|s| range_in(file, s))
-            .unwrap_or_default();
+        let range = finding.span.map(|s| range_in(file, s)).unwrap_or_default();
         let related: Vec<DiagnosticRelatedInformation> = finding
             .labels
             .iter()
@@ -600,7 +619,9 @@ impl Workspace {
             .loaded
             .binary_search_by(|l| l.path.as_path().cmp(path))
             .ok()?;
-        self.loaded[index].source().map(notes_core::SourceFile::text)
+        self.loaded[index]
+            .source()
+            .map(notes_core::SourceFile::text)
     }
 
     /// The findings in the file at `path`.
