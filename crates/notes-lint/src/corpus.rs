@@ -200,6 +200,15 @@ fn collect_claim_caveats<'a>(
     out: &mut Vec<(Vec<Segment>, &'a Caveat)>,
 ) {
     for (i, claim) in claims.iter().enumerate() {
+        // Most claims define no caveat and have no children: no path to build for them
+        // (this walk covers every claim of every note, even those not resolved).
+        let inline = claim
+            .caveats
+            .iter()
+            .any(|c| matches!(c, CaveatRef::Inline(_)));
+        if !inline && claim.children.is_empty() {
+            continue;
+        }
         let mut path = owner.to_vec();
         path.extend([Segment::key(field), Segment::Index(i)]);
         collect_caveats(&claim.caveats, &path, out);
