@@ -56,7 +56,7 @@ pub struct Summary {
 /// The worker threads that parse files. Parsing recurses once per nesting level, up to
 /// the loader's depth limit; rayon's default 2 MiB stacks are too small for that in
 /// unoptimised builds, so the workers get the main thread's 8 MiB and then some.
-fn pool() -> Option<&'static rayon::ThreadPool> {
+pub(crate) fn pool() -> Option<&'static rayon::ThreadPool> {
     static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
     POOL.get_or_init(|| {
         rayon::ThreadPoolBuilder::new()

@@ -879,8 +879,8 @@ fn files_outside_the_notes_folder_are_left_alone() {
     client.shutdown();
 }
 
-/// Two small notes of the test's own: `a.yaml` defines a source that only `b.yaml`
-/// cites.
+/// Small notes of the test's own: `a.yaml` defines a source that only `b.yaml` cites;
+/// `c.yaml` shares no id with either.
 fn two_notes() -> (tempfile::TempDir, PathBuf, PathBuf, PathBuf) {
     let dir = tempfile::tempdir().expect("temp dir");
     let root = std::fs::canonicalize(dir.path()).expect("canonical");
@@ -889,6 +889,7 @@ fn two_notes() -> (tempfile::TempDir, PathBuf, PathBuf, PathBuf) {
     let b = root.join("notes/b.yaml");
     std::fs::write(&a, NOTE_A).expect("write");
     std::fs::write(&b, NOTE_B).expect("write");
+    std::fs::write(root.join("notes/c.yaml"), NOTE_C).expect("write");
     (dir, root, a, b)
 }
 
@@ -917,6 +918,18 @@ sections:
         sources: [lamp-survey]
       - text: Standing desks are used less after the first month by most buyers.
         sources: [own-b]
+";
+
+const NOTE_C: &str = "\
+title: Chairs
+as_of: \"2026-10\"
+sources:
+  - {id: own-c, type: personal, title: Notes on chairs}
+sections:
+  - title: Backs
+    claims:
+      - text: Chairs with a firm back keep long readers from slouching by evening.
+        sources: [own-c]
 ";
 
 fn codes(diagnostics: &[Value]) -> Vec<String> {
@@ -970,9 +983,26 @@ fn an_edit_that_makes_and_unmakes_a_cross_note_finding_updates_both_notes() {
         sorted(server_findings(&client)),
         sorted(cli_findings(&root))
     );
-    edit(&mut client, &a, 3, NOTE_A);
+
+    // `a` repeats the claim of `c` word for word: the duplicate is in its fresh
+    // diagnostics, published before the answer to the next request.
+    let repeating = NOTE_A.replace(
+        "Warm desk lamps make late reading easier on the eyes of most readers.",
+        "Chairs with a firm back keep long readers from slouching by evening.",
+    );
+    edit(&mut client, &a, 3, &repeating);
+    client.request("workspace/symbol", json!({"query": "zz"}));
+    let fresh = codes(&client.diagnostics[&uri(&a)]);
+    assert!(fresh.contains(&"duplicate-claim".to_owned()), "{fresh:?}");
+    client.sync();
+    assert_eq!(
+        sorted(server_findings(&client)),
+        sorted(cli_findings(&root))
+    );
+    edit(&mut client, &a, 4, NOTE_A);
 
     // `b` repeats the claim of `a`: a duplicate across the two notes.
+    client.sync();
     client.open(&b, NOTE_B);
     let repeated = NOTE_B.replace(
         "Standing desks are used less after the first month by most buyers.",
@@ -1073,9 +1103,9 @@ fn files_changed_on_disk_are_picked_up_through_the_client_or_a_watcher_of_its_ow
     client.sync();
     std::fs::write(&b, NOTE_B.replace("A desk at", "TODO a desk at")).expect("write");
     client.diagnostics_until(&b, has_placeholder);
-    let c = root.join("notes/c.yaml");
-    std::fs::write(&c, "title: C\nsections: 5\n").expect("write");
-    client.diagnostics_until(&c, |d| d.iter().any(|d| d["code"] == "schema"));
+    let d = root.join("notes/d.yaml");
+    std::fs::write(&d, "title: D\nsections: 5\n").expect("write");
+    client.diagnostics_until(&d, |d| d.iter().any(|d| d["code"] == "schema"));
     // `b` alone cites `lamp-survey`: deleting it leaves the source unused.
     std::fs::remove_file(&b).expect("remove");
     client.diagnostics_until(&a, |d| d.iter().any(|d| d["code"] == "unused-definition"));

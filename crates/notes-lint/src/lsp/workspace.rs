@@ -71,6 +71,10 @@ pub struct Workspace {
     /// compares claims names in a related place: the other copy of a duplicate claim,
     /// the conflicting figure.
     linked: HashMap<PathBuf, BTreeSet<PathBuf>>,
+    /// The normalised texts of the claims that the rules comparing claims compare, by
+    /// file and by text: a note that repeats a claim of another is checked with it.
+    /// Worked out for an edited file at once, for the others by the next whole check.
+    texts: Texts,
     /// Counts the changes to the files; a whole check of an older one is out of date.
     generation: u64,
     /// The generation the whole workspace was last checked at.
@@ -113,29 +117,97 @@ impl Citers {
     }
 }
 
+/// The normalised claim texts of each file, and the files each text is in.
+#[derive(Default)]
+struct Texts {
+    by_file: HashMap<PathBuf, Vec<String>>,
+    by_text: HashMap<String, BTreeSet<PathBuf>>,
+}
+
+impl Texts {
+    /// Replaces the texts of `path` (none when the file is gone).
+    fn update(&mut self, path: &Path, texts: Option<Vec<String>>) {
+        for text in self.by_file.remove(path).unwrap_or_default() {
+            if let Some(files) = self.by_text.get_mut(&text) {
+                files.remove(path);
+                if files.is_empty() {
+                    self.by_text.remove(&text);
+                }
+            }
+        }
+        if let Some(texts) = texts {
+            for text in &texts {
+                self.by_text
+                    .entry(text.clone())
+                    .or_default()
+                    .insert(path.to_path_buf());
+            }
+            self.by_file.insert(path.to_path_buf(), texts);
+        }
+    }
+}
+
+/// The normalised texts of the claims in `doc` that the rules comparing claims compare,
+/// without repeats (the empty text, which those rules skip, left out). Resolving the
+/// claims runs on the calling thread's pool: call it on the engine's or another with
+/// stacks as large.
+fn claim_texts(doc: &Document) -> Vec<String> {
+    let corpus = crate::corpus::Corpus::new([doc]);
+    let mut texts: Vec<String> = corpus
+        .texts()
+        .norms
+        .iter()
+        .filter(|norm| !norm.is_empty())
+        .cloned()
+        .collect();
+    texts.sort_unstable();
+    texts.dedup();
+    texts
+}
+
 /// A check of the whole workspace as it was at one moment, to run on another thread.
 pub struct Check {
     generation: u64,
     loaded: Vec<Arc<Loaded>>,
     options: engine::Options,
+    /// The files whose claim texts are not known yet.
+    untexted: Vec<Arc<Loaded>>,
 }
 
 /// The findings of a [`Check`].
 pub struct Checked {
     generation: u64,
     findings: Vec<Finding>,
+    texts: Vec<(PathBuf, Vec<String>)>,
 }
 
 impl Check {
     /// Runs the check on the threads of `threads` (the engine's own when `None`).
     pub fn run(self, threads: Option<&rayon::ThreadPool>) -> Checked {
+        use rayon::prelude::*;
         let loaded: Vec<&Loaded> = self.loaded.iter().map(|l| &**l).collect();
+        let findings = engine::check_files(&loaded, &self.options, threads, None);
+        let texts = |untexted: &[Arc<Loaded>]| -> Vec<(PathBuf, Vec<String>)> {
+            untexted
+                .par_iter()
+                .filter_map(|l| Some((l.path.clone(), claim_texts(l.document.as_ref()?))))
+                .collect()
+        };
+        let texts = match threads.or(engine::pool()) {
+            Some(threads) => threads.install(|| texts(&self.untexted)),
+            None => texts(&self.untexted),
+        };
         Checked {
             generation: self.generation,
-            findings: engine::check_files(&loaded, &self.options, threads, None),
+            findings,
+            texts,
         }
     }
 }
+
+/// At most this many notes that repeat a claim of an edited note are checked with it
+/// at once; a text repeated in more waits for the next whole check.
+const MAX_REPEATING: usize = 8;
 
 impl Workspace {
     /// The workspace at `root`, scanned and linted.
@@ -158,6 +230,7 @@ impl Workspace {
             sites: RefCell::default(),
             citers: None,
             linked: HashMap::new(),
+            texts: Texts::default(),
             generation: 0,
             settled: 0,
         };
@@ -255,6 +328,7 @@ impl Workspace {
             .collect();
         self.sites.borrow_mut().clear();
         self.citers = None;
+        self.texts = Texts::default();
         let files: Vec<PathBuf> = self.files().into_iter().collect();
         let outcome = engine::run_with(&files, &self.options, &self.open);
         self.loaded = outcome.loaded.into_iter().map(Arc::new).collect();
@@ -262,6 +336,7 @@ impl Workspace {
         self.apply(Checked {
             generation: self.generation,
             findings: outcome.findings,
+            texts: Vec::new(),
         });
     }
 
@@ -323,6 +398,12 @@ impl Workspace {
             generation: self.generation,
             loaded: self.loaded.clone(),
             options: self.options.clone(),
+            untexted: self
+                .loaded
+                .iter()
+                .filter(|l| l.document.is_some() && !self.texts.by_file.contains_key(&l.path))
+                .cloned()
+                .collect(),
         })
     }
 
@@ -354,6 +435,9 @@ impl Workspace {
         self.linked.clear();
         for findings in by_file.values() {
             self.link(findings);
+        }
+        for (path, texts) in checked.texts {
+            self.texts.update(&path, Some(texts));
         }
         self.findings = by_file;
         self.settled = self.generation;
@@ -413,6 +497,15 @@ impl Workspace {
             if let Some(citers) = &mut self.citers {
                 citers.update(path, sites.as_deref().unwrap_or_default());
             }
+            let texts =
+                fresh
+                    .as_ref()
+                    .and_then(|l| l.document.as_ref())
+                    .map(|doc| match engine::pool() {
+                        Some(pool) => pool.install(|| claim_texts(doc)),
+                        None => claim_texts(doc),
+                    });
+            self.texts.update(path, texts);
             match (index, fresh) {
                 (Ok(i), Some(fresh)) => self.loaded[i] = fresh,
                 (Ok(i), None) => {
@@ -455,13 +548,27 @@ impl Workspace {
     }
 
     /// The files whose claims bear on the findings in `changed`, `changed` included:
-    /// for each id they define, one file that cites it (enough to know it is used), and
-    /// the files their last findings share related places with.
+    /// for each id they define, one file that cites it (enough to know it is used), the
+    /// files their last findings share related places with, and the files that repeat
+    /// one of their claims word for word (up to [`MAX_REPEATING`]).
     fn focus(&self, changed: &[PathBuf]) -> HashSet<PathBuf> {
         let mut focus: HashSet<PathBuf> = changed.iter().cloned().collect();
         for path in changed {
             if let Some(linked) = self.linked.get(path) {
                 focus.extend(linked.iter().cloned());
+            }
+            let repeating: BTreeSet<&PathBuf> = self
+                .texts
+                .by_file
+                .get(path)
+                .into_iter()
+                .flatten()
+                .filter_map(|text| self.texts.by_text.get(text))
+                .flatten()
+                .filter(|file| !focus.contains(*file))
+                .collect();
+            if repeating.len() <= MAX_REPEATING {
+                focus.extend(repeating.into_iter().cloned());
             }
             let Some(doc) = self.document(path) else {
                 continue;
