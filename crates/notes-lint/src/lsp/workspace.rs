@@ -152,13 +152,12 @@ impl Texts {
 /// claims runs on the calling thread's pool: call it on the engine's or another with
 /// stacks as large.
 fn claim_texts(doc: &Document) -> Vec<String> {
+    use crate::rules::claim_text::{compared_claims, normalise};
     let corpus = crate::corpus::Corpus::new([doc]);
-    let mut texts: Vec<String> = corpus
-        .texts()
-        .norms
-        .iter()
+    let mut texts: Vec<String> = compared_claims(&corpus)
+        .into_iter()
+        .map(|at| normalise(&corpus.notes[at.note].claims[at.claim].claim.text))
         .filter(|norm| !norm.is_empty())
-        .cloned()
         .collect();
     texts.sort_unstable();
     texts.dedup();
