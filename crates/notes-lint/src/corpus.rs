@@ -200,13 +200,9 @@ fn collect_claim_caveats<'a>(
     out: &mut Vec<(Vec<Segment>, &'a Caveat)>,
 ) {
     for (i, claim) in claims.iter().enumerate() {
-        // Most claims define no caveat and have no children: no path to build for them
-        // (this walk covers every claim of every note, even those not resolved).
-        let inline = claim
-            .caveats
-            .iter()
-            .any(|c| matches!(c, CaveatRef::Inline(_)));
-        if !inline && claim.children.is_empty() {
+        // Most claims define no caveat, nor do their children: no path to build for
+        // them (this walk covers every claim of every note, even those not resolved).
+        if !defines_caveats(claim) {
             continue;
         }
         let mut path = owner.to_vec();
@@ -214,6 +210,15 @@ fn collect_claim_caveats<'a>(
         collect_caveats(&claim.caveats, &path, out);
         collect_claim_caveats(&claim.children, "children", &path, out);
     }
+}
+
+/// Whether `claim` or a claim under it defines a caveat inline.
+fn defines_caveats(claim: &Claim) -> bool {
+    claim
+        .caveats
+        .iter()
+        .any(|c| matches!(c, CaveatRef::Inline(_)))
+        || claim.children.iter().any(defines_caveats)
 }
 
 impl<'a> NoteView<'a> {
