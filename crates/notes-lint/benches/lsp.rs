@@ -44,6 +44,17 @@ fn uri(path: &Path) -> String {
     format!("file://{}", path.display())
 }
 
+/// The CPU time the process `pid` has used so far (user and system), where the system
+/// says (Linux's `/proc`); `None` elsewhere.
+fn cpu_time(pid: u32) -> Option<Duration> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    // The kernel counts in USER_HZ, 100 per second on every Linux architecture in use.
+    Some(Duration::from_millis(ticks * 10))
+}
+
 fn recv(messages: &mpsc::Receiver<(Instant, Value)>) -> (Instant, Value) {
     messages
         .recv_timeout(Duration::from_secs(600))
@@ -54,12 +65,14 @@ fn recv(messages: &mpsc::Receiver<(Instant, Value)>) -> (Instant, Value) {
 /// placeholder or back, so the note's diagnostics change every time and are published;
 /// then edits it `SETTLES` times more and asks each time for every file's diagnostics
 /// to settle. Returns the note's text, the offset of the edited claim's text, the
-/// sorted latencies of the edits, and the median time to settle.
+/// sorted latencies of the edits, the server's CPU time per edit (where the system says)
+/// and the median time to settle.
 fn edits(
     stdin: &mut ChildStdin,
     messages: &mpsc::Receiver<(Instant, Value)>,
     note: &Path,
-) -> (String, usize, Vec<Duration>, Duration) {
+    pid: u32,
+) -> (String, usize, Vec<Duration>, Option<Duration>, Duration) {
     let text = std::fs::read_to_string(note).expect("read");
     send(
         stdin,
@@ -85,7 +98,11 @@ fn edits(
         );
     };
     let mut latencies = Vec::new();
+    let mut cpu_before = None;
     for edit in 0..=EDITS {
+        if edit == 1 {
+            cpu_before = cpu_time(pid);
+        }
         let sent = Instant::now();
         change(stdin, edit);
         loop {
@@ -101,6 +118,9 @@ fn edits(
             }
         }
     }
+    let cpu = cpu_before
+        .zip(cpu_time(pid))
+        .map(|(before, after)| (after - before) / u32::try_from(EDITS).unwrap_or(1));
     let mut settles = Vec::new();
     for edit in 0..SETTLES {
         let sent = Instant::now();
@@ -127,7 +147,7 @@ fn edits(
     while recv(messages).1["id"] != 999 {}
     latencies.sort();
     settles.sort();
-    (text, first, latencies, settles[settles.len() / 2])
+    (text, first, latencies, cpu, settles[settles.len() / 2])
 }
 
 fn main() {
@@ -198,8 +218,10 @@ fn main() {
     // The middle note defines sources only it cites; the first also defines the event
     // that claims in every note are sensitive to.
     let note = &files[files.len() / 2];
-    let (text, first, latencies, settle) = edits(&mut stdin, &messages, note);
-    let (_, _, first_note_latencies, _) = edits(&mut stdin, &messages, &files[0]);
+    let pid = child.id();
+    let (text, first, latencies, cpu, settle) = edits(&mut stdin, &messages, note, pid);
+    let (_, _, first_note_latencies, first_note_cpu, _) =
+        edits(&mut stdin, &messages, &files[0], pid);
     let claims = text.matches("- text:").count();
     // Requests read the last lint: a hover on the edited claim, and completion of the
     // source ids where a claim cites them.
@@ -254,15 +276,20 @@ fn main() {
         "start-up to every diagnostic published: {:.0} ms",
         ms(start_up)
     );
-    for (which, latencies) in [
-        ("a note", &latencies),
-        ("the note defining the shared event", &first_note_latencies),
+    for (which, latencies, cpu) in [
+        ("a note", &latencies, cpu),
+        (
+            "the note defining the shared event",
+            &first_note_latencies,
+            first_note_cpu,
+        ),
     ] {
         println!(
-            "edit of {which} to its fresh diagnostics over {EDITS} edits: median {:.0} ms, min {:.0} ms, max {:.0} ms",
+            "edit of {which} to its fresh diagnostics over {EDITS} edits: median {:.0} ms, min {:.0} ms, max {:.0} ms; server CPU per edit: {}",
             ms(latencies[latencies.len() / 2]),
             ms(latencies[0]),
-            ms(latencies[latencies.len() - 1])
+            ms(latencies[latencies.len() - 1]),
+            cpu.map_or("unknown".to_owned(), |cpu| format!("{:.0} ms", ms(cpu)))
         );
     }
     println!(
