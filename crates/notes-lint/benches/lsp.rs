@@ -79,10 +79,11 @@ fn edits(
         &json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument":
             {"uri": uri(note), "languageId": "yaml", "version": 1, "text": text}}}),
     );
-    let first = text.find("- text: ").expect("a claim") + "- text: ".len();
+    // Inside the claim's quotes: `TODO:` opening a claim marks it a placeholder.
+    let first = text.find("- text: \"").expect("a quoted claim") + "- text: \"".len();
     let edited = |edit: usize| {
         if edit.is_multiple_of(2) {
-            format!("{}TODO {}", &text[..first], &text[first..])
+            format!("{}TODO: {}", &text[..first], &text[first..])
         } else {
             text.clone()
         }

@@ -932,6 +932,14 @@ sections:
         sources: [own-c]
 ";
 
+/// `NOTE_B` with its first claim a placeholder.
+fn placeholder_b() -> String {
+    NOTE_B.replace(
+        "A desk at elbow height suits long writing sessions for most people.",
+        "\"TODO: the desks' height.\"",
+    )
+}
+
 fn codes(diagnostics: &[Value]) -> Vec<String> {
     sorted(
         diagnostics
@@ -970,7 +978,10 @@ fn an_edit_that_makes_and_unmakes_a_cross_note_finding_updates_both_notes() {
     // An edit of `a` that leaves its definitions alone: its fresh diagnostics know that
     // `b` cites `lamp-survey`, though `b` was not re-checked as a whole.
     client.open(&a, NOTE_A);
-    let placeholder = NOTE_A.replace("Warm desk lamps", "TODO warm desk lamps");
+    let placeholder = NOTE_A.replace(
+        "Warm desk lamps make late reading easier on the eyes of most readers.",
+        "\"TODO: the lamps' effect on late reading.\"",
+    );
     edit(&mut client, &a, 2, &placeholder);
     let fresh =
         codes(&client.diagnostics_until(&a, |d| d.iter().any(|d| d["code"] == "placeholder")));
@@ -1088,7 +1099,7 @@ fn files_changed_on_disk_are_picked_up_through_the_client_or_a_watcher_of_its_ow
     let (_dir, root, _a, b) = two_notes();
     let mut client = Client::start(&root);
     client.sync();
-    std::fs::write(&b, NOTE_B.replace("A desk at", "TODO a desk at")).expect("write");
+    std::fs::write(&b, placeholder_b()).expect("write");
     client.notify(
         "workspace/didChangeWatchedFiles",
         json!({"changes": [{"uri": uri(&b), "type": 2}]}),
@@ -1101,7 +1112,7 @@ fn files_changed_on_disk_are_picked_up_through_the_client_or_a_watcher_of_its_ow
     let (_dir, root, a, b) = two_notes();
     let mut client = Client::start_as(&root, &[], json!({}));
     client.sync();
-    std::fs::write(&b, NOTE_B.replace("A desk at", "TODO a desk at")).expect("write");
+    std::fs::write(&b, placeholder_b()).expect("write");
     client.diagnostics_until(&b, has_placeholder);
     let d = root.join("notes/d.yaml");
     std::fs::write(&d, "title: D\nsections: 5\n").expect("write");
