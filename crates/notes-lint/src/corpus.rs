@@ -49,17 +49,33 @@ pub struct Corpus<'a> {
 impl<'a> Corpus<'a> {
     /// Builds the corpus from the documents that loaded.
     pub fn new(documents: impl IntoIterator<Item = &'a Document>) -> Self {
-        Self::build(documents, true)
+        Self::build(documents, &|_| true)
     }
 
     /// The notes and the definition indexes without the resolved claims (every
     /// [`NoteView::claims`] is empty): the id lookups of a language server request,
     /// which must not pay for resolving every claim of a large workspace.
     pub fn definitions(documents: impl IntoIterator<Item = &'a Document>) -> Self {
-        Self::build(documents, false)
+        Self::build(documents, &|_| false)
     }
 
-    fn build(documents: impl IntoIterator<Item = &'a Document>, resolve: bool) -> Self {
+    /// The notes and the definition indexes, with the claims resolved only in the notes
+    /// `resolve` accepts (the others' [`NoteView::claims`] are empty, as in
+    /// [`Corpus::definitions`]). A rule run on it finds in the accepted notes what it
+    /// finds in the whole corpus, as long as every note whose claims bear on them is
+    /// accepted too: a language server checks an edited note this way without resolving
+    /// the whole workspace.
+    pub fn focused(
+        documents: impl IntoIterator<Item = &'a Document>,
+        resolve: &(dyn Fn(&Document) -> bool + Sync),
+    ) -> Self {
+        Self::build(documents, resolve)
+    }
+
+    fn build(
+        documents: impl IntoIterator<Item = &'a Document>,
+        resolve: &(dyn Fn(&Document) -> bool + Sync),
+    ) -> Self {
         use rayon::prelude::*;
         let mut corpus = Corpus::default();
         // Resolving is the costly part: in parallel, the rest in order.
@@ -67,7 +83,16 @@ impl<'a> Corpus<'a> {
             .into_iter()
             .collect::<Vec<_>>()
             .into_par_iter()
-            .map(|doc| (doc, if resolve { doc.claims() } else { Vec::new() }))
+            .map(|doc| {
+                (
+                    doc,
+                    if resolve(doc) {
+                        doc.claims()
+                    } else {
+                        Vec::new()
+                    },
+                )
+            })
             .collect();
         for (doc, claims) in documents {
             let index = corpus.notes.len();
@@ -175,11 +200,25 @@ fn collect_claim_caveats<'a>(
     out: &mut Vec<(Vec<Segment>, &'a Caveat)>,
 ) {
     for (i, claim) in claims.iter().enumerate() {
+        // Most claims define no caveat, nor do their children: no path to build for
+        // them (this walk covers every claim of every note, even those not resolved).
+        if !defines_caveats(claim) {
+            continue;
+        }
         let mut path = owner.to_vec();
         path.extend([Segment::key(field), Segment::Index(i)]);
         collect_caveats(&claim.caveats, &path, out);
         collect_claim_caveats(&claim.children, "children", &path, out);
     }
+}
+
+/// Whether `claim` or a claim under it defines a caveat inline.
+fn defines_caveats(claim: &Claim) -> bool {
+    claim
+        .caveats
+        .iter()
+        .any(|c| matches!(c, CaveatRef::Inline(_)))
+        || claim.children.iter().any(defines_caveats)
 }
 
 impl<'a> NoteView<'a> {

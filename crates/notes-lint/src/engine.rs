@@ -69,7 +69,7 @@ pub struct Summary {
 /// The worker threads that parse files. Parsing recurses once per nesting level, up to
 /// the loader's depth limit; rayon's default 2 MiB stacks are too small for that in
 /// unoptimised builds, so the workers get the main thread's 8 MiB and then some.
-fn pool() -> Option<&'static rayon::ThreadPool> {
+pub(crate) fn pool() -> Option<&'static rayon::ThreadPool> {
     static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
     POOL.get_or_init(|| {
         rayon::ThreadPoolBuilder::new()
@@ -147,22 +147,44 @@ fn lint(files: &[PathBuf], options: &Options, overlay: &HashMap<PathBuf, String>
     finish(loaded, options)
 }
 
-/// Checks files that are already loaded (sorted by path, without duplicates): the
-/// cross-note rules, severities and suppressions. A language server keeps the loaded
-/// files and re-loads only the ones that changed before calling this.
-pub fn check_loaded(loaded: Vec<Loaded>, options: &Options) -> Outcome {
-    match pool() {
-        Some(pool) => pool.install(|| finish(loaded, options)),
-        None => finish(loaded, options),
+/// Checks files that are already loaded (sorted by path, without duplicates), on the
+/// threads of `threads` (the engine's own when `None`): the rules, severities and
+/// suppressions, sorted. A language server keeps the loaded files and re-loads only the
+/// ones that changed before calling this.
+///
+/// With `resolve`, only the notes it accepts have their claims resolved; the others
+/// take part with their definitions and note-level fields alone (see
+/// [`Corpus::focused`]). The findings in the accepted notes are then those of a whole
+/// check, provided the notes whose claims bear on them (citing their definitions,
+/// repeating their claims) are accepted too; findings elsewhere are to be discarded.
+pub fn check_files(
+    loaded: &[&Loaded],
+    options: &Options,
+    threads: Option<&rayon::ThreadPool>,
+    resolve: Option<&(dyn Fn(&notes_core::Document) -> bool + Sync)>,
+) -> Vec<Finding> {
+    match threads.or(pool()) {
+        Some(pool) => pool.install(|| findings(loaded, options, resolve)),
+        None => findings(loaded, options, resolve),
     }
 }
 
 fn finish(loaded: Vec<Loaded>, options: &Options) -> Outcome {
+    let refs: Vec<&Loaded> = loaded.iter().collect();
+    let findings = findings(&refs, options, None);
+    Outcome { loaded, findings }
+}
+
+fn findings(
+    loaded: &[&Loaded],
+    options: &Options,
+    resolve: Option<&(dyn Fn(&notes_core::Document) -> bool + Sync)>,
+) -> Vec<Finding> {
     let mut findings: Vec<Finding> = loaded
         .iter()
         .flat_map(|l| l.findings.iter().cloned())
         .collect();
-    findings.extend(check(&loaded, options));
+    findings.extend(check(loaded, options, resolve));
     for finding in &mut findings {
         if let Some(level) = options.config.rules.get(finding.rule) {
             finding.severity = match level {
@@ -173,12 +195,20 @@ fn finish(loaded: Vec<Loaded>, options: &Options) -> Outcome {
         }
     }
     sort_findings(&mut findings);
-    Outcome { loaded, findings }
+    findings
 }
 
 /// Runs the enabled rules on the notes that loaded and applies suppressions.
-fn check(loaded: &[Loaded], options: &Options) -> Vec<Finding> {
-    let corpus = Corpus::new(loaded.iter().filter_map(|l| l.document.as_ref()));
+fn check(
+    loaded: &[&Loaded],
+    options: &Options,
+    resolve: Option<&(dyn Fn(&notes_core::Document) -> bool + Sync)>,
+) -> Vec<Finding> {
+    let documents = loaded.iter().filter_map(|l| l.document.as_ref());
+    let corpus = match resolve {
+        Some(resolve) => Corpus::focused(documents, resolve),
+        None => Corpus::new(documents),
+    };
     // The configuration as the command line amends it (`--select pedantic`).
     let amended;
     let config = if options.pedantic() == options.config.pedantic {

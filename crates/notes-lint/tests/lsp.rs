@@ -36,6 +36,13 @@ impl Client {
     }
 
     fn start_with(workspace: &Path, env: &[(&str, &str)]) -> Client {
+        let capabilities =
+            json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}});
+        Client::start_as(workspace, env, capabilities)
+    }
+
+    /// Starts the server for a client with `capabilities`.
+    fn start_as(workspace: &Path, env: &[(&str, &str)], capabilities: Value) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_notes-lint"))
             .args(["lsp", "--today", TODAY])
             .current_dir(workspace)
@@ -70,7 +77,7 @@ impl Client {
             json!({
                 "processId": null,
                 "rootUri": uri,
-                "capabilities": {"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}},
+                "capabilities": capabilities,
             }),
         );
         assert!(init["result"]["capabilities"].is_object(), "{init}");
@@ -139,11 +146,31 @@ impl Client {
         self.diagnostics[&uri].clone()
     }
 
-    /// A request that needs the server's lint to be current: answered only after every
-    /// earlier message was handled, so diagnostics published before it are in.
+    /// Waits for diagnostics of `path` that `wanted` accepts, and returns them.
+    fn diagnostics_until(
+        &mut self,
+        path: &Path,
+        mut wanted: impl FnMut(&[Value]) -> bool,
+    ) -> Vec<Value> {
+        let uri = uri(path);
+        self.wait_for(|m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == json!(uri)
+                && wanted(
+                    m["params"]["diagnostics"]
+                        .as_array()
+                        .map_or(&[], Vec::as_slice),
+                )
+        });
+        self.diagnostics[&uri].clone()
+    }
+
+    /// Waits until things settle: the server answers `notes-lint/settle` after every
+    /// earlier message was handled and every file's diagnostics are those of a whole
+    /// check, published before the answer.
     fn sync(&mut self) {
-        let answer = self.request("workspace/symbol", json!({"query": "zz-sync"}));
-        assert!(answer.get("id").is_some());
+        let answer = self.request("notes-lint/settle", Value::Null);
+        assert_eq!(answer["result"], Value::Null, "{answer}");
     }
 
     fn open(&mut self, path: &Path, text: &str) {
@@ -849,5 +876,254 @@ fn files_outside_the_notes_folder_are_left_alone() {
         "{diagnostics:#?}"
     );
     assert!(!client.diagnostics.contains_key(&uri(&schema)));
+    client.shutdown();
+}
+
+/// Small notes of the test's own: `a.yaml` defines a source that only `b.yaml` cites;
+/// `c.yaml` shares no id with either.
+fn two_notes() -> (tempfile::TempDir, PathBuf, PathBuf, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = std::fs::canonicalize(dir.path()).expect("canonical");
+    std::fs::create_dir(root.join("notes")).expect("mkdir");
+    let a = root.join("notes/a.yaml");
+    let b = root.join("notes/b.yaml");
+    std::fs::write(&a, NOTE_A).expect("write");
+    std::fs::write(&b, NOTE_B).expect("write");
+    std::fs::write(root.join("notes/c.yaml"), NOTE_C).expect("write");
+    (dir, root, a, b)
+}
+
+const NOTE_A: &str = "\
+title: Lamps
+as_of: \"2026-10\"
+sources:
+  - {id: lamp-survey, type: personal, title: A survey of desk lamps}
+  - {id: own-a, type: personal, title: Notes on lamps}
+sections:
+  - title: Light
+    claims:
+      - text: Warm desk lamps make late reading easier on the eyes of most readers.
+        sources: [own-a]
+";
+
+const NOTE_B: &str = "\
+title: Desks
+as_of: \"2026-10\"
+sources:
+  - {id: own-b, type: personal, title: Notes on desks}
+sections:
+  - title: Height
+    claims:
+      - text: A desk at elbow height suits long writing sessions for most people.
+        sources: [lamp-survey]
+      - text: Standing desks are used less after the first month by most buyers.
+        sources: [own-b]
+";
+
+const NOTE_C: &str = "\
+title: Chairs
+as_of: \"2026-10\"
+sources:
+  - {id: own-c, type: personal, title: Notes on chairs}
+sections:
+  - title: Backs
+    claims:
+      - text: Chairs with a firm back keep long readers from slouching by evening.
+        sources: [own-c]
+";
+
+/// `NOTE_B` with its first claim a placeholder.
+fn placeholder_b() -> String {
+    NOTE_B.replace(
+        "A desk at elbow height suits long writing sessions for most people.",
+        "\"TODO: the desks' height.\"",
+    )
+}
+
+fn codes(diagnostics: &[Value]) -> Vec<String> {
+    sorted(
+        diagnostics
+            .iter()
+            .map(|d| d["code"].as_str().unwrap_or_default().to_owned())
+            .collect(),
+    )
+}
+
+/// Sends `text` as the buffer of `path` and writes it to disk too, so the command line
+/// sees what the server sees.
+fn edit(client: &mut Client, path: &Path, version: i64, text: &str) {
+    std::fs::write(path, text).expect("write");
+    client.change(path, version, text);
+}
+
+#[test]
+fn an_edit_that_makes_and_unmakes_a_cross_note_finding_updates_both_notes() {
+    let (_dir, root, a, b) = two_notes();
+    let mut client = Client::start(&root);
+    client.sync();
+    assert_eq!(cli_findings(&root), Vec::new(), "the two notes start clean");
+    assert_eq!(server_findings(&client), Vec::new());
+    let before_a = codes(
+        &client
+            .diagnostics
+            .get(&uri(&a))
+            .cloned()
+            .unwrap_or_default(),
+    );
+    assert!(
+        !before_a.contains(&"unused-definition".to_owned()),
+        "{before_a:?}"
+    );
+
+    // An edit of `a` that leaves its definitions alone: its fresh diagnostics know that
+    // `b` cites `lamp-survey`, though `b` was not re-checked as a whole.
+    client.open(&a, NOTE_A);
+    let placeholder = NOTE_A.replace(
+        "Warm desk lamps make late reading easier on the eyes of most readers.",
+        "\"TODO: the lamps' effect on late reading.\"",
+    );
+    edit(&mut client, &a, 2, &placeholder);
+    let fresh =
+        codes(&client.diagnostics_until(&a, |d| d.iter().any(|d| d["code"] == "placeholder")));
+    assert!(
+        !fresh.contains(&"unused-definition".to_owned()),
+        "{fresh:?}"
+    );
+    client.sync();
+    assert_eq!(
+        sorted(server_findings(&client)),
+        sorted(cli_findings(&root))
+    );
+
+    // `a` repeats the claim of `c` word for word: the duplicate is in its fresh
+    // diagnostics, published before the answer to the next request.
+    let repeating = NOTE_A.replace(
+        "Warm desk lamps make late reading easier on the eyes of most readers.",
+        "Chairs with a firm back keep long readers from slouching by evening.",
+    );
+    edit(&mut client, &a, 3, &repeating);
+    client.request("workspace/symbol", json!({"query": "zz"}));
+    let fresh = codes(&client.diagnostics[&uri(&a)]);
+    assert!(fresh.contains(&"duplicate-claim".to_owned()), "{fresh:?}");
+    client.sync();
+    assert_eq!(
+        sorted(server_findings(&client)),
+        sorted(cli_findings(&root))
+    );
+    edit(&mut client, &a, 4, NOTE_A);
+
+    // `b` repeats the claim of `a`: a duplicate across the two notes.
+    client.sync();
+    client.open(&b, NOTE_B);
+    let repeated = NOTE_B.replace(
+        "Standing desks are used less after the first month by most buyers.",
+        "Warm desk lamps make late reading easier on the eyes of most readers.",
+    );
+    edit(&mut client, &b, 2, &repeated);
+    client.sync();
+    let expected = cli_findings(&root);
+    assert!(
+        expected.iter().any(|f| f.3 == "duplicate-claim"),
+        "the command line sees the duplicate: {expected:?}"
+    );
+    assert_eq!(sorted(server_findings(&client)), sorted(expected));
+
+    // And takes it back: both notes are as they were.
+    edit(&mut client, &b, 3, NOTE_B);
+    client.sync();
+    let expected = cli_findings(&root);
+    assert!(
+        !expected.iter().any(|f| f.3 == "duplicate-claim"),
+        "{expected:?}"
+    );
+    assert_eq!(sorted(server_findings(&client)), sorted(expected));
+
+    // `b` stops citing the source `a` defines: `a`, not edited, gets `unused-definition`
+    // once things settle, and loses it when the citation comes back.
+    let uncited = NOTE_B.replace("sources: [lamp-survey]", "sources: [own-b]");
+    edit(&mut client, &b, 4, &uncited);
+    client.sync();
+    let diagnostics_a = codes(&client.diagnostics[&uri(&a)]);
+    assert!(
+        diagnostics_a.contains(&"unused-definition".to_owned()),
+        "{diagnostics_a:?}"
+    );
+    assert_eq!(
+        sorted(server_findings(&client)),
+        sorted(cli_findings(&root))
+    );
+    edit(&mut client, &b, 5, NOTE_B);
+    client.sync();
+    let diagnostics_a = codes(
+        &client
+            .diagnostics
+            .get(&uri(&a))
+            .cloned()
+            .unwrap_or_default(),
+    );
+    assert_eq!(diagnostics_a, before_a);
+    assert_eq!(
+        sorted(server_findings(&client)),
+        sorted(cli_findings(&root))
+    );
+    client.shutdown();
+}
+
+#[test]
+fn the_whole_check_comes_by_itself_once_the_edits_pause() {
+    let (_dir, root, a, b) = two_notes();
+    let mut client = Client::start(&root);
+    client.sync();
+    client.open(&b, NOTE_B);
+    client.change(
+        &b,
+        2,
+        &NOTE_B.replace("sources: [lamp-survey]", "sources: [own-b]"),
+    );
+    // No request: the server publishes `a` again on its own.
+    let diagnostics =
+        client.diagnostics_until(&a, |d| d.iter().any(|d| d["code"] == "unused-definition"));
+    assert!(
+        diagnostics[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("lamp-survey")),
+        "{diagnostics:#?}"
+    );
+    client.shutdown();
+}
+
+#[test]
+fn files_changed_on_disk_are_picked_up_through_the_client_or_a_watcher_of_its_own() {
+    let has_placeholder = |d: &[Value]| d.iter().any(|d| d["code"] == "placeholder");
+    // A client that watches files for the server says what changed.
+    let (_dir, root, _a, b) = two_notes();
+    let mut client = Client::start(&root);
+    client.sync();
+    std::fs::write(&b, placeholder_b()).expect("write");
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&b), "type": 2}]}),
+    );
+    client.diagnostics_until(&b, has_placeholder);
+    client.shutdown();
+
+    // A client that does not: the server watches the folder itself, and sees a file
+    // written, then a new file created, then one deleted.
+    let (_dir, root, a, b) = two_notes();
+    let mut client = Client::start_as(&root, &[], json!({}));
+    client.sync();
+    std::fs::write(&b, placeholder_b()).expect("write");
+    client.diagnostics_until(&b, has_placeholder);
+    let d = root.join("notes/d.yaml");
+    std::fs::write(&d, "title: D\nsections: 5\n").expect("write");
+    client.diagnostics_until(&d, |d| d.iter().any(|d| d["code"] == "schema"));
+    // `b` alone cites `lamp-survey`: deleting it leaves the source unused.
+    std::fs::remove_file(&b).expect("remove");
+    client.diagnostics_until(&a, |d| d.iter().any(|d| d["code"] == "unused-definition"));
+    client.sync();
+    assert_eq!(
+        sorted(server_findings(&client)),
+        sorted(cli_findings(&root))
+    );
     client.shutdown();
 }

@@ -122,13 +122,7 @@ fn resolved<'a>(note: &NoteView<'a>) -> NoteView<'a> {
 
 impl<'a> View<'a> {
     fn new(workspace: &'a Workspace) -> Self {
-        let corpus = Corpus::definitions(
-            workspace
-                .outcome()
-                .loaded
-                .iter()
-                .filter_map(|l| l.document.as_ref()),
-        );
+        let corpus = Corpus::definitions(workspace.documents());
         let sites = corpus
             .notes
             .iter()

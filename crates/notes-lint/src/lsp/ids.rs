@@ -7,7 +7,7 @@ use notes_core::tree::Segment;
 use notes_core::{Span, model::Note};
 
 /// What an id names.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {
     /// A source.
     Source,

@@ -58,8 +58,11 @@ Helix, in languages.toml:
   name = \"yaml\"
   language-servers = [\"yaml-language-server\", \"notes-lint\"]
 
-VS Code: a generic LSP client extension (such as llllvvuu.glspc) with the command
-`notes-lint`, the arguments [\"lsp\"] and the language yaml.
+VS Code, with the \"Generic LSP Client\" extension (llllvvuu.llllvvuu-glspc), in
+.vscode/settings.json:
+  \"glspc.serverCommand\": \"notes-lint\",
+  \"glspc.serverCommandArguments\": [\"lsp\"],
+  \"glspc.languageId\": \"yaml\"
 
 Logs go to stderr; the editor shows them in its LSP log.";
 

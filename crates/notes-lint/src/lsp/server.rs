@@ -3,8 +3,9 @@
 
 use std::io::BufReader;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::PathBuf;
-use std::sync::mpsc;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, mpsc};
+use std::time::Duration;
 
 use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{
@@ -20,11 +21,30 @@ use serde_json::Value;
 
 use super::convert::path_of;
 use super::transport::{self, Incoming};
-use super::workspace::{Settings, Workspace};
+use super::workspace::{Checked, Settings, Workspace};
 
 /// Set to `1` in the environment, the server answers the request `notes-lint/panic`
 /// by panicking, so tests can check that a panic costs one request, not the session.
 const PANIC_FOR_TESTS: &str = "NOTES_LINT_LSP_TEST_PANIC";
+
+/// The request that answers once every file's diagnostics are those of a whole check
+/// of the workspace as it is (running that check at once when one is due).
+const SETTLE: &str = "notes-lint/settle";
+
+/// How long the edits must pause before the whole workspace is checked again.
+const SETTLE_AFTER: Duration = Duration::from_millis(250);
+
+/// What the message loop waits for.
+enum Event {
+    /// A message from the client.
+    Incoming(Incoming),
+    /// The client's input ended.
+    Closed,
+    /// A whole check ended (`None`: it panicked).
+    Checked(Option<Checked>),
+    /// Files changed on disk, as the fallback watcher saw them.
+    Disk(Vec<(PathBuf, FileChangeType)>),
+}
 
 struct Server {
     output: std::io::Stdout,
@@ -36,27 +56,44 @@ struct Server {
     panic_for_tests: bool,
     watch_registered: bool,
     can_register_watchers: bool,
+    /// Where the threads of whole checks and the watcher send their news.
+    events: mpsc::Sender<Event>,
+    /// Whether a whole check is running on its thread.
+    checking: bool,
+    /// The one thread whole checks run on, so the edits' own checks keep a core.
+    check_threads: Option<Arc<rayon::ThreadPool>>,
+    /// The file watcher, when the client does not watch files for the server.
+    watcher: Option<notify::RecommendedWatcher>,
 }
 
 /// Serves until the input ends or the client sends `exit`; true when that came after
 /// `shutdown`, as the protocol asks.
 pub fn serve(settings: Settings) -> bool {
-    let (sender, receiver) = mpsc::channel::<Incoming>();
+    let (sender, receiver) = mpsc::channel::<Event>();
+    let input = sender.clone();
     // The reader blocks on stdin; it is not joined: when the loop ends the process exits.
     let reader = std::thread::Builder::new()
         .name("notes-lint-lsp-reader".to_owned())
         .spawn(move || {
-            let mut input = BufReader::new(std::io::stdin().lock());
-            while let Ok(Some(incoming)) = transport::read(&mut input) {
-                if sender.send(incoming).is_err() {
-                    break;
+            let mut stdin = BufReader::new(std::io::stdin().lock());
+            while let Ok(Some(incoming)) = transport::read(&mut stdin) {
+                if input.send(Event::Incoming(incoming)).is_err() {
+                    return;
                 }
             }
+            let _ = input.send(Event::Closed);
         });
     if let Err(e) = reader {
         eprintln!("notes-lint lsp: cannot start the reader thread: {e}");
         return false;
     }
+    let check_threads = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .stack_size(16 * 1024 * 1024)
+        .thread_name(|_| "notes-lint-lsp-check".to_owned())
+        .build()
+        .ok()
+        .map(Arc::new);
     let mut server = Server {
         output: std::io::stdout(),
         settings,
@@ -66,19 +103,46 @@ pub fn serve(settings: Settings) -> bool {
         panic_for_tests: std::env::var_os(PANIC_FOR_TESTS).is_some_and(|v| v == "1"),
         watch_registered: false,
         can_register_watchers: false,
+        events: sender,
+        checking: false,
+        check_threads,
+        watcher: None,
     };
     loop {
-        let incoming = match receiver.try_recv() {
-            Ok(incoming) => incoming,
+        let event = match receiver.try_recv() {
+            Ok(event) => event,
             Err(mpsc::TryRecvError::Empty) => {
                 // Nothing waiting: lint what the edits so far changed and publish.
                 server.guarded("lint", Server::flush_and_publish);
-                match receiver.recv() {
-                    Ok(incoming) => incoming,
-                    Err(_) => return false,
+                let waited = if server.check_due() {
+                    receiver.recv_timeout(SETTLE_AFTER)
+                } else {
+                    receiver
+                        .recv()
+                        .map_err(|_| mpsc::RecvTimeoutError::Disconnected)
+                };
+                match waited {
+                    Ok(event) => event,
+                    Err(mpsc::RecvTimeoutError::Timeout) => {
+                        server.start_check();
+                        continue;
+                    }
+                    Err(mpsc::RecvTimeoutError::Disconnected) => return false,
                 }
             }
             Err(mpsc::TryRecvError::Disconnected) => return false,
+        };
+        let incoming = match event {
+            Event::Incoming(incoming) => incoming,
+            Event::Closed => return false,
+            Event::Checked(checked) => {
+                server.guarded("a whole check", |s| s.checked(checked));
+                continue;
+            }
+            Event::Disk(changes) => {
+                server.guarded("a change on disk", |s| s.disk_changed(&changes));
+                continue;
+            }
         };
         match incoming {
             Incoming::Malformed { reason, code, id } => {
@@ -191,6 +255,16 @@ impl Server {
             "notes-lint/panic" if self.panic_for_tests => {
                 panic!("a panic on request, for tests")
             }
+            SETTLE => {
+                self.flush_and_publish();
+                if let Some(workspace) = &mut self.workspace
+                    && let Some(check) = workspace.whole_check()
+                {
+                    workspace.apply(check.run(None));
+                }
+                self.publish();
+                Ok(Value::Null)
+            }
             _ => {
                 // Diagnostics of earlier edits go out before the answer, so a client
                 // that waits for an answer has seen them.
@@ -256,6 +330,9 @@ impl Server {
         match method.as_str() {
             "initialized" => {
                 self.register_watchers();
+                if !self.can_register_watchers {
+                    self.watch();
+                }
                 self.publish();
             }
             DidOpenTextDocument::METHOD => {
@@ -314,6 +391,96 @@ impl Server {
         }
     }
 
+    /// Whether the whole workspace is to be checked once the edits pause.
+    fn check_due(&self) -> bool {
+        !self.checking && self.workspace.as_ref().is_some_and(|w| !w.is_settled())
+    }
+
+    /// Starts a whole check of the workspace as it is now, on its own thread.
+    fn start_check(&mut self) {
+        let Some(check) = self.workspace.as_ref().and_then(Workspace::whole_check) else {
+            return;
+        };
+        let events = self.events.clone();
+        let threads = self.check_threads.clone();
+        let spawned = std::thread::Builder::new()
+            .name("notes-lint-lsp-whole-check".to_owned())
+            .stack_size(16 * 1024 * 1024)
+            .spawn(move || {
+                let checked = catch_unwind(AssertUnwindSafe(|| check.run(threads.as_deref())));
+                let _ = events.send(Event::Checked(checked.ok()));
+            });
+        match spawned {
+            Ok(_) => self.checking = true,
+            Err(e) => self.log(&format!("cannot start a whole check: {e}")),
+        }
+    }
+
+    /// A whole check ended: its findings replace the ones it covers, unless the files
+    /// changed since it started (then another is due).
+    fn checked(&mut self, checked: Option<Checked>) {
+        self.checking = false;
+        match checked {
+            Some(checked) => {
+                if let Some(workspace) = &mut self.workspace {
+                    workspace.apply(checked);
+                }
+                self.publish();
+            }
+            None => {
+                self.log("internal error in a whole check; rebuilding");
+                self.rebuild();
+                self.publish();
+            }
+        }
+    }
+
+    /// Watches the notes folder and the configuration on disk, for a client that does
+    /// not watch files for the server.
+    fn watch(&mut self) {
+        let Some(workspace) = &self.workspace else {
+            return;
+        };
+        let events = self.events.clone();
+        let handler = move |event: notify::Result<notify::Event>| {
+            let Ok(event) = event else { return };
+            use notify::EventKind;
+            use notify::event::ModifyKind;
+            let typ = match event.kind {
+                EventKind::Create(_) | EventKind::Modify(ModifyKind::Name(_)) => {
+                    FileChangeType::CREATED
+                }
+                EventKind::Remove(_) => FileChangeType::DELETED,
+                EventKind::Modify(_) => FileChangeType::CHANGED,
+                _ => return,
+            };
+            let changes = event.paths.into_iter().map(|path| (path, typ)).collect();
+            let _ = events.send(Event::Disk(changes));
+        };
+        let mut watcher = match notify::recommended_watcher(handler) {
+            Ok(watcher) => watcher,
+            Err(e) => {
+                self.log(&format!("cannot watch the files on disk: {e}"));
+                return;
+            }
+        };
+        use notify::{RecursiveMode, Watcher as _};
+        let mut folders = vec![
+            (workspace.notes_dir(), RecursiveMode::Recursive),
+            (workspace.root().to_path_buf(), RecursiveMode::NonRecursive),
+        ];
+        if let Some(dir) = workspace.config_path.as_deref().and_then(Path::parent) {
+            folders.push((dir.to_path_buf(), RecursiveMode::NonRecursive));
+        }
+        folders.dedup_by(|a, b| a.0 == b.0);
+        for (folder, mode) in folders {
+            if let Err(e) = watcher.watch(&folder, mode) {
+                self.log(&format!("cannot watch {}: {e}", folder.display()));
+            }
+        }
+        self.watcher = Some(watcher);
+    }
+
     fn buffer_changed(&mut self, uri: &Url, text: String) {
         let Some(path) = path_of(uri) else {
             return;
@@ -356,10 +523,10 @@ impl Server {
 
     /// Lints the buffers edited since the last lint.
     fn flush(&mut self) {
-        if let Some(workspace) = &mut self.workspace {
-            for (path, text) in self.pending.drain(..) {
-                workspace.set_buffer(path, text);
-            }
+        if let Some(workspace) = &mut self.workspace
+            && !self.pending.is_empty()
+        {
+            workspace.set_buffers(std::mem::take(&mut self.pending));
         }
     }
 
