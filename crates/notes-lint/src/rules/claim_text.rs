@@ -419,6 +419,9 @@ pub struct Texts {
     pub norms: Vec<String>,
     /// Per claim, its [`shape`].
     pub shapes: Vec<Shape>,
+    /// Per claim, whether it is compared within its own note only: an entry of a link
+    /// list or a claim in the author's own voice (see [`Group`]).
+    pub local: Vec<bool>,
 }
 
 impl Texts {
@@ -426,23 +429,29 @@ impl Texts {
     pub fn new(corpus: &Corpus<'_>) -> Self {
         use rayon::prelude::*;
         let claims = compared_claims(corpus);
-        let (norms, shapes) = claims
+        let (texts, local): (Vec<(String, Shape)>, Vec<bool>) = claims
             .par_iter()
             .map(|at| {
-                let text = &corpus.notes[at.note].claims[at.claim].claim.text;
+                let view = &corpus.notes[at.note];
+                let text = &view.claims[at.claim].claim.text;
                 // Only an image, code or links: no statement to repeat or contradict.
                 if !has_own_words(text) {
-                    return (String::new(), Shape::default());
+                    return ((String::new(), Shape::default()), false);
                 }
                 let mut norm = normalise(text);
                 norm.shrink_to_fit();
-                (norm, shape(text))
+                // A summary's claims are compared within their parent anyway.
+                let local = view.doc.note.summary_of.is_none()
+                    && (is_link_entry(text) || own_voice(text).is_some());
+                ((norm, shape(text)), local)
             })
             .unzip();
+        let (norms, shapes) = texts.into_iter().unzip();
         Texts {
             claims,
             norms,
             shapes,
+            local,
         }
     }
 }
@@ -477,8 +486,9 @@ pub struct Group<'a> {
     pub parent: Option<(usize, usize)>,
 }
 
-/// The [`Group`] of the claim at `at`.
-pub fn compare_group<'a>(corpus: &'a Corpus<'_>, at: At) -> Group<'a> {
+/// The [`Group`] of the `i`th claim of `texts`.
+pub fn compare_group<'a>(corpus: &'a Corpus<'_>, texts: &Texts, i: usize) -> Group<'a> {
+    let at = texts.claims[i];
     let claim = &corpus.notes[at.note].claims[at.claim];
     let summary_of = summary_group(corpus, at);
     let parent = summary_of.map(|_| {
@@ -490,10 +500,7 @@ pub fn compare_group<'a>(corpus: &'a Corpus<'_>, at: At) -> Group<'a> {
     });
     Group {
         summary_of,
-        note: (parent.is_some()
-            || is_link_entry(&claim.claim.text)
-            || own_voice(&claim.claim.text).is_some())
-        .then_some(at.note),
+        note: (parent.is_some() || texts.local[i]).then_some(at.note),
         parent,
     }
 }

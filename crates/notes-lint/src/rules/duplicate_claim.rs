@@ -451,7 +451,7 @@ fn links(corpus: &Corpus<'_>, texts: &Texts) -> Vec<Option<Link>> {
         if norm.is_empty() {
             continue;
         }
-        match first_with.entry((compare_group(corpus, claims[i]), norm.as_str())) {
+        match first_with.entry((compare_group(corpus, texts, i), norm.as_str())) {
             Entry::Occupied(first) => {
                 links[i] = Some(Link {
                     earlier: *first.get(),
@@ -493,8 +493,10 @@ fn links(corpus: &Corpus<'_>, texts: &Texts) -> Vec<Option<Link>> {
         .par_chunks_mut(BANDS)
         .zip(&near)
         .for_each(|(bands, near)| {
-            let at = claims[near.item];
-            let group = group_hash(compare_group(corpus, at), &texts.shapes[near.item]);
+            let group = group_hash(
+                compare_group(corpus, texts, near.item),
+                &texts.shapes[near.item],
+            );
             let signature = signature(near.norm, &seeds);
             for (band, key) in bands.iter_mut().enumerate() {
                 let rows = &signature[band * ROWS..(band + 1) * ROWS];

@@ -121,8 +121,10 @@ fn tally(view: &NoteView<'_>, pedantic: bool, owner: impl Fn(usize) -> Vec<Segme
         if !needs_source(claim.claim.kind) {
             continue;
         }
+        let sourced = !claim.sources.is_empty();
         // The author's experience, advice or question states no fact to source.
-        if !pedantic
+        if !sourced
+            && !pedantic
             && claim.claim.kind == ClaimKind::Claim
             && claim_text::own_voice(&claim.claim.text).is_some()
         {
@@ -135,7 +137,6 @@ fn tally(view: &NoteView<'_>, pedantic: bool, owner: impl Fn(usize) -> Vec<Segme
         let Some(tally) = tallies.get_mut(s) else {
             continue;
         };
-        let sourced = !claim.sources.is_empty();
         if !sourced && allowed_below(claim, META.id, &owner(s)) {
             tally.apart.push(i);
             continue;

@@ -389,18 +389,18 @@ impl Rule for UnsourcedFigure {
                 let Some(figure) = find_own_figure(text) else {
                     continue;
                 };
+                let cited_here = claim.sources.iter().any(|source| {
+                    source.is_set_on_a_claim() && (!strict || source.value.locator.is_some())
+                });
+                if cited_here {
+                    continue;
+                }
                 // "I sleep 8 hours", "Set the timeout to 30 s": the author's own
                 // measure or instruction, not a figure taken from somewhere.
                 if !cx.config.pedantic
                     && claim.claim.kind == ClaimKind::Claim
                     && super::claim_text::own_voice(text).is_some()
                 {
-                    continue;
-                }
-                let cited_here = claim.sources.iter().any(|source| {
-                    source.is_set_on_a_claim() && (!strict || source.value.locator.is_some())
-                });
-                if cited_here {
                     continue;
                 }
                 let shown = &text[figure.start..figure.end];
