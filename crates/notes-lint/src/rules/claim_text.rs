@@ -766,6 +766,10 @@ pub(crate) fn own_voice(text: &str) -> Option<&'static str> {
 /// Whether `word` is `target` (lowercase) in any case, with a curly apostrophe for a
 /// straight one.
 fn same_word(word: &str, target: &str) -> bool {
+    if word.is_ascii() {
+        // The common case: a length check first, then bytes.
+        return word.eq_ignore_ascii_case(target);
+    }
     word.chars()
         .map(|c| {
             if c == '\u{2019}' {

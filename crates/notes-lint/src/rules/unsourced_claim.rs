@@ -121,10 +121,9 @@ fn tally(view: &NoteView<'_>, pedantic: bool, owner: impl Fn(usize) -> Vec<Segme
         if !needs_source(claim.claim.kind) {
             continue;
         }
-        let sourced = !claim.sources.is_empty();
-        // The author's experience, advice or question states no fact to source.
-        if !sourced
-            && !pedantic
+        // The author's experience, advice or question states no fact to source: it is
+        // left out of the tally whether it cites something or not.
+        if !pedantic
             && claim.claim.kind == ClaimKind::Claim
             && claim_text::own_voice(&claim.claim.text).is_some()
         {
@@ -137,6 +136,7 @@ fn tally(view: &NoteView<'_>, pedantic: bool, owner: impl Fn(usize) -> Vec<Segme
         let Some(tally) = tallies.get_mut(s) else {
             continue;
         };
+        let sourced = !claim.sources.is_empty();
         if !sourced && allowed_below(claim, META.id, &owner(s)) {
             tally.apart.push(i);
             continue;
