@@ -449,18 +449,16 @@ pub(crate) fn kind_of(text: &str, kind: ClaimKind) -> ClaimKind {
 /// table of contents (`[C libraries](languages/c/libraries.md)`): navigation, not a
 /// statement. A link with a scheme (`https:`, `mailto:`) points out of the notes.
 fn is_page_link(text: &str) -> bool {
-    let Some(rest) = text.trim().strip_prefix('[') else {
-        return false;
-    };
-    let Some(close) = rest.find("](") else {
-        return false;
-    };
-    if rest[..close].contains(['[', ']']) {
+    let text = text.trim();
+    if !cite::is_whole_link(text) {
         return false;
     }
-    let Some(target) = rest[close + 2..].strip_suffix(')') else {
+    let Some((label, target)) = text[1..text.len() - 1].split_once("](") else {
         return false;
     };
+    if label.contains(['[', ']']) {
+        return false;
+    }
     let scheme = target.split_once(':').is_some_and(|(scheme, _)| {
         scheme
             .chars()

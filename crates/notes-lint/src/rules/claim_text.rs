@@ -486,18 +486,29 @@ pub struct Group<'a> {
     pub parent: Option<(usize, usize)>,
 }
 
+/// The index of the section `claim` is in.
+pub fn section_of(claim: &notes_core::resolve::ResolvedClaim<'_>) -> usize {
+    match claim.path.get(1) {
+        Some(&notes_core::tree::Segment::Index(s)) => s,
+        _ => 0,
+    }
+}
+
+/// Whether two claims of one note are in one list: the children of one parent claim, or
+/// the top of one section.
+pub fn same_list(
+    a: &notes_core::resolve::ResolvedClaim<'_>,
+    b: &notes_core::resolve::ResolvedClaim<'_>,
+) -> bool {
+    a.parent == b.parent && (a.parent.is_some() || section_of(a) == section_of(b))
+}
+
 /// The [`Group`] of the `i`th claim of `texts`.
 pub fn compare_group<'a>(corpus: &'a Corpus<'_>, texts: &Texts, i: usize) -> Group<'a> {
     let at = texts.claims[i];
     let claim = &corpus.notes[at.note].claims[at.claim];
     let summary_of = summary_group(corpus, at);
-    let parent = summary_of.map(|_| {
-        let section = match claim.path.get(1) {
-            Some(&notes_core::tree::Segment::Index(s)) => s,
-            _ => 0,
-        };
-        (section, claim.parent.map_or(0, |p| p + 1))
-    });
+    let parent = summary_of.map(|_| (section_of(claim), claim.parent.map_or(0, |p| p + 1)));
     Group {
         summary_of,
         note: (parent.is_some() || texts.local[i]).then_some(at.note),
@@ -662,7 +673,11 @@ pub(crate) fn is_link_entry(text: &str) -> bool {
 /// Whether `text` has words of its own besides its markup (see [`markup_ranges`]):
 /// `![](https://example.org/a.png)` has none.
 pub(crate) fn has_own_words(text: &str) -> bool {
-    let ranges = markup_ranges(text);
+    words_outside(text, &markup_ranges(text))
+}
+
+/// Whether `text` has letters or digits outside `ranges` (its [`markup_ranges`]).
+fn words_outside(text: &str, ranges: &[std::ops::Range<usize>]) -> bool {
     let mut at = 0;
     for range in ranges
         .iter()
@@ -707,10 +722,11 @@ const FIRST_PERSON: &[&str] = &[
 /// no words of its own at all (only an image, code or a link). Only the claim's own
 /// prose counts (see [`own_prose`]).
 pub(crate) fn own_voice(text: &str) -> Option<&'static str> {
-    if !has_own_words(text) {
+    let ranges = markup_ranges(text);
+    if !words_outside(text, &ranges) {
         return Some("has no words of its own");
     }
-    let prose = own_prose(text);
+    let prose = prose_outside(text, ranges);
     // `own_prose` puts an `x` where markup was: not a word of the claim.
     let words: Vec<&str> = prose
         .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '\u{2019}'))
@@ -785,7 +801,11 @@ fn same_word(word: &str, target: &str) -> bool {
 /// "Recent advances in X", inline code, a URL) replaced by one neutral word, so their
 /// words are not taken for the claim's.
 pub(crate) fn own_prose(text: &str) -> std::borrow::Cow<'_, str> {
-    let ranges = markup_ranges(text);
+    prose_outside(text, markup_ranges(text))
+}
+
+/// `text` with each of `ranges` (its [`markup_ranges`]) made one neutral word.
+fn prose_outside(text: &str, ranges: Vec<std::ops::Range<usize>>) -> std::borrow::Cow<'_, str> {
     if ranges.is_empty() {
         return std::borrow::Cow::Borrowed(text);
     }

@@ -11,8 +11,8 @@ use std::cmp::Ordering;
 use notes_core::{Finding, Severity};
 
 use super::claim_text::{
-    At, MAX_LABELS, MAX_NAMED, Shape, cluster_finding, count, is_year, place, summary_group,
-    unlabelled,
+    At, MAX_LABELS, MAX_NAMED, Shape, cluster_finding, count, is_year, place, same_list,
+    summary_group, unlabelled,
 };
 use super::{Context, Rule, RuleMeta};
 use crate::corpus::Corpus;
@@ -185,8 +185,7 @@ fn one_context(corpus: &Corpus<'_>, a: At, b: At) -> bool {
         return true;
     }
     let claims = &corpus.notes[a.note].claims;
-    let (a, b) = (&claims[a.claim], &claims[b.claim]);
-    a.parent == b.parent && (a.parent.is_some() || a.position().first() == b.position().first())
+    same_list(&claims[a.claim], &claims[b.claim])
 }
 
 fn report<'s>(

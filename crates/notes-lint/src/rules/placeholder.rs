@@ -117,10 +117,7 @@ fn has_next_sibling(claims: &[notes_core::resolve::ResolvedClaim<'_>], i: usize)
     };
     // At the top of a section, the next section counts: its heading often carries
     // what the lead-in introduces ("My routine:", then "## Morning").
-    let section = |c: &notes_core::resolve::ResolvedClaim<'_>| match c.path.get(1) {
-        Some(&Segment::Index(s)) => s,
-        _ => 0,
-    };
+    let section = super::claim_text::section_of;
     next.parent == claim.parent && (claim.parent.is_some() || section(next) <= section(claim) + 1)
 }
 
