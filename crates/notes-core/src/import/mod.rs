@@ -110,6 +110,38 @@ pub struct Imported {
     pub report: Vec<Remark>,
 }
 
+/// Makes a journal page (see [`dated_title`]) cite itself: a `personal` source for the
+/// page, cited by every section. What a journal records (what the author did, felt or
+/// planned that month) comes from the author's own life, and the source says so, so
+/// that nothing of it reads as an unsourced claim about the world.
+fn cite_the_journal(note: &mut Note, month: PartialDate) {
+    let id = Id(format!("journal-{}", slug(&note.title)));
+    note.sources.insert(
+        0,
+        crate::model::Source {
+            id: id.clone(),
+            kind: crate::model::SourceType::Personal,
+            title: format!("{} (journal)", note.title),
+            authors: Vec::new(),
+            venue: None,
+            published: Some(month),
+            url: None,
+            doi: None,
+            arxiv: None,
+            isbn: None,
+            accessed: None,
+            archive_url: None,
+        },
+    );
+    for section in &mut note.sections {
+        if !section.claims.is_empty() {
+            section
+                .sources
+                .insert(0, crate::model::Citation::Id(id.to_string()));
+        }
+    }
+}
+
 /// The month a journal page is about, when its title or file name is only that month
 /// (`2023 March`, `February 2018`, `2018-02`), or the year a yearly review is about,
 /// when its title and its file name are both only that year, from 2000 on (`2021`,
@@ -222,7 +254,14 @@ pub fn import_summarising(
             .find(|s| !s.is_empty())
             .unwrap_or_else(|| "imported-note".to_owned())))
     };
-    let journal_month = dated_title(&title, file_stem);
+    // A page whose sections are months too is a log of months (a reading list by
+    // month under a first heading that names the latest one), not one month's journal.
+    let journal_month = dated_title(&title, file_stem).filter(|month| {
+        !body
+            .sections
+            .iter()
+            .any(|section| dated_title(&section.title, "").is_some_and(|other| other != *month))
+    });
     let note = Note {
         schema: None,
         title,
@@ -251,6 +290,9 @@ pub fn import_summarising(
         body.exported,
         &mut report,
     );
+    if let Some(month) = journal_month.filter(|_| note.summary_of.is_none()) {
+        cite_the_journal(&mut note, month);
+    }
     let yaml = emit(&note, &warnings);
     verify(&yaml, &note, file_stem)?;
     Ok(Imported {

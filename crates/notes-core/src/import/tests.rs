@@ -1157,3 +1157,55 @@ fn a_journal_page_titled_by_its_month_was_written_then() {
     .note;
     assert_eq!(journal.shelf_life, Some(crate::ShelfLife::Never));
 }
+
+#[test]
+fn a_journal_page_cites_itself_as_a_personal_source() {
+    let note = import(
+        "# 2023 March
+
+- Read two books.
+
+## Plans
+
+- Learn to sail.
+",
+        "2023-march",
+        &Options::default(),
+    )
+    .expect("imports")
+    .note;
+    let source = note.sources.first().expect("a source for the journal");
+    assert_eq!(source.id.to_string(), "journal-2023-march");
+    assert_eq!(source.kind, crate::model::SourceType::Personal);
+    assert_eq!(
+        source.published.map(|d| d.to_string()),
+        Some("2023-03".to_owned())
+    );
+    for section in &note.sections {
+        assert_eq!(
+            section.sources,
+            [crate::model::Citation::Id("journal-2023-march".to_owned())],
+            "{}",
+            section.title
+        );
+    }
+    // A page whose sections are other months is a log by month (a reading list
+    // under its latest month), not one month's journal.
+    let log = import(
+        "#### 2018-02
+
+- A paper.
+
+#### 2018-01
+
+- Another paper.
+",
+        "readme",
+        &Options::default(),
+    )
+    .expect("imports")
+    .note;
+    assert_eq!(log.written, None);
+    assert!(log.sources.is_empty(), "{:?}", log.sources);
+    assert!(log.sections.iter().all(|s| s.sources.is_empty()));
+}

@@ -670,6 +670,47 @@ pub(crate) fn is_link_entry(text: &str) -> bool {
             .any(|separator| rest.starts_with(separator))
 }
 
+/// Whether `text` is an entry of a reading list: a [link entry](is_link_entry), or a
+/// work's title followed by nothing but links to it, as in `Deep Residual Learning for
+/// Image Recognition [[arXiv](https://...)] [[code](https://...)]`. Such an entry names
+/// a work; it states nothing that could go stale or need a date.
+pub(crate) fn is_reference_entry(text: &str) -> bool {
+    if is_link_entry(text) {
+        return true;
+    }
+    let text = text.trim();
+    let ranges = markup_ranges(text);
+    let Some(first) = ranges.first() else {
+        return false;
+    };
+    // After the title: only links, brackets, parentheses, separators and spaces.
+    let mut at = first.end;
+    for range in &ranges[1..] {
+        if !text[at..range.start]
+            .chars()
+            .all(|c| c.is_whitespace() || "[](),;|-–—".contains(c))
+        {
+            return false;
+        }
+        at = range.end;
+    }
+    // The links stand apart from the title, in brackets or after a separator: "the
+    // best tool is [Parrot](https://...)" ends a sentence with a link instead.
+    let head = text[..first.start].trim_end();
+    if first.start > 0 && !head.ends_with(['[', '(', '-', '–', '—', '|', ':']) {
+        return false;
+    }
+    let title = head.trim_end_matches(|c: char| c.is_whitespace() || "[(-–—|:".contains(c));
+    text[at..]
+        .chars()
+        .all(|c| c.is_whitespace() || "[]().,;|".contains(c))
+        // The title is the first link's when the entry opens with it.
+        && (first.start == 0 || title.chars().any(char::is_alphabetic))
+        && !title.contains(". ")
+        && !title.ends_with('.')
+        && title.split_whitespace().count() <= 25
+}
+
 /// Whether `text` has words of its own besides its markup (see [`markup_ranges`]):
 /// `![](https://example.org/a.png)` has none.
 pub(crate) fn has_own_words(text: &str) -> bool {
@@ -700,7 +741,69 @@ const IMPERATIVES: &[&str] = &[
     "put", "read", "remember", "remove", "run", "save", "select", "set", "start", "stop", "take",
     "think", "try", "use", "watch", "write", "plot", "sleep", "eat", "drink", "wake", "walk",
     "plan", "wait", "look", "apply", "call", "send", "share", "buy", "store", "drop", "turn",
-    "switch", "place", "limit", "spend", "aim",
+    "switch", "place", "limit", "spend", "aim", "imagine", "leave", "ensure", "stay", "cut",
+    "practice", "treat", "show", "note",
+];
+
+/// Words that may come before an instruction's verb ("Just try it", "Always keep a
+/// copy", "Ideally keep the CV to one page").
+const BEFORE_IMPERATIVE: &[&str] = &[
+    "just", "always", "ideally", "simply", "also", "then", "first", "finally", "please", "and",
+    "but", "so", "never", "rather", "instead", "often",
+];
+
+/// Words that judge rather than state: the author's taste ("Spline is amazing", "Would
+/// love a printer", "Zig is a nice alternative").
+const EVALUATIVE: &[&str] = &[
+    "amazing",
+    "awesome",
+    "nice",
+    "nicer",
+    "nicest",
+    "lovely",
+    "love",
+    "loved",
+    "loves",
+    "hate",
+    "hated",
+    "magic",
+    "magical",
+    "wonderful",
+    "fantastic",
+    "terrible",
+    "awful",
+    "horrible",
+    "annoying",
+    "favorite",
+    "favourite",
+    "fun",
+    "beautiful",
+    "gorgeous",
+    "sucks",
+    "cute",
+    "wow",
+    "sadly",
+    "unfortunately",
+    "hopefully",
+    "luckily",
+];
+
+/// Words of the author's own speculation or plan ("It would be faster", "Maybe later").
+const HEDGES: &[&str] = &[
+    "would", "wouldn't", "might", "maybe", "perhaps", "probably", "possibly",
+];
+
+/// First-person plural words: the author with others ("we can delegate", "our plan").
+const FIRST_PERSON_PLURAL: &[&str] = &[
+    "we",
+    "we're",
+    "we've",
+    "we'd",
+    "we'll",
+    "our",
+    "ours",
+    "ourselves",
+    "let's",
 ];
 
 /// Words that, second in a text, make its first word a noun rather than an instruction
@@ -748,21 +851,41 @@ pub(crate) fn own_voice(text: &str) -> Option<&'static str> {
     if first_person {
         return Some("speaks of the author (I, my)");
     }
+    // "us" in lowercase only: "US" is a country.
+    if words
+        .iter()
+        .any(|&w| any_of(w, FIRST_PERSON_PLURAL) || w == "us" || w == "Us")
+    {
+        return Some("speaks for the author and others (we, our)");
+    }
     let (first, second) = (words.first().copied(), words.get(1).copied());
     let is = |word: Option<&str>, target: &str| word.is_some_and(|w| same_word(w, target));
-    let imperative = |first: Option<&str>, second: Option<&str>| {
+    let verb = |first: Option<&str>, second: Option<&str>| {
         first.is_some_and(|w| any_of(w, IMPERATIVES))
             && !second.is_some_and(|w| any_of(w, NOT_AFTER_IMPERATIVE))
     };
-    // Each sentence's opening: "Sleep fully. Don't limit sleep (~8h)."
-    let sentence_imperative = prose.split(['.', '!', ';']).skip(1).any(|sentence| {
-        let mut own = sentence
+    // The verb may follow an adverb: "Just try it", "Ideally keep one page".
+    let imperative = |words: &[&str]| {
+        let word = |k: usize| words.get(k).copied();
+        verb(word(0), word(1))
+            || (word(0).is_some_and(|w| any_of(w, BEFORE_IMPERATIVE)) && verb(word(1), word(2)))
+    };
+    // Each sentence's opening ("Sleep fully. Don't limit sleep (~8h).") and what follows
+    // a label ("Vectors, explained: imagine a loop of 100 steps.").
+    let opens = |sentence: &str, capital: bool| {
+        let own: Vec<&str> = sentence
             .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '\u{2019}'))
-            .filter(|w| w.chars().any(char::is_alphabetic) && *w != "x");
-        let first = own.next();
-        imperative(first, own.next()) && first.is_some_and(|w| w.starts_with(char::is_uppercase))
-    });
-    if imperative(first, second)
+            .filter(|w| w.chars().any(char::is_alphabetic) && *w != "x")
+            .take(3)
+            .collect();
+        imperative(&own) && (!capital || own[0].starts_with(char::is_uppercase))
+    };
+    let sentence_imperative = prose
+        .split(['.', '!', ';'])
+        .skip(1)
+        .any(|sentence| opens(sentence, true))
+        || prose.split(':').skip(1).any(|part| opens(part, false));
+    if imperative(&words)
         || sentence_imperative
         || (is(first, "if") && is(second, "you"))
         || words
@@ -776,7 +899,19 @@ pub(crate) fn own_voice(text: &str) -> Option<&'static str> {
     if prose.trim_end().ends_with('?') {
         return Some("is a question");
     }
+    if words.iter().any(|&w| any_of(w, EVALUATIVE)) || prose.chars().any(is_emoji) {
+        return Some("is the author's taste or feeling");
+    }
+    if words.iter().any(|&w| any_of(w, HEDGES)) {
+        return Some("is the author's guess or plan");
+    }
     None
+}
+
+/// Whether `c` is a pictograph or a symbol used as one (emoji, hearts, stars), the
+/// mark of an informal aside.
+fn is_emoji(c: char) -> bool {
+    matches!(u32::from(c), 0x1F300..=0x1FAFF | 0x2600..=0x27BF | 0x2B50 | 0x2122)
 }
 
 /// Whether `word` is `target` (lowercase) in any case, with a curly apostrophe for a
@@ -841,6 +976,16 @@ mod tests {
             "![](https://example.org/diagram.png)",
             "`git log --oneline`",
             "```bash\n# Shows the last lines of a file\ntail /etc/hosts\n```",
+            "Never hit a pet; reward good behaviour instead.",
+            "Just try to be clear about what the problem is.",
+            "Ideally keep the CV to one page.",
+            "Vectors, explained: imagine a loop of 100 steps split in four.",
+            "[Spline](spline.md) is amazing.",
+            "Got married in the spring \u{1F63B}",
+            "We can move the heavy work to a background worker.",
+            "Our renderer draws the map in one pass now.",
+            "A server of our own would make this simpler.",
+            "Maybe later, once the first release is out.",
         ] {
             assert!(own_voice(text).is_some(), "{text}");
         }
@@ -853,6 +998,9 @@ mod tests {
             "Use cases of the method are mostly in vision.",
             "The library lets you stream results as they come.",
             "[Mimir](https://example.org) reports that 40% of users read on phones.",
+            "The US economy grew by 2% in 2021.",
+            "Neverland is a fictional island.",
+            "Justice systems differ between countries.",
         ] {
             assert_eq!(own_voice(text), None, "{text}");
         }
@@ -878,6 +1026,27 @@ mod tests {
             "Plain text - with a dash",
         ] {
             assert!(!is_link_entry(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn reading_list_entries_name_a_work() {
+        for text in [
+            "Deep Residual Learning for Image Recognition [[arXiv](https://example.org/1)]",
+            "Do models learn it? An empirical study [[arXiv](https://example.org/2)] [[code](https://example.org/3)]",
+            "[A study](notes/a.md) [[arXiv](https://example.org/4)]",
+            "[Vosk](https://example.org/vosk) - Speech toolkit with low latency.",
+        ] {
+            assert!(is_reference_entry(text), "{text}");
+        }
+        for text in [
+            "The method beats every baseline [[arXiv](https://example.org/1)] on three tasks.",
+            "It beats every baseline. See [the paper](https://example.org/1)",
+            "No link at all",
+            "[[arXiv](https://example.org/1)]",
+            "The most accurate tool is currently [Parrot](https://example.org/p).",
+        ] {
+            assert!(!is_reference_entry(text), "{text}");
         }
     }
 

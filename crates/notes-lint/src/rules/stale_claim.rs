@@ -74,6 +74,12 @@ comparison inside the paper (its own variants, the methods it tested, one baseli
 \"slightly better than a competing model\") stays true of the paper. An `as_of` you write says the claims describe the world at that
 date, and then every claim under it ages as usual.
 
+An entry of a reading list names a work and states nothing that could go stale: a
+title followed only by links to the work (`Noisy Networks for Exploration
+[[arXiv](https://...)]`), or a link with a tagline (`[Vosk](https://...) - speech
+recognition`). Such entries are not flagged, however old the work. A sentence about the
+work (`Noisy networks explore better than every other method`) ages as usual.
+
 ## Why it matters
 Figures and the state of a fast field go out of date quietly. A claim that nobody has
 looked at in years should not be read as today's truth.
@@ -513,7 +519,8 @@ fn check_note(corpus: &Corpus<'_>, view: &NoteView<'_>, cx: &Context<'_>, out: &
     let mut fresh_causes: HashSet<Vec<Segment>> = HashSet::new();
     let mut stale = Vec::new();
     for claim in &view.claims {
-        if claim.claim.is_label() {
+        // A reading list's entry names a work: nothing in it goes stale.
+        if claim.claim.is_label() || super::claim_text::is_reference_entry(&claim.claim.text) {
             continue;
         }
         let Some(checked) = last_checked(corpus, view, claim) else {

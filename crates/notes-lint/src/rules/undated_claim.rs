@@ -3,7 +3,7 @@
 use notes_core::model::ClaimKind;
 use notes_core::{Finding, Severity};
 
-use super::claim_text::is_link_entry;
+use super::claim_text::is_reference_entry;
 use super::{Context, Rule, RuleMeta};
 use crate::corpus::{Corpus, NoteView};
 
@@ -47,7 +47,10 @@ An entry of a link list (`[Vosk](https://...) - State-of-the-art speech recognit
 a link, then a dash or colon and a description) is not flagged: the description is the
 linked project's account of itself, often its own tagline, and it is as old as the
 link, not the note. Write your own judgement as a claim of its own (`Vosk is the most
-accurate offline recogniser I have tried`), which is flagged when undated.
+accurate offline recogniser I have tried`), which is flagged when undated. Nor is an
+entry of a reading list: a work's title followed only by links to it
+(`State-of-the-art Speech Recognition [[arXiv](https://...)]`); the words are the
+work's title.
 
 ## Why it matters
 \"Currently very little safety work\" is true or false depending on when it was written.
@@ -255,7 +258,7 @@ impl Rule for UndatedClaim {
                 if claim.claim.is_label() {
                     continue;
                 }
-                if dates_itself(&claim.claim.text) || is_link_entry(&claim.claim.text) {
+                if dates_itself(&claim.claim.text) || is_reference_entry(&claim.claim.text) {
                     continue;
                 }
                 let reason = match (claim.claim.kind, time_relative(&claim.claim.text)) {

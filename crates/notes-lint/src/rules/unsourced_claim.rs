@@ -35,8 +35,17 @@ in `notes-lint.toml`):
 - it gives an instruction or advice: it opens with a verb such as `Use`, `Keep`,
   `Avoid`, `Don't` or `Try`, or with `If you` or `You can`, or says what `should` be
   (`Use a password manager for every account`, `Comments should be full sentences`);
+- it speaks for the author and others: `we`, `our`, `us`, `let's` (`We can move the
+  work to a background thread`);
 - it asks a question (ends with `?`);
+- it judges or feels rather than states: `amazing`, `awesome`, `nice`, `love`,
+  `favourite`, `unfortunately` and the like, or an emoji (`Spline is amazing`);
+- it guesses or plans: `would`, `might`, `maybe`, `perhaps`, `probably`, `possibly`
+  (`A local server would make this simpler`);
 - it has no words of its own: only an image, code or a link.
+
+An entry of a link list that cites nothing (`[Zig](zig.md) - a systems language`,
+linking another of your notes) is navigation, and is not flagged either.
 
 `The field is focused around a small number of conferences` is still flagged;
 `I keep my notes in one folder` is not. Measured on real notes (personal wikis,
@@ -45,8 +54,11 @@ in the sourcing.
 
 When every such claim of a section is unsourced (two or more), the finding is reported
 once, at the section's title, with the number of claims affected; when that is true of
-the whole note across several sections, once at the note's title. Otherwise each
-unsourced claim is reported at its `text`.
+the whole note across several sections, once at the note's title. So it is when a
+section is mostly the author's own writing with a citation here and there: ten or more
+unsourced claims, more than half of those it has (`12 of the 15 claims in this section
+cite no source`, pointing at the first five). Otherwise each unsourced claim is
+reported at its `text`.
 
 An unsourced claim with its own `allow` for this rule (on the claim or a parent claim;
 for the note-wide finding, also on its section) is left out of such a group and
@@ -111,6 +123,14 @@ impl Tally {
     fn whole(&self) -> bool {
         self.checked >= 2 && self.unsourced.len() == self.checked
     }
+
+    /// Whether one finding covers the tally because most of it is unsourced: a long
+    /// stretch of unsourced claims ([`MOSTLY`] or more), more than half of those
+    /// checked. Such a section is the author's own writing with a few citations in it,
+    /// not a sourced list with gaps, and a finding per claim would bury the others.
+    fn mostly(&self) -> bool {
+        self.unsourced.len() >= MOSTLY && self.unsourced.len() * 2 > self.checked
+    }
 }
 
 /// The claims of `view` that need a source, by section, leaving apart the unsourced
@@ -126,6 +146,15 @@ fn tally(view: &NoteView<'_>, pedantic: bool, owner: impl Fn(usize) -> Vec<Segme
         if !pedantic
             && claim.claim.kind == ClaimKind::Claim
             && claim_text::own_voice(&claim.claim.text).is_some()
+        {
+            continue;
+        }
+        // An entry of a link list that cites nothing links to another note of the
+        // author's (`[Zig](zig.md) - a systems language`): navigation, not a fact.
+        if !pedantic
+            && claim.claim.kind == ClaimKind::Claim
+            && claim.sources.is_empty()
+            && claim_text::is_link_entry(&claim.claim.text)
         {
             continue;
         }
@@ -148,6 +177,13 @@ fn tally(view: &NoteView<'_>, pedantic: bool, owner: impl Fn(usize) -> Vec<Segme
     }
     tallies
 }
+
+/// The fewest unsourced claims of a section reported as one finding when the section
+/// also has sourced claims (see [`Tally::mostly`]).
+const MOSTLY: usize = 10;
+
+/// How many of a grouped finding's claims it points at, besides its place.
+const SHOWN: usize = 5;
 
 /// " (not counting 2 claims with their own `allow`)", or nothing.
 fn not_counting(apart: usize) -> String {
@@ -190,6 +226,13 @@ fn check_note(view: &NoteView<'_>, pedantic: bool, out: &mut Vec<Finding>) {
     }
     let section_owner = |s: usize| vec![Segment::key("sections"), Segment::Index(s)];
     for (s, tally) in tally(view, pedantic, section_owner).into_iter().enumerate() {
+        if tally.mostly() && !tally.whole() {
+            out.push(mostly_finding(view, s, &tally));
+            for &i in &tally.apart {
+                out.push(claim_finding(view, i));
+            }
+            continue;
+        }
         if !tally.whole() {
             let mut each = tally.unsourced;
             each.extend(tally.apart);
@@ -221,6 +264,37 @@ fn check_note(view: &NoteView<'_>, pedantic: bool, out: &mut Vec<Finding>) {
             out.push(claim_finding(view, i));
         }
     }
+}
+
+/// The one finding for section `s`, most of whose claims cite no source: at its title,
+/// pointing at the first few of them.
+fn mostly_finding(view: &NoteView<'_>, s: usize, tally: &Tally) -> Finding {
+    let owner = vec![Segment::key("sections"), Segment::Index(s)];
+    let mut title = owner.clone();
+    title.push(Segment::key("title"));
+    let mut finding = view
+        .finding(
+            META.id,
+            META.default_severity,
+            &title,
+            &owner,
+            format!(
+                "{} of the {} claims in this section cite no source{}",
+                tally.unsourced.len(),
+                tally.checked,
+                not_counting(tally.apart.len())
+            ),
+        )
+        .with_label("most of this section cites no source")
+        .with_help(
+            "cite sources on the section or its claims; mark your own views `kind: opinion`",
+        );
+    for &i in tally.unsourced.iter().take(SHOWN) {
+        let claim = &view.claims[i];
+        finding =
+            finding.with_secondary(view.span(&NoteView::field_path(claim, "text")), "no source");
+    }
+    finding
 }
 
 /// The finding for the one unsourced claim `view.claims[i]`, at its text.
