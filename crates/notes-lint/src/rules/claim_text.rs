@@ -639,7 +639,7 @@ pub(crate) fn markup_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
 /// description is the linked work's account of itself (often its own tagline), dated
 /// by the link rather than by the note.
 pub(crate) fn is_link_entry(text: &str) -> bool {
-    let text = text.trim_start();
+    let text = without_label(text.trim_start());
     if !text.starts_with('[') {
         return false;
     }
@@ -664,10 +664,33 @@ pub(crate) fn is_link_entry(text: &str) -> bool {
         };
         rest = after.trim_start();
     }
+    // A closing aside in parentheses names the work another way: "(aka WGAN)".
+    let aside = rest.starts_with('(') && rest.ends_with(')') && rest.matches('(').count() == 1;
     rest.is_empty()
+        || aside
         || ["- ", "– ", "— ", ": "]
             .iter()
             .any(|separator| rest.starts_with(separator))
+}
+
+/// `text` without a leading label in bold, italics or code (`**GAN** [WGAN](wgan.md)`,
+/// ``` `GAN` [WGAN](wgan.md) ```), as an index files its links under categories.
+fn without_label(text: &str) -> &str {
+    let rest = text.trim_start_matches(['*', '_']);
+    let emphasised = rest.len() < text.len();
+    let rest = match rest.strip_prefix('`') {
+        Some(code) => match code.find('`') {
+            Some(end) => &code[end + 1..],
+            None => return text,
+        },
+        None if emphasised => match rest.find(['*', '_']) {
+            Some(end) if !rest[..end].contains('[') => &rest[end..],
+            _ => return text,
+        },
+        None => return text,
+    };
+    rest.trim_start_matches(['*', '_'])
+        .trim_start_matches([' ', ':', '-', '–', '—'])
 }
 
 /// Whether `text` is an entry of a reading list: a [link entry](is_link_entry), or a
@@ -788,6 +811,10 @@ const EVALUATIVE: &[&str] = &[
     "luckily",
 ];
 
+/// Openings of the author's own plan or wish, with the "I" left out ("Going to learn
+/// vim", "Want to study the history of crises").
+const PLANS: &[&str] = &["going", "want", "wanted", "hope", "hoping", "plan", "planning", "trying", "need"];
+
 /// Words of the author's own speculation or plan ("It would be faster", "Maybe later").
 const HEDGES: &[&str] = &[
     "would", "wouldn't", "might", "maybe", "perhaps", "probably", "possibly",
@@ -902,7 +929,9 @@ pub(crate) fn own_voice(text: &str) -> Option<&'static str> {
     if words.iter().any(|&w| any_of(w, EVALUATIVE)) || prose.chars().any(is_emoji) {
         return Some("is the author's taste or feeling");
     }
-    if words.iter().any(|&w| any_of(w, HEDGES)) {
+    if words.iter().any(|&w| any_of(w, HEDGES))
+        || (first.is_some_and(|w| any_of(w, PLANS)) && is(second, "to"))
+    {
         return Some("is the author's guess or plan");
     }
     None
@@ -986,6 +1015,8 @@ mod tests {
             "Our renderer draws the map in one pass now.",
             "A server of our own would make this simpler.",
             "Maybe later, once the first release is out.",
+            "Going to start writing long form again.",
+            "Want to study every financial crisis in history.",
         ] {
             assert!(own_voice(text).is_some(), "{text}");
         }
@@ -1001,6 +1032,7 @@ mod tests {
             "The US economy grew by 2% in 2021.",
             "Neverland is a fictional island.",
             "Justice systems differ between countries.",
+            "Going concerns are valued on their cash flows.",
         ] {
             assert_eq!(own_voice(text), None, "{text}");
         }
@@ -1015,6 +1047,8 @@ mod tests {
             "[A](https://example.org/a)",
             "[A paper (2021)](https://example.org/a) ([Tweet](https://example.org/t))",
             "[A](https://example.org/a) ([Code](https://example.org/c)) - a tagline",
+            "**`GAN`** [Wasserstein GAN](gans/wgan.md) (aka WGAN)",
+            "**Vision:** [A](https://example.org/a) - a tagline",
         ] {
             assert!(is_link_entry(text), "{text}");
         }
@@ -1024,6 +1058,7 @@ mod tests {
             "[not a link] - text",
             "[A](https://example.org/a) (see the code) is fast.",
             "Plain text - with a dash",
+            "**Note** that [A](https://example.org/a) is fast.",
         ] {
             assert!(!is_link_entry(text), "{text}");
         }

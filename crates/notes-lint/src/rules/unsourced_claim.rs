@@ -137,6 +137,7 @@ impl Tally {
 /// ones with an `allow` of this rule set below `owner(section)`.
 fn tally(view: &NoteView<'_>, pedantic: bool, owner: impl Fn(usize) -> Vec<Segment>) -> Vec<Tally> {
     let mut tallies = vec![Tally::default(); view.doc.note.sections.len()];
+    let bookmarks = !pedantic && is_bookmarks(view);
     for (i, claim) in view.claims.iter().enumerate() {
         if !needs_source(claim.claim.kind) {
             continue;
@@ -147,6 +148,10 @@ fn tally(view: &NoteView<'_>, pedantic: bool, owner: impl Fn(usize) -> Vec<Segme
             && claim.claim.kind == ClaimKind::Claim
             && claim_text::own_voice(&claim.claim.text).is_some()
         {
+            continue;
+        }
+        // Among bookmarks, what cites nothing is the author's commentary on them.
+        if bookmarks && claim.claim.kind == ClaimKind::Claim {
             continue;
         }
         // An entry of a link list that cites nothing links to another note of the
@@ -184,6 +189,29 @@ const MOSTLY: usize = 10;
 
 /// How many of a grouped finding's claims it points at, besides its place.
 const SHOWN: usize = 5;
+
+/// The fewest citing claims that make a note of bookmarks (see [`is_bookmarks`]).
+const BOOKMARKS: usize = 5;
+
+/// Whether `view` is a collection of bookmarks: its claims that cite a source of their
+/// own (five or more) nearly all (four in five) link the source in their text, as a
+/// page of links with comments does (`[Tao of backup](https://...) - a funny take`). The
+/// claims that cite nothing there are the author's comments on the links, plans and
+/// views, not facts taken from somewhere; a note whose citations are `sources:` entries
+/// on prose is a research note, whose every claim is checked.
+fn is_bookmarks(view: &NoteView<'_>) -> bool {
+    let (mut citing, mut linked) = (0, 0);
+    for claim in &view.claims {
+        if claim.claim.sources.is_empty() {
+            continue;
+        }
+        citing += 1;
+        if claim.claim.text.contains("](") || claim.claim.text.contains("://") {
+            linked += 1;
+        }
+    }
+    citing >= BOOKMARKS && linked * 5 >= citing * 4
+}
 
 /// " (not counting 2 claims with their own `allow`)", or nothing.
 fn not_counting(apart: usize) -> String {
