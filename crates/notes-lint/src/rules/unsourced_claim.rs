@@ -45,7 +45,13 @@ in `notes-lint.toml`):
 - it has no words of its own: only an image, code or a link.
 
 An entry of a link list that cites nothing (`[Zig](zig.md) - a systems language`,
-linking another of your notes) is navigation, and is not flagged either.
+linking another of your notes) is navigation, and is not flagged either. Nor, by
+default, is a claim of kind `claim` in a page of bookmarks: a note whose claims that
+cite a source (five or more) nearly all link it in their text (`[Tao of backup](https://...)
+- a funny take on backups`). There, what cites nothing is your commentary on the links
+(`Most of these tools are overkill for one laptop`), not a fact taken from somewhere.
+Quotes, forecasts and definitions there are still flagged, and a research note whose
+claims cite with `sources:` is checked claim by claim.
 
 `The field is focused around a small number of conferences` is still flagged;
 `I keep my notes in one folder` is not. Measured on real notes (personal wikis,
