@@ -162,67 +162,63 @@ fn is_year(number: &str) -> bool {
 
 /// The first figure stated in `text`, if any (see the rule's docs for what counts).
 pub fn find_figure(text: &str) -> Option<Figure> {
+    figures(text).next()
+}
+
+/// The figures stated in `text`, in order, each read in the context of the whole text.
+pub fn figures(text: &str) -> impl Iterator<Item = Figure> + '_ {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let n = chars.len();
-    let at = |i: usize| chars.get(i).map(|&(_, c)| c);
-    let byte = |i: usize| chars.get(i).map_or(text.len(), |&(b, _)| b);
     let mut i = 0;
-    while i < n {
-        if !at(i).is_some_and(|c| c.is_ascii_digit()) {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        let mut end = i;
-        loop {
-            while at(end).is_some_and(|c| c.is_ascii_digit()) {
-                end += 1;
+    std::iter::from_fn(move || {
+        let n = chars.len();
+        let at = |i: usize| chars.get(i).map(|&(_, c)| c);
+        let byte = |i: usize| chars.get(i).map_or(text.len(), |&(b, _)| b);
+        while i < n {
+            if !at(i).is_some_and(|c| c.is_ascii_digit()) {
+                i += 1;
+                continue;
             }
-            if matches!(at(end), Some(',' | '.')) && at(end + 1).is_some_and(|c| c.is_ascii_digit())
-            {
-                end += 1;
-            } else {
-                break;
+            let start = i;
+            let mut end = i;
+            loop {
+                while at(end).is_some_and(|c| c.is_ascii_digit()) {
+                    end += 1;
+                }
+                if matches!(at(end), Some(',' | '.'))
+                    && at(end + 1).is_some_and(|c| c.is_ascii_digit())
+                {
+                    end += 1;
+                } else {
+                    break;
+                }
+            }
+            i = end;
+            if let Some(figure) = classify(text, &chars, start, end) {
+                return Some(Figure {
+                    start: byte(figure.0),
+                    end: byte(figure.1),
+                    kind: figure.2,
+                });
             }
         }
-        i = end;
-        if let Some(figure) = classify(text, &chars, start, end) {
-            return Some(Figure {
-                start: byte(figure.0),
-                end: byte(figure.1),
-                kind: figure.2,
-            });
-        }
-    }
-    None
+        None
+    })
 }
 
 /// The first figure in the claim's own words: not in a link's text or address, inline
 /// code or a URL (the `22` of `%22` in an address is no figure).
 pub fn find_own_figure(text: &str) -> Option<Figure> {
+    own_figures(text).next()
+}
+
+/// The figures in the claim's own words, in order (see [`find_own_figure`]).
+pub fn own_figures(text: &str) -> impl Iterator<Item = Figure> + '_ {
     let markup = super::claim_text::markup_ranges(text);
-    let mut from = 0;
-    while from < text.len() {
-        let found = find_figure(&text[from..])?;
-        let figure = Figure {
-            start: from + found.start,
-            end: from + found.end,
-            kind: found.kind,
-        };
-        match markup
+    figures(text).filter(move |figure| {
+        !markup
             .iter()
-            .find(|range| range.start <= figure.start && figure.start < range.end)
-        {
-            None => return Some(figure),
-            Some(range) => {
-                from = range.end.max(figure.end);
-                while !text.is_char_boundary(from) {
-                    from += 1;
-                }
-            }
-        }
-    }
-    None
+            .any(|range| range.start <= figure.start && figure.start < range.end)
+    })
 }
 
 /// The word (letters only) that ends just before char index `before`, skipping spaces
@@ -242,6 +238,17 @@ fn word_before(chars: &[(usize, char)], before: usize) -> Option<(String, usize)
     })
 }
 
+/// Whether `before` (the text before a number) ends with a negation: `not`, `isn't`,
+/// `never`.
+fn negated(before: &str) -> bool {
+    let trimmed = before.trim_end();
+    let from = trimmed
+        .rfind(|c: char| !(c.is_alphabetic() || c == '\'' || c == '\u{2019}'))
+        .map_or(0, |i| i + trimmed[i..].chars().next().map_or(1, char::len_utf8));
+    let word = trimmed[from..].to_lowercase().replace('\u{2019}', "'");
+    word == "not" || word == "never" || word.ends_with("n't")
+}
+
 /// Whether the number `chars[start..end]` is a figure, and the char range and kind if so.
 fn classify(
     text: &str,
@@ -259,6 +266,12 @@ fn classify(
         return None;
     }
     if matches!(prev, Some('-' | '.' | '/' | '_')) && prev2.is_some_and(char::is_alphanumeric) {
+        return None;
+    }
+    // A term of a formula: `N+1`, `2*k`, `x=3`, `n^2`.
+    if matches!(prev, Some('+' | '*' | '=' | '^' | '×'))
+        && prev2.is_some_and(|c| c.is_alphanumeric() || c == ')')
+    {
         return None;
     }
     // A time of day or a ratio of two numbers: `9:00`, `16:9`.
@@ -286,6 +299,10 @@ fn classify(
     };
     let magnitude_letter = matches!(next, Some('k' | 'K' | 'M' | 'B' | 'T'))
         && !at(end + 1).is_some_and(char::is_alphabetic);
+    // "Not 100% accurate", "never 100% sure": a way of saying "not entirely".
+    if number == "100" && negated(&text[..chars[start].0]) {
+        return None;
+    }
     let suffix = if at(after_space) == Some('%') {
         Some((after_space + 1, FigureKind::Percent))
     } else if let Some(word) = ["percent", "per cent"].into_iter().find(|w| spaced_word(w)) {
@@ -358,7 +375,12 @@ fn classify(
             return None;
         }
         if is_plural_noun(&word) {
-            return Some((start, k, FigureKind::Count));
+            // A capitalised noun makes the number part of a name or title:
+            // `21 Lessons for the 21st Century`, `7 Habits of ...`.
+            let mut letters = chars[word_start..k].iter().map(|&(_, c)| c);
+            let titled = letters.next().is_some_and(char::is_uppercase)
+                && letters.all(|c| !c.is_uppercase());
+            return (!titled).then_some((start, k, FigureKind::Count));
         }
     }
     None
@@ -386,7 +408,10 @@ impl Rule for UnsourcedFigure {
                     | ClaimKind::Definition => {}
                 }
                 let text = &claim.claim.text;
-                let Some(figure) = find_own_figure(text) else {
+                let lead_in = super::claim_text::is_lead_in(claim.claim);
+                let Some(figure) =
+                    own_figures(text).find(|&figure| !(lead_in && counts_a_list(text, figure)))
+                else {
                     continue;
                 };
                 let cited_here = claim.sources.iter().any(|source| {
@@ -395,11 +420,14 @@ impl Rule for UnsourcedFigure {
                 if cited_here {
                     continue;
                 }
-                // "I sleep 8 hours", "Set the timeout to 30 s": the author's own
-                // measure or instruction, not a figure taken from somewhere.
+                // "I sleep 8 hours", "Set the timeout to 30 s", "2 raw eggs": the
+                // author's own measure, instruction or amount, not a figure taken from
+                // somewhere.
                 if !cx.config.pedantic
                     && claim.claim.kind == ClaimKind::Claim
-                    && super::claim_text::own_voice(text).is_some()
+                    && (super::claim_text::own_voice(text).is_some()
+                        || gives_steps(text)
+                        || is_amount_list(text, figure))
                 {
                     continue;
                 }
@@ -430,6 +458,113 @@ impl Rule for UnsourcedFigure {
             }
         }
     }
+}
+
+/// The largest count that a lead-in can be taken to count its own list with.
+const LIST_COUNT_MAX: u32 = 10;
+
+/// Whether `figure` in a lead-in (`3 challenges remain:` over its list) is a small count
+/// of things: the items listed below, not a figure taken from somewhere.
+fn counts_a_list(text: &str, figure: Figure) -> bool {
+    figure.kind == FigureKind::Count
+        && text[figure.start..]
+            .split(|c: char| !c.is_ascii_digit())
+            .next()
+            .and_then(|number| number.parse::<u32>().ok())
+            .is_some_and(|number| number <= LIST_COUNT_MAX)
+}
+
+/// Verbs that open a step of a routine or recipe ("Plant the seed 2 cm deep") or set up
+/// a worked example ("Imagine a loop of 100 iterations"), beyond the instructions that
+/// the author's own voice already knows.
+const STEP_VERBS: &[&str] = &[
+    "plant", "mix", "fill", "pour", "boil", "cook", "heat", "stir", "soak", "repeat", "hold",
+    "breathe", "inhale", "exhale", "imagine", "suppose", "assume", "picture",
+];
+
+/// Words that may come before the verb of an instruction: "Just keep going".
+const BEFORE_VERB: &[&str] = &[
+    "just", "then", "always", "also", "only", "first", "next", "finally", "simply", "please",
+    "now", "and",
+];
+
+/// Words that open a leading clause before an instruction: "If it rains, take ...",
+/// "For the best result, wait ...".
+const CLAUSE_OPENERS: &[&str] = &[
+    "if", "when", "whenever", "for", "before", "after", "once", "to", "while", "during",
+];
+
+/// The words of `text`: letters, digits and apostrophes, the markup placeholder `x` left
+/// out.
+fn words_of(text: &str) -> Vec<&str> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '\u{2019}'))
+        .filter(|w| w.chars().any(char::is_alphabetic) && *w != "x")
+        .collect()
+}
+
+/// Whether some sentence of `text` is a step or an example: it opens with an instruction
+/// after an optional adverb ("Just keep doing 15 s draws") or leading clause ("If it is
+/// cold, wait 2 hours"), or with a verb of [`STEP_VERBS`].
+fn gives_steps(text: &str) -> bool {
+    let prose = super::claim_text::own_prose(text);
+    prose
+        .split(['.', '!', ';', '\n'])
+        .enumerate()
+        .any(|(k, sentence)| {
+            let sentence = sentence.trim_start();
+            if k > 0 && !sentence.starts_with(char::is_uppercase) {
+                return false;
+            }
+            let mut words = words_of(sentence);
+            let opens_clause = words.first().is_some_and(|first| {
+                CLAUSE_OPENERS
+                    .iter()
+                    .any(|opener| first.eq_ignore_ascii_case(opener))
+            });
+            if opens_clause && let Some(comma) = sentence.find(',') {
+                words = words_of(&sentence[comma + 1..]);
+            }
+            let skip = words
+                .iter()
+                .take_while(|w| BEFORE_VERB.iter().any(|b| w.eq_ignore_ascii_case(b)))
+                .count();
+            super::claim_text::opens_with_imperative(&words[skip..], STEP_VERBS)
+        })
+}
+
+/// The most words an item of a list of amounts has: `2 raw eggs`.
+const AMOUNT_WORDS_MAX: usize = 3;
+
+/// Whether `text`, whose first figure is `figure`, is only a list of amounts: `2 raw
+/// eggs`, `4 eggs + salad (tomatoes, feta)`. Such a line (an ingredient, a packing list,
+/// a step of a routine) says how much of something the author takes, not a fact about
+/// the world.
+fn is_amount_list(text: &str, figure: Figure) -> bool {
+    if figure.kind != FigureKind::Count || !text[..figure.start].trim().is_empty() {
+        return false;
+    }
+    let first = text.split(". ").next().unwrap_or(text);
+    let first = first.trim_end().trim_end_matches('.');
+    let mut depth = 0_usize;
+    let outside: String = first
+        .chars()
+        .filter(|&c| {
+            match c {
+                '(' | '[' => depth += 1,
+                ')' | ']' => depth = depth.saturating_sub(1),
+                _ => return depth == 0,
+            }
+            false
+        })
+        .collect();
+    outside
+        .split(['+', '&'])
+        .flat_map(|item| item.split(", "))
+        .flat_map(|item| item.split(" and "))
+        .all(|item| {
+            let words = item.split_whitespace().count();
+            (1..=AMOUNT_WORDS_MAX).contains(&words)
+        })
 }
 
 /// The span of `figure` (a range of the claim's `text`) in the file, so the finding
