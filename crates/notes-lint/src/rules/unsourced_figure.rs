@@ -345,6 +345,12 @@ fn classify(
     {
         return None;
     }
+    // A window of time ahead: `in the next 90 days`, `over the coming 3 years`.
+    if let Some((word, _)) = &before
+        && ["next", "coming", "following"].contains(&word.as_str())
+    {
+        return None;
+    }
     if is_year(number) {
         return None;
     }
@@ -398,6 +404,7 @@ impl Rule for UnsourcedFigure {
             if summary && !strict {
                 continue;
             }
+            let journal = is_dated_title(&view.doc.note.title);
             for claim in &view.claims {
                 match claim.claim.kind {
                     ClaimKind::Opinion | ClaimKind::Question | ClaimKind::Label => continue,
@@ -409,6 +416,9 @@ impl Rule for UnsourcedFigure {
                 }
                 let text = &claim.claim.text;
                 let lead_in = super::claim_text::is_lead_in(claim.claim);
+                if names_a_setting(text) {
+                    continue;
+                }
                 let Some(figure) =
                     own_figures(text).find(|&figure| !(lead_in && counts_a_list(text, figure)))
                 else {
@@ -416,7 +426,7 @@ impl Rule for UnsourcedFigure {
                 };
                 let cited_here = claim.sources.iter().any(|source| {
                     source.is_set_on_a_claim() && (!strict || source.value.locator.is_some())
-                });
+                }) || (!strict && cites_in_text(text));
                 if cited_here {
                     continue;
                 }
@@ -425,8 +435,10 @@ impl Rule for UnsourcedFigure {
                 // somewhere.
                 if !cx.config.pedantic
                     && claim.claim.kind == ClaimKind::Claim
-                    && (super::claim_text::own_voice(text).is_some()
+                    && (journal
+                        || super::claim_text::own_voice(text).is_some()
                         || gives_steps(text)
+                        || sets_a_goal(text, figure)
                         || is_amount_list(text, figure))
                 {
                     continue;
@@ -458,6 +470,112 @@ impl Rule for UnsourcedFigure {
             }
         }
     }
+}
+
+/// Whether `text` documents a setting of code: it opens with a snake_case identifier and
+/// a colon (`max_retries: 3 retries, then fail`), so its numbers are that setting's
+/// values. (A CamelCase word is as often a product's name: `HolStep: 2M premises`.)
+fn names_a_setting(text: &str) -> bool {
+    let Some((name, _)) = text.trim_start().split_once(':') else {
+        return false;
+    };
+    let identifier = !name.is_empty()
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && name.starts_with(|c: char| c.is_ascii_alphabetic());
+    identifier && name.trim_matches('_').contains('_')
+}
+
+const MONTHS: [&str; 12] = [
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december",
+];
+
+/// Whether `text` names its source by author and year, as a citation in running text:
+/// `Gerber, Green and Larimer, 2008`, `Smith (2019)`, `(Smith 2019)`, `Smith et al. 2019`.
+fn cites_in_text(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    (0..text.len().saturating_sub(3)).any(|i| {
+        let year = &bytes[i..i + 4];
+        let alone = !(i > 0 && bytes[i - 1].is_ascii_alphanumeric())
+            && !bytes.get(i + 4).is_some_and(u8::is_ascii_alphanumeric);
+        if !(alone && text.is_char_boundary(i) && year.iter().all(u8::is_ascii_digit)) {
+            return false;
+        }
+        if !is_year(&text[i..i + 4]) {
+            return false;
+        }
+        let before = &text[..i];
+        let (before, marked) = match before
+            .strip_suffix(", ")
+            .or_else(|| before.strip_suffix(" ("))
+        {
+            Some(rest) => (rest, true),
+            None => (before.trim_end(), false),
+        };
+        if ["et al.", "et al.,", "et al"]
+            .iter()
+            .any(|end| before.trim_end().ends_with(end))
+        {
+            return true;
+        }
+        let start = before
+            .rfind(|c: char| !c.is_alphabetic())
+            .map_or(0, |k| k + before[k..].chars().next().map_or(1, char::len_utf8));
+        let name = &before[start..];
+        let in_parens = before[..start].ends_with('(');
+        let mut letters = name.chars();
+        let capitalised = letters.next().is_some_and(char::is_uppercase)
+            && name.chars().count() >= 2
+            && letters.all(char::is_lowercase);
+        capitalised
+            && (marked || in_parens)
+            && !MONTHS.contains(&name.to_lowercase().as_str())
+    })
+}
+
+/// Whether a note's `title` is a date (`2018 January`, `2023-04-12`, `Week 14, 2021`): a
+/// journal entry, whose figures (hours worked, money spent) are the author's own log.
+fn is_dated_title(title: &str) -> bool {
+    let words: Vec<String> = title
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    words.iter().any(|w| is_year(w))
+        && words.iter().all(|w| {
+            is_year(w)
+                || (w.len() <= 2 && w.bytes().all(|b| b.is_ascii_digit()))
+                || w == "week"
+                || MONTHS
+                    .iter()
+                    .any(|month| w == month || (w.len() == 3 && month.starts_with(w.as_str())))
+        })
+}
+
+/// Words that name an aim: a figure in a sentence that opens with one (`Goal is to get
+/// utilisation to 100%`, `Target: 90% coverage`) is aimed at, not measured.
+const AIMS: [&str; 4] = ["goal", "aim", "target", "objective"];
+
+/// Whether the sentence of `text` that holds `figure` opens by stating an aim (after
+/// `the`, `our`, `my` or `main`), followed by `is` or a colon.
+fn sets_a_goal(text: &str, figure: Figure) -> bool {
+    let from = text[..figure.start]
+        .rfind(['.', '!', '?', ';'])
+        .map_or(0, |i| i + 1);
+    let sentence = text[from..].trim_start();
+    let words = words_of(sentence);
+    let skip = words
+        .iter()
+        .take_while(|w| ["the", "our", "my", "main"].iter().any(|d| w.eq_ignore_ascii_case(d)))
+        .count();
+    let Some(aim) = words.get(skip) else {
+        return false;
+    };
+    let followed_by_colon = sentence
+        .find(aim)
+        .is_some_and(|at| sentence[at + aim.len()..].starts_with(':'));
+    AIMS.iter().any(|a| aim.eq_ignore_ascii_case(a))
+        && (followed_by_colon || words.get(skip + 1).is_some_and(|w| w.eq_ignore_ascii_case("is")))
 }
 
 /// The largest count that a lead-in can be taken to count its own list with.
@@ -508,7 +626,7 @@ fn words_of(text: &str) -> Vec<&str> {
 fn gives_steps(text: &str) -> bool {
     let prose = super::claim_text::own_prose(text);
     prose
-        .split(['.', '!', ';', '\n'])
+        .split(['.', '!', ';', ':', '\n'])
         .enumerate()
         .any(|(k, sentence)| {
             let sentence = sentence.trim_start();
