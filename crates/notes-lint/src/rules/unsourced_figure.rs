@@ -42,13 +42,41 @@ What does not: a year on its own (a four-digit number from 1900 to 2100, as in
 `since 2010` or `NeurIPS 2021 papers`); numbers that are part of a name, version or
 ordinal (`GPT-4`, `GPT-3.5`, `COVID-19`, `v2`, `#2`, `3rd`, `1990s`, `3D`); numbers
 after a label word (`Figure 2`, `Table 3`, `section 4`, `page 12`, `step 3`); a time
-of day or a ratio (`~ 9:00`, `16:9`); bare numbers with none of the marks above; and anything in a Markdown link's text or
-address, in inline code or in a URL (the `%22` of an address, `retries = 3` in code).
+of day or a ratio (`~ 9:00`, `16:9`); a term of a formula (`N+1 classes`, `2*k`);
+a count whose noun is capitalised, as in a title (`21 Lessons for the 21st Century`);
+a window ahead (`in the next 90 days`, `the coming 3 years`); `100%` after a negation
+(`not 100% accurate`: a way of saying \"not entirely\"); bare numbers with none of the
+marks above; and anything in a Markdown link's text or address, in inline code or in a
+URL (the `%22` of an address, `retries = 3` in code).
 
-A figure in a claim of kind `claim` in the author's own voice is the author's own
-(`I sleep 8 hours`, `Set the timeout to 30 seconds`, `Is 2 GB enough?`), and is not
-flagged unless the `pedantic` group is on (`--select pedantic`, or `pedantic = true`
-in `notes-lint.toml`); see `unsourced-claim` for what counts as the author's own voice.
+Nor does a claim's structure need a source:
+- a count of up to ten things in a lead-in (a claim that ends with `:` and has
+  children), which counts the list below: `The design leaves 2 questions open:`; a
+  larger count (`Over 400 clinics answered:`) or any other figure still fires;
+- a claim that documents a setting of code, opening with a snake_case name and a colon:
+  `retry_limit: 4 attempts, then the job is dropped`;
+- a claim that names its source by author and year in its text: `Pupils gained 15%
+  (Okafor and Lind, 2019)`, `Smith (2019)`, `Smith et al. 2019`. Only without
+  `require_locator`: a citation in running text has no locator.
+
+A figure in a claim of kind `claim` in the author's own voice is the author's own, and
+is not flagged unless the `pedantic` group is on (`--select pedantic`, or `pedantic =
+true` in `notes-lint.toml`):
+- the claim speaks of the author or gives advice or asks (`I sleep 8 hours`, `Set the
+  timeout to 30 seconds`, `Is 2 GB enough?`); see `unsourced-claim` for what counts;
+- the figure is part of a step or a worked example: its sentence, or one before it,
+  opens with an instruction, possibly after an adverb or a leading clause (`Just keep
+  folding for 2 minutes`, `If the dough is sticky, wait 20 minutes`, `Sow the beans.
+  About 5 fingers apart.`, `Imagine a queue of 50 jobs`). A sentence after the figure
+  does not count: in `Most ovens run 10% hot. To check yours, use a probe.` the 10%
+  still fires;
+- the claim is only a list of amounts, as in a recipe or a routine: `2 ripe bananas`,
+  `3 eggs + toast (butter, salt)`; `2 ripe bananas hold as much potassium as ...`
+  still fires;
+- the figure's sentence states an aim: `Goal is to get the greenhouse to 60% humidity`,
+  `Target: 40 pages a day` (but `The city's goal of 60% recycling was met` fires);
+- the note is a journal entry, its title a date (`2025 March`, `2023-04-12`,
+  `Week 14, 2021`): `41 hours of deep work` is the author's log.
 
 ## Why it matters
 Figures are what readers quote and what goes out of date first. A figure whose source
@@ -299,7 +327,7 @@ fn classify(
     };
     let magnitude_letter = matches!(next, Some('k' | 'K' | 'M' | 'B' | 'T'))
         && !at(end + 1).is_some_and(char::is_alphabetic);
-    // "Not 100% accurate", "never 100% sure": a way of saying "not entirely".
+    // "Not 100% accurate", "never 100% sure": a way of saying \"not entirely\".
     if number == "100" && negated(&text[..chars[start].0]) {
         return None;
     }
@@ -437,7 +465,7 @@ impl Rule for UnsourcedFigure {
                     && claim.claim.kind == ClaimKind::Claim
                     && (journal
                         || super::claim_text::own_voice(text).is_some()
-                        || gives_steps(text)
+                        || gives_steps(text, figure)
                         || sets_a_goal(text, figure)
                         || is_amount_list(text, figure))
                 {
@@ -620,11 +648,13 @@ fn words_of(text: &str) -> Vec<&str> {
         .collect()
 }
 
-/// Whether some sentence of `text` is a step or an example: it opens with an instruction
-/// after an optional adverb ("Just keep doing 15 s draws") or leading clause ("If it is
-/// cold, wait 2 hours"), or with a verb of [`STEP_VERBS`].
-fn gives_steps(text: &str) -> bool {
-    let prose = super::claim_text::own_prose(text);
+/// Whether `figure` is part of a step or an example: the sentence that holds it, or one
+/// before it, opens with an instruction after an optional adverb ("Just keep doing 15 s
+/// draws") or leading clause ("If it is cold, wait 2 hours"), or with a verb of
+/// [`STEP_VERBS`]. A sentence after the figure does not count: in "There is a limit of
+/// 500 tabs. To clear them, press X", the limit is a fact.
+fn gives_steps(text: &str, figure: Figure) -> bool {
+    let prose = super::claim_text::own_prose(&text[..figure.end]);
     prose
         .split(['.', '!', ';', ':', '\n'])
         .enumerate()
@@ -823,6 +853,100 @@ mod tests {
         ];
         for text in cases {
             assert_eq!(figure(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn ignores_formulas_titles_windows_and_negated_wholes() {
+        for text in [
+            "the critic has N+1 classes",
+            "a cost of 2*k steps",
+            "set x=3 points",
+            "it is not 100% accurate",
+            "the copy isn't 100% faithful",
+            "never 100% sure",
+            "21 Lessons for the 21st Century",
+            "in the next 90 days",
+            "over the coming 3 years",
+        ] {
+            assert_eq!(figure(text), None, "{text}");
+        }
+        for (text, expected) in [
+            ("100% of the tests pass", "100%"),
+            ("not 90% of them", "90%"),
+            ("21 lessons were taught", "21 lessons"),
+            ("3 Nvidia cards were used", "3 Nvidia cards"),
+            ("in the last 10 years", "10 years"),
+        ] {
+            assert_eq!(figure(text), Some(expected), "{text}");
+        }
+    }
+
+    fn first(text: &str) -> Figure {
+        find_figure(text).expect("a figure")
+    }
+
+    #[test]
+    fn tells_the_authors_steps_amounts_and_aims_from_facts() {
+        for text in [
+            "Plant the seed. Not deep. About 2 fingers down.",
+            "If it rains, wait 3 days.",
+            "For a stronger brew, let it steep 5 minutes longer.",
+            "Done twice. Just keep going for 10 minutes.",
+            "Loops explained: Imagine a loop of 100 iterations.",
+        ] {
+            assert!(gives_steps(text, first(text)), "{text}");
+        }
+        for text in [
+            "There is a cap of 500 tabs. To close them, press the icon.",
+            "Bean seeds keep for 3 years.",
+            "Survey: send rates rose 30% in a year.",
+        ] {
+            assert!(!gives_steps(text, first(text)), "{text}");
+        }
+        for text in ["2 raw eggs", "4 eggs + salad (tomato, feta).", "3 apples and 2 pears"] {
+            assert!(is_amount_list(text, first(text)), "{text}");
+        }
+        for text in [
+            "2 raw eggs hold 12 grams of protein",
+            "It takes 2 raw eggs",
+            "30% fat",
+        ] {
+            assert!(!is_amount_list(text, first(text)), "{text}");
+        }
+        for text in ["Goal is to reach 90% coverage.", "Done. Our target: 40 pages a day."] {
+            assert!(sets_a_goal(text, first(text)), "{text}");
+        }
+        for text in ["The city's goal of 60% recycling was met.", "Goals met: 40%."] {
+            assert!(!sets_a_goal(text, first(text)), "{text}");
+        }
+    }
+
+    #[test]
+    fn recognises_settings_citations_in_text_and_journal_titles() {
+        assert!(names_a_setting("max_retries: 3 retries, then fail"));
+        assert!(!names_a_setting("HolStep: 2M premises"));
+        assert!(!names_a_setting("Retry limit: 3 attempts"));
+        for text in [
+            "Turnout rose (Gerber, Green and Larimer, 2008).",
+            "as Smith (2019) found",
+            "as found before (Smith 2019)",
+            "Smith et al. 2019 report 40%",
+        ] {
+            assert!(cites_in_text(text), "{text}");
+        }
+        for text in [
+            "NeurIPS 2021 had 9,000 papers",
+            "In May, 2020 saw 30% more",
+            "since 2010",
+        ] {
+            assert!(!cites_in_text(text), "{text}");
+        }
+        for title in ["2018 January", "2023-04-12", "Week 14, 2021", "Mar 2024"] {
+            assert!(is_dated_title(title), "{title}");
+        }
+        for title in ["Cyprus", "Papers of 2021", "2021"] {
+            assert_eq!(is_dated_title(title), title == "2021", "{title}");
         }
     }
 
