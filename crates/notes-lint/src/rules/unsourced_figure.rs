@@ -53,8 +53,9 @@ Nor does a claim's structure need a source:
 - a count of up to ten things in a lead-in (a claim that ends with `:` and has
   children), which counts the list below: `The design leaves 2 questions open:`; a
   larger count (`Over 400 clinics answered:`) or any other figure still fires;
-- a claim that documents a setting of code, opening with a snake_case name and a colon:
-  `retry_limit: 4 attempts, then the job is dropped`;
+- the first sentence of a claim that documents a setting of code, opening with a
+  snake_case name and a colon: `retry_limit: 4 attempts, then the job is dropped`
+  (a later sentence, `Most servers allow 5 attempts.`, still fires);
 - a claim that names its source by author and year in its text: `Pupils gained 15%
   (Okafor and Lind, 2019)`, `Smith (2019)`, `Smith et al. 2019`. Only without
   `require_locator`: a citation in running text has no locator.
@@ -444,12 +445,10 @@ impl Rule for UnsourcedFigure {
                 }
                 let text = &claim.claim.text;
                 let lead_in = super::claim_text::is_lead_in(claim.claim);
-                if names_a_setting(text) {
-                    continue;
-                }
-                let Some(figure) =
-                    own_figures(text).find(|&figure| !(lead_in && counts_a_list(text, figure)))
-                else {
+                let setting = setting_values(text);
+                let Some(figure) = own_figures(text).find(|&figure| {
+                    !(lead_in && counts_a_list(text, figure) || setting.contains(&figure.start))
+                }) else {
                     continue;
                 };
                 let cited_here = claim.sources.iter().any(|source| {
@@ -500,17 +499,25 @@ impl Rule for UnsourcedFigure {
     }
 }
 
-/// Whether `text` documents a setting of code: it opens with a snake_case identifier and
-/// a colon (`max_retries: 3 retries, then fail`), so its numbers are that setting's
-/// values. (A CamelCase word is as often a product's name: `HolStep: 2M premises`.)
-fn names_a_setting(text: &str) -> bool {
-    let Some((name, _)) = text.trim_start().split_once(':') else {
-        return false;
+/// Where `text` gives the values of a setting of code: when it opens with a snake_case
+/// identifier and a colon (`max_retries: 3 retries, then fail`), the rest of that first
+/// sentence; a later sentence may state a fact. (A CamelCase word is as often a
+/// product's name: `HolStep: 2M premises`.)
+fn setting_values(text: &str) -> std::ops::Range<usize> {
+    let Some((name, rest)) = text.split_once(':') else {
+        return 0..0;
     };
+    let name = name.trim_start();
     let identifier = !name.is_empty()
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && name.starts_with(|c: char| c.is_ascii_alphabetic());
-    identifier && name.trim_matches('_').contains('_')
+        && name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name.trim_matches('_').contains('_');
+    if !identifier {
+        return 0..0;
+    }
+    let from = text.len() - rest.len();
+    let to = rest.find(". ").map_or(text.len(), |end| from + end);
+    from..to
 }
 
 const MONTHS: [&str; 12] = [
@@ -924,9 +931,12 @@ mod tests {
 
     #[test]
     fn recognises_settings_citations_in_text_and_journal_titles() {
-        assert!(names_a_setting("max_retries: 3 retries, then fail"));
-        assert!(!names_a_setting("HolStep: 2M premises"));
-        assert!(!names_a_setting("Retry limit: 3 attempts"));
+        let setting = "max_retries: 3 retries. Most servers allow 5 retries.";
+        let values = setting_values(setting);
+        assert!(values.contains(&setting.find('3').expect("a 3")));
+        assert!(!values.contains(&setting.find('5').expect("a 5")));
+        assert!(setting_values("HolStep: 2M premises").is_empty());
+        assert!(setting_values("Retry limit: 3 attempts").is_empty());
         for text in [
             "Turnout rose (Gerber, Green and Larimer, 2008).",
             "as Smith (2019) found",
