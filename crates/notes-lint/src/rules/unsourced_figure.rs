@@ -273,7 +273,9 @@ fn negated(before: &str) -> bool {
     let trimmed = before.trim_end();
     let from = trimmed
         .rfind(|c: char| !(c.is_alphabetic() || c == '\'' || c == '\u{2019}'))
-        .map_or(0, |i| i + trimmed[i..].chars().next().map_or(1, char::len_utf8));
+        .map_or(0, |i| {
+            i + trimmed[i..].chars().next().map_or(1, char::len_utf8)
+        });
     let word = trimmed[from..].to_lowercase().replace('\u{2019}', "'");
     word == "not" || word == "never" || word.ends_with("n't")
 }
@@ -521,8 +523,18 @@ fn setting_values(text: &str) -> std::ops::Range<usize> {
 }
 
 const MONTHS: [&str; 12] = [
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
 ];
 
 /// Whether `text` names its source by author and year, as a citation in running text:
@@ -553,18 +565,16 @@ fn cites_in_text(text: &str) -> bool {
         {
             return true;
         }
-        let start = before
-            .rfind(|c: char| !c.is_alphabetic())
-            .map_or(0, |k| k + before[k..].chars().next().map_or(1, char::len_utf8));
+        let start = before.rfind(|c: char| !c.is_alphabetic()).map_or(0, |k| {
+            k + before[k..].chars().next().map_or(1, char::len_utf8)
+        });
         let name = &before[start..];
         let in_parens = before[..start].ends_with('(');
         let mut letters = name.chars();
         let capitalised = letters.next().is_some_and(char::is_uppercase)
             && name.chars().count() >= 2
             && letters.all(char::is_lowercase);
-        capitalised
-            && (marked || in_parens)
-            && !MONTHS.contains(&name.to_lowercase().as_str())
+        capitalised && (marked || in_parens) && !MONTHS.contains(&name.to_lowercase().as_str())
     })
 }
 
@@ -601,7 +611,11 @@ fn sets_a_goal(text: &str, figure: Figure) -> bool {
     let words = words_of(sentence);
     let skip = words
         .iter()
-        .take_while(|w| ["the", "our", "my", "main"].iter().any(|d| w.eq_ignore_ascii_case(d)))
+        .take_while(|w| {
+            ["the", "our", "my", "main"]
+                .iter()
+                .any(|d| w.eq_ignore_ascii_case(d))
+        })
         .count();
     let Some(aim) = words.get(skip) else {
         return false;
@@ -610,7 +624,10 @@ fn sets_a_goal(text: &str, figure: Figure) -> bool {
         .find(aim)
         .is_some_and(|at| sentence[at + aim.len()..].starts_with(':'));
     AIMS.iter().any(|a| aim.eq_ignore_ascii_case(a))
-        && (followed_by_colon || words.get(skip + 1).is_some_and(|w| w.eq_ignore_ascii_case("is")))
+        && (followed_by_colon
+            || words
+                .get(skip + 1)
+                .is_some_and(|w| w.eq_ignore_ascii_case("is")))
 }
 
 /// The largest count that a lead-in can be taken to count its own list with.
@@ -911,7 +928,11 @@ mod tests {
         ] {
             assert!(!gives_steps(text, first(text)), "{text}");
         }
-        for text in ["2 raw eggs", "4 eggs + salad (tomato, feta).", "3 apples and 2 pears"] {
+        for text in [
+            "2 raw eggs",
+            "4 eggs + salad (tomato, feta).",
+            "3 apples and 2 pears",
+        ] {
             assert!(is_amount_list(text, first(text)), "{text}");
         }
         for text in [
@@ -921,10 +942,16 @@ mod tests {
         ] {
             assert!(!is_amount_list(text, first(text)), "{text}");
         }
-        for text in ["Goal is to reach 90% coverage.", "Done. Our target: 40 pages a day."] {
+        for text in [
+            "Goal is to reach 90% coverage.",
+            "Done. Our target: 40 pages a day.",
+        ] {
             assert!(sets_a_goal(text, first(text)), "{text}");
         }
-        for text in ["The city's goal of 60% recycling was met.", "Goals met: 40%."] {
+        for text in [
+            "The city's goal of 60% recycling was met.",
+            "Goals met: 40%.",
+        ] {
             assert!(!sets_a_goal(text, first(text)), "{text}");
         }
     }
