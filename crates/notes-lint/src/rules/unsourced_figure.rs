@@ -543,7 +543,7 @@ fn cites_in_text(text: &str) -> bool {
     let bytes = text.as_bytes();
     (0..text.len().saturating_sub(3)).any(|i| {
         let year = &bytes[i..i + 4];
-        let alone = !(i > 0 && bytes[i - 1].is_ascii_alphanumeric())
+        let alone = (i == 0 || !bytes[i - 1].is_ascii_alphanumeric())
             && !bytes.get(i + 4).is_some_and(u8::is_ascii_alphanumeric);
         if !(alone && text.is_char_boundary(i) && year.iter().all(u8::is_ascii_digit)) {
             return false;
