@@ -522,20 +522,11 @@ fn setting_values(text: &str) -> std::ops::Range<usize> {
     from..to
 }
 
-const MONTHS: [&str; 12] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
+/// Whether `word` names a month (`May`, `sept`, `Dec`), as the importer reads dates.
+fn is_month(word: &str) -> bool {
+    word.chars().all(char::is_alphabetic)
+        && notes_core::import::parse_date(&format!("{word} 2000"), None).is_ok()
+}
 
 /// Whether `text` names its source by author and year, as a citation in running text:
 /// `Gerber, Green and Larimer, 2008`, `Smith (2019)`, `(Smith 2019)`, `Smith et al. 2019`.
@@ -574,7 +565,7 @@ fn cites_in_text(text: &str) -> bool {
         let capitalised = letters.next().is_some_and(char::is_uppercase)
             && name.chars().count() >= 2
             && letters.all(char::is_lowercase);
-        capitalised && (marked || in_parens) && !MONTHS.contains(&name.to_lowercase().as_str())
+        capitalised && (marked || in_parens) && !is_month(name)
     })
 }
 
@@ -591,9 +582,7 @@ fn is_dated_title(title: &str) -> bool {
             is_year(w)
                 || (w.len() <= 2 && w.bytes().all(|b| b.is_ascii_digit()))
                 || w == "week"
-                || MONTHS
-                    .iter()
-                    .any(|month| w == month || (w.len() == 3 && month.starts_with(w.as_str())))
+                || is_month(w)
         })
 }
 
@@ -910,50 +899,58 @@ mod tests {
         find_figure(text).expect("a figure")
     }
 
+    /// Asserts that `test` holds for each of `yes` and not for each of `no`, given each
+    /// text's first figure.
+    fn sorts(test: fn(&str, Figure) -> bool, yes: &[&str], no: &[&str]) {
+        for text in yes {
+            assert!(test(text, first(text)), "{text}");
+        }
+        for text in no {
+            assert!(!test(text, first(text)), "{text}");
+        }
+    }
+
     #[test]
     fn tells_the_authors_steps_amounts_and_aims_from_facts() {
-        for text in [
-            "Plant the seed. Not deep. About 2 fingers down.",
-            "If it rains, wait 3 days.",
-            "For a stronger brew, let it steep 5 minutes longer.",
-            "Done twice. Just keep going for 10 minutes.",
-            "Loops explained: Imagine a loop of 100 iterations.",
-        ] {
-            assert!(gives_steps(text, first(text)), "{text}");
-        }
-        for text in [
-            "There is a cap of 500 tabs. To close them, press the icon.",
-            "Bean seeds keep for 3 years.",
-            "Survey: send rates rose 30% in a year.",
-        ] {
-            assert!(!gives_steps(text, first(text)), "{text}");
-        }
-        for text in [
-            "2 raw eggs",
-            "4 eggs + salad (tomato, feta).",
-            "3 apples and 2 pears",
-        ] {
-            assert!(is_amount_list(text, first(text)), "{text}");
-        }
-        for text in [
-            "2 raw eggs hold 12 grams of protein",
-            "It takes 2 raw eggs",
-            "30% fat",
-        ] {
-            assert!(!is_amount_list(text, first(text)), "{text}");
-        }
-        for text in [
-            "Goal is to reach 90% coverage.",
-            "Done. Our target: 40 pages a day.",
-        ] {
-            assert!(sets_a_goal(text, first(text)), "{text}");
-        }
-        for text in [
-            "The city's goal of 60% recycling was met.",
-            "Goals met: 40%.",
-        ] {
-            assert!(!sets_a_goal(text, first(text)), "{text}");
-        }
+        sorts(
+            gives_steps,
+            &[
+                "Plant the seed. Not deep. About 2 fingers down.",
+                "If it rains, wait 3 days.",
+                "For a stronger brew, let it steep 5 minutes longer.",
+                "Done twice. Just keep going for 10 minutes.",
+                "Loops explained: Imagine a loop of 100 iterations.",
+            ],
+            &[
+                "There is a cap of 500 tabs. To close them, press the icon.",
+                "Bean seeds keep for 3 years.",
+                "Survey: send rates rose 30% in a year.",
+            ],
+        );
+        sorts(
+            is_amount_list,
+            &[
+                "2 raw eggs",
+                "4 eggs + salad (tomato, feta).",
+                "3 apples and 2 pears",
+            ],
+            &[
+                "2 raw eggs hold 12 grams of protein",
+                "It takes 2 raw eggs",
+                "30% fat",
+            ],
+        );
+        sorts(
+            sets_a_goal,
+            &[
+                "Goal is to reach 90% coverage.",
+                "Done. Our target: 40 pages a day.",
+            ],
+            &[
+                "The city's goal of 60% recycling was met.",
+                "Goals met: 40%.",
+            ],
+        );
     }
 
     #[test]
