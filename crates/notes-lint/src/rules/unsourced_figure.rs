@@ -637,8 +637,9 @@ fn counts_a_list(text: &str, figure: Figure) -> bool {
 /// a worked example ("Imagine a loop of 100 iterations"), beyond the instructions that
 /// the author's own voice already knows.
 const STEP_VERBS: &[&str] = &[
-    "plant", "mix", "fill", "pour", "boil", "cook", "heat", "stir", "soak", "repeat", "hold",
-    "breathe", "inhale", "exhale", "imagine", "suppose", "assume", "picture",
+    "plant", "sow", "bake", "chop", "knead", "whisk", "rinse", "mix", "fill", "pour", "boil",
+    "cook", "heat", "stir", "soak", "repeat", "hold", "breathe", "inhale", "exhale", "imagine",
+    "suppose", "assume", "picture",
 ];
 
 /// Words that may come before the verb of an instruction: "Just keep going".
