@@ -984,6 +984,20 @@ fn prose_outside(text: &str, ranges: Vec<std::ops::Range<usize>>) -> std::borrow
     std::borrow::Cow::Owned(prose)
 }
 
+/// Whether `words` (one sentence's words, in order) open with an instruction: an
+/// imperative verb ("Take", "Use") or `extra` verb, not followed by a word that makes it a
+/// noun ("Use cases differ").
+pub(crate) fn opens_with_imperative(words: &[&str], extra: &[&str]) -> bool {
+    let Some(&first) = words.first() else {
+        return false;
+    };
+    let any_of = |word: &str, list: &[&str]| list.iter().any(|target| same_word(word, target));
+    (any_of(first, IMPERATIVES) || any_of(first, extra))
+        && !words
+            .get(1)
+            .is_some_and(|&second| any_of(second, NOT_AFTER_IMPERATIVE))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
