@@ -380,9 +380,17 @@ fn negates(words: &[&str]) -> bool {
 /// negation added or dropped (`photorealistic` and `non-photorealistic`). Two entries
 /// of a link list that open with the same link describe one item, however they word
 /// it.
-fn state_two_facts(a: &str, b: &str) -> bool {
-    let (seen_a, seen_b) = (seen(a), seen(b));
-    if seen_a.link.is_some() && seen_a.link == seen_b.link && is_link_entry(a) && is_link_entry(b) {
+fn state_two_facts(a: &Near<'_>, b: &Near<'_>) -> bool {
+    let has_markup = |text: &str| text.contains(['[', '`', '<']) || text.contains("://");
+    if !has_markup(a.text) && !has_markup(b.text) {
+        return differ_in_a_word(a.norm, b.norm);
+    }
+    let (seen_a, seen_b) = (seen(a.text), seen(b.text));
+    if seen_a.link.is_some()
+        && seen_a.link == seen_b.link
+        && is_link_entry(a.text)
+        && is_link_entry(b.text)
+    {
         return false;
     }
     differ_in_a_word(&seen_a.words, &seen_b.words)
@@ -726,6 +734,11 @@ fn links(corpus: &Corpus<'_>, texts: &Texts) -> Vec<Option<Link>> {
 /// methods` or `Implementation`) rather than a statement, unless it is an entry of a
 /// link list.
 fn groups<'a>(corpus: &'a Corpus<'_>, texts: &Texts) -> Vec<Option<Group<'a>>> {
+    let journal: Vec<bool> = corpus
+        .notes
+        .iter()
+        .map(|view| is_dated_title(&view.doc.note.title))
+        .collect();
     (0..texts.claims.len())
         .into_par_iter()
         .map(|i| {
@@ -748,7 +761,7 @@ fn groups<'a>(corpus: &'a Corpus<'_>, texts: &Texts) -> Vec<Option<Group<'a>>> {
                 if let Some(recap) = recap_of(view, at.claim) {
                     group.note = Some(at.note);
                     group.parent = Some(recap);
-                } else if is_dated_title(&view.doc.note.title) {
+                } else if journal[at.note] {
                     group.note = Some(at.note);
                 } else if texts.local[i] && !is_link_entry(text) && claim.parent.is_some() {
                     // In the author's own voice: a step of two procedures.
@@ -781,7 +794,7 @@ const RECAPS: &[&str] = &[
 /// nearest parent claim whose text is a recap heading (`Takeaways:`, `TL;DR`, `Key
 /// points`), or else its section, when the section is a recap and not the note's first.
 fn recap_of(view: &NoteView<'_>, claim: usize) -> Option<(usize, usize)> {
-    let is_recap = |text: &str| RECAPS.contains(&normalise(text).as_str());
+    let is_recap = |text: &str| text.len() <= 20 && RECAPS.contains(&normalise(text).as_str());
     let resolved = &view.claims[claim];
     let section = section_of(resolved);
     let mut parent = resolved.parent;
@@ -973,7 +986,7 @@ fn confirm(
         let Some(ratio) = similar_enough(that.norm, this.norm) else {
             continue;
         };
-        if state_two_facts(this.text, that.text) {
+        if state_two_facts(this, that) {
             continue;
         }
         if confirmed.is_none_or(|(best, _)| other < best) {
