@@ -809,23 +809,9 @@ fn recap_of(view: &NoteView<'_>, claim: usize) -> Option<(usize, usize)> {
 }
 
 /// Whether a note's title is a date, as a journal's pages are titled (`2023-04-12`,
-/// `Monday, 3 April 2023`, `2021 November`, `2017`): a year, or a month and a day, and
-/// nothing else.
+/// `Monday, 3 April 2023`, `2021 November`, `April 2023`, `2017`), read as the
+/// importer reads dates, a weekday before it allowed.
 fn is_dated_title(title: &str) -> bool {
-    const MONTHS: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
     const WEEKDAYS: [&str; 7] = [
         "monday",
         "tuesday",
@@ -835,28 +821,26 @@ fn is_dated_title(title: &str) -> bool {
         "saturday",
         "sunday",
     ];
-    let (mut year, mut month, mut day) = (false, false, false);
-    for word in title
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|word| !word.is_empty())
-    {
-        let word = word.to_lowercase();
-        let named = |names: &[&str]| word.len() >= 3 && names.iter().any(|n| n.starts_with(&word));
-        let number = word.trim_end_matches(|c: char| c.is_ascii_alphabetic());
-        if is_year(&word) {
-            year = true;
-        } else if named(&MONTHS) {
-            month = true;
-        } else if named(&WEEKDAYS) {
-        } else if number.parse::<u8>().is_ok_and(|n| (1..=31).contains(&n))
-            && ["", "st", "nd", "rd", "th"].contains(&&word[number.len()..])
+    let title = title.trim();
+    let title = match title.split_once([' ', ',']) {
+        Some((first, rest))
+            if first.len() >= 3
+                && WEEKDAYS
+                    .iter()
+                    .any(|day| day.starts_with(&first.to_lowercase())) =>
         {
-            day = true;
-        } else {
-            return false;
+            rest.trim_start_matches([',', ' '])
         }
-    }
-    year || (month && day)
+        _ => title,
+    };
+    let date = |text: &str| {
+        notes_core::import::parse_date(text, None)
+            .is_ok_and(|date| (1900..=2100).contains(&date.first_day().year()))
+    };
+    date(title)
+        || title
+            .split_once(' ')
+            .is_some_and(|(year, month)| is_year(year) && date(&format!("{month} {year}")))
 }
 
 /// How many claims two lists of one note must repeat for them to be parallel lists.
@@ -1199,7 +1183,6 @@ mod tests {
             "2021 November",
             "April 2023",
             "Monday, 3 April 2023",
-            "Mar 3rd",
         ] {
             assert!(is_dated_title(title), "{title}");
         }
