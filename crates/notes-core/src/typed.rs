@@ -43,6 +43,43 @@ pub fn from_node<'de, T: de::Deserialize<'de>>(node: &'de Node) -> Result<T, Err
 /// as JSON Schema counts `2022.0` an integer.
 const EXACT: f64 = 9_007_199_254_740_992.0;
 
+/// Reads a `T` from `node`, moving its strings into the `T` rather than copying them:
+/// the tree is used up as the value is built, so the two are never both whole.
+pub fn from_tree<T: de::DeserializeOwned>(node: Node) -> Result<T, Error> {
+    T::deserialize(node)
+}
+
+fn visit_number<'de, V: Visitor<'de>>(
+    n: &serde_json::Number,
+    visitor: V,
+) -> Result<V::Value, Error> {
+    if let Some(v) = n.as_u64() {
+        visitor.visit_u64(v)
+    } else if let Some(v) = n.as_i64() {
+        visitor.visit_i64(v)
+    } else {
+        let v = n.as_f64().unwrap_or(f64::NAN);
+        #[allow(clippy::cast_possible_truncation)]
+        if v.fract() == 0.0 && v.abs() < EXACT {
+            if v >= 0.0 {
+                visitor.visit_u64(v as u64)
+            } else {
+                visitor.visit_i64(v as i64)
+            }
+        } else {
+            visitor.visit_f64(v)
+        }
+    }
+}
+
+fn null_option() -> Error {
+    Error("an optional field may be left out, not null".to_owned())
+}
+
+fn expected(what: &str, node: &Node) -> Error {
+    Error(format!("expected {what}, found {}", node.type_name()))
+}
+
 impl<'de> Deserializer<'de> for &'de Node {
     type Error = Error;
 
@@ -50,25 +87,7 @@ impl<'de> Deserializer<'de> for &'de Node {
         match &self.value {
             NodeValue::Null => visitor.visit_unit(),
             NodeValue::Bool(b) => visitor.visit_bool(*b),
-            NodeValue::Number(n) => {
-                if let Some(v) = n.as_u64() {
-                    visitor.visit_u64(v)
-                } else if let Some(v) = n.as_i64() {
-                    visitor.visit_i64(v)
-                } else {
-                    let v = n.as_f64().unwrap_or(f64::NAN);
-                    #[allow(clippy::cast_possible_truncation)]
-                    if v.fract() == 0.0 && v.abs() < EXACT {
-                        if v >= 0.0 {
-                            visitor.visit_u64(v as u64)
-                        } else {
-                            visitor.visit_i64(v as i64)
-                        }
-                    } else {
-                        visitor.visit_f64(v)
-                    }
-                }
-            }
+            NodeValue::Number(n) => visit_number(n, visitor),
             // JSON has no such number: the schema sees `null`.
             NodeValue::NonFinite => visitor.visit_unit(),
             NodeValue::String(s) => visitor.visit_borrowed_str(s),
@@ -82,9 +101,7 @@ impl<'de> Deserializer<'de> for &'de Node {
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         match self.value {
-            NodeValue::Null | NodeValue::NonFinite => Err(Error(
-                "an optional field may be left out, not null".to_owned(),
-            )),
+            NodeValue::Null | NodeValue::NonFinite => Err(null_option()),
             _ => visitor.visit_some(self),
         }
     }
@@ -97,10 +114,7 @@ impl<'de> Deserializer<'de> for &'de Node {
     ) -> Result<V::Value, Error> {
         match &self.value {
             NodeValue::String(s) => visitor.visit_enum(s.as_str().into_deserializer()),
-            _ => Err(Error(format!(
-                "expected a name, found {}",
-                self.type_name()
-            ))),
+            _ => Err(expected("a name", self)),
         }
     }
 
@@ -113,10 +127,7 @@ impl<'de> Deserializer<'de> for &'de Node {
         // serde would also read a struct from a list of its fields; a note may not.
         match &self.value {
             NodeValue::Map(_) => self.deserialize_any(visitor),
-            _ => Err(Error(format!(
-                "expected a mapping, found {}",
-                self.type_name()
-            ))),
+            _ => Err(expected("a mapping", self)),
         }
     }
 
@@ -185,15 +196,138 @@ impl<'de> MapAccess<'de> for Entries<'de> {
     }
 }
 
+/// The same reading as `&Node`'s, taking the tree apart as it goes.
+impl<'de> Deserializer<'de> for Node {
+    type Error = Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.value {
+            NodeValue::Null | NodeValue::NonFinite => visitor.visit_unit(),
+            NodeValue::Bool(b) => visitor.visit_bool(b),
+            NodeValue::Number(n) => visit_number(&n, visitor),
+            NodeValue::String(s) => visitor.visit_string(s),
+            NodeValue::Seq(items) => visitor.visit_seq(OwnedItems(items.into_iter())),
+            NodeValue::Map(entries) => visitor.visit_map(OwnedEntries {
+                entries: entries.into_iter(),
+                value: None,
+            }),
+        }
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.value {
+            NodeValue::Null | NodeValue::NonFinite => Err(null_option()),
+            _ => visitor.visit_some(self),
+        }
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        match self.value {
+            NodeValue::String(s) => visitor.visit_enum(s.into_deserializer()),
+            _ => Err(expected("a name", &self)),
+        }
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        match &self.value {
+            NodeValue::Map(_) => self.deserialize_any(visitor),
+            _ => Err(expected("a mapping", &self)),
+        }
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf unit unit_struct seq tuple tuple_struct map identifier
+        ignored_any
+    }
+}
+
+struct OwnedItems(std::vec::IntoIter<Node>);
+
+impl<'de> SeqAccess<'de> for OwnedItems {
+    type Error = Error;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, Error> {
+        self.0.next().map(|node| seed.deserialize(node)).transpose()
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.0.len())
+    }
+}
+
+struct OwnedEntries {
+    entries: std::vec::IntoIter<Entry>,
+    value: Option<Node>,
+}
+
+impl<'de> MapAccess<'de> for OwnedEntries {
+    type Error = Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, Error> {
+        let Some(entry) = self.entries.next() else {
+            return Ok(None);
+        };
+        self.value = Some(entry.value);
+        let key: de::value::StrDeserializer<'_, Error> =
+            de::value::StrDeserializer::new(&entry.key);
+        seed.deserialize(key).map(Some)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
+        match self.value.take() {
+            Some(node) => seed.deserialize(node),
+            None => Err(Error("a value was read before its key".to_owned())),
+        }
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.entries.len())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::Note;
     use crate::source_file::SourceFile;
 
+    /// The note read in place, after checking that reading it by taking the tree apart
+    /// gives the same note or the same error.
     fn note(text: &str) -> Result<Note, Error> {
         let tree = crate::tree::parse(&SourceFile::new("t.yaml", text.to_owned())).unwrap();
-        from_node(&tree)
+        let in_place = from_node(&tree);
+        let taken = from_tree::<Note>(tree.clone());
+        match (&in_place, &taken) {
+            (Ok(a), Ok(b)) => assert_eq!(a, b, "{text}"),
+            (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{text}"),
+            _ => panic!("the two readings disagree on {text}: {in_place:?} vs {taken:?}"),
+        }
+        in_place
     }
 
     #[test]
