@@ -154,7 +154,7 @@ pub fn load_bytes(path: &Path, bytes: &[u8]) -> Loaded {
         Ok(note) => (positions, note, HashMap::new(), Vec::new()),
         Err(_) => {
             // The slow path: the tree went into the failed attempt, so the file (which
-            // parsed once) is parsed again, and read in place to keep it for recovery.
+            // parsed once) is parsed again; recovery reads copies of it as it prunes.
             drop(positions);
             let recovered = match tree::parse(&file) {
                 Ok(tree) => match crate::typed::from_node::<Note>(&tree) {
