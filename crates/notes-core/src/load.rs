@@ -147,29 +147,59 @@ pub fn load_bytes(path: &Path, bytes: &[u8]) -> Loaded {
         .with_help("add `title: ...` and the note's sections");
         return failed(Some(file), finding);
     }
-    let (tree, note, renumbered, mut findings) = match crate::typed::from_node::<Note>(&tree) {
-        // The fast path: the tree fits the model, so it fits the schema.
-        Ok(note) => (tree, note, HashMap::new(), Vec::new()),
-        Err(error) => match recover(&file, tree, &error) {
-            Recovered::Note {
-                tree,
-                note,
-                renumbered,
-                findings,
-            } => (tree, *note, renumbered, findings),
-            Recovered::Nothing(findings) => {
-                return Loaded {
-                    path: path.to_owned(),
-                    document: None,
-                    file: Some(file),
-                    findings,
-                };
-            }
-        },
-    };
-    // The tree's values are in the note now; only where things are is kept.
+    // Where things are is taken from the tree before its values move into the note.
     let positions = crate::positions::Positions::new(&tree);
-    drop(tree);
+    let (positions, note, renumbered, mut findings) = match crate::typed::from_tree::<Note>(tree) {
+        // The fast path: the tree fits the model, so it fits the schema.
+        Ok(note) => (positions, note, HashMap::new(), Vec::new()),
+        Err(_) => {
+            // The slow path: the tree went into the failed attempt, so the file (which
+            // parsed once) is parsed again; recovery reads copies of it as it prunes.
+            drop(positions);
+            let recovered = match tree::parse(&file) {
+                Ok(tree) => match crate::typed::from_node::<Note>(&tree) {
+                    Ok(note) => Recovered::Note {
+                        tree,
+                        note: Box::new(note),
+                        renumbered: HashMap::new(),
+                        findings: Vec::new(),
+                    },
+                    Err(error) => recover(&file, tree, &error),
+                },
+                Err(error) => Recovered::Nothing(vec![Finding::new(
+                    SYNTAX,
+                    Severity::Error,
+                    path,
+                    error.span,
+                    error.message,
+                )]),
+            };
+            match recovered {
+                Recovered::Note {
+                    tree,
+                    note,
+                    renumbered,
+                    findings,
+                } => {
+                    // The tree's values are in the note now; only where things are is kept.
+                    (
+                        crate::positions::Positions::new(&tree),
+                        *note,
+                        renumbered,
+                        findings,
+                    )
+                }
+                Recovered::Nothing(findings) => {
+                    return Loaded {
+                        path: path.to_owned(),
+                        document: None,
+                        file: Some(file),
+                        findings,
+                    };
+                }
+            }
+        }
+    };
     let id = match &note.id {
         Some(id) => id.0.clone(),
         None => {

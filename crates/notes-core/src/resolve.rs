@@ -120,12 +120,13 @@ pub struct ResolvedClaim<'a> {
     pub tags: Shared<&'a str>,
     /// Its suppressions, own and inherited.
     pub allow: Shared<&'a Allow>,
-    /// The nearest `as_of` set on it or an ancestor.
-    pub as_of_set: Option<Inherited<PartialDate>>,
+    /// The nearest `as_of` set on it or an ancestor (shared, like the lists, with
+    /// every claim that inherits it).
+    pub as_of_set: Option<Arc<Inherited<PartialDate>>>,
     /// The nearest `reviewed` set on it or an ancestor.
-    pub reviewed: Option<Inherited<PartialDate>>,
+    pub reviewed: Option<Arc<Inherited<PartialDate>>>,
     /// The nearest `shelf_life` set on it or an ancestor.
-    pub shelf_life: Option<Inherited<ShelfLife>>,
+    pub shelf_life: Option<Arc<Inherited<ShelfLife>>>,
 }
 
 impl ResolvedClaim<'_> {
@@ -166,7 +167,7 @@ impl ResolvedClaim<'_> {
         source: impl Fn(&str) -> Option<&'s Source>,
     ) -> Option<AsOf> {
         if let Some(set) = &self.as_of_set {
-            return Some(AsOf::Set(set.clone()));
+            return Some(AsOf::Set(Inherited::clone(set)));
         }
         let published = self
             .sources
@@ -224,9 +225,9 @@ struct Context<'a> {
     sensitive_to: Shared<&'a str>,
     tags: Shared<&'a str>,
     allow: Shared<&'a Allow>,
-    as_of: Option<Inherited<PartialDate>>,
-    reviewed: Option<Inherited<PartialDate>>,
-    shelf_life: Option<Inherited<ShelfLife>>,
+    as_of: Option<Arc<Inherited<PartialDate>>>,
+    reviewed: Option<Arc<Inherited<PartialDate>>>,
+    shelf_life: Option<Arc<Inherited<ShelfLife>>>,
 }
 
 impl Default for Context<'_> {
@@ -282,15 +283,15 @@ impl<'a> Context<'a> {
             allow: extended(&self.allow, allow),
             as_of: scope
                 .as_of
-                .map(|value| inherited(value, owner, "as_of", None))
+                .map(|value| Arc::new(inherited(value, owner, "as_of", None)))
                 .or_else(|| self.as_of.clone()),
             reviewed: scope
                 .reviewed
-                .map(|value| inherited(value, owner, "reviewed", None))
+                .map(|value| Arc::new(inherited(value, owner, "reviewed", None)))
                 .or_else(|| self.reviewed.clone()),
             shelf_life: scope
                 .shelf_life
-                .map(|value| inherited(value, owner, "shelf_life", None))
+                .map(|value| Arc::new(inherited(value, owner, "shelf_life", None)))
                 .or_else(|| self.shelf_life.clone()),
         }
     }

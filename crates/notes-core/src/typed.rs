@@ -1,5 +1,6 @@
-//! The fast path from the spanned tree to the typed model: serde reads the tree in
-//! place, with no JSON value in between.
+//! The fast path from the spanned tree to the typed model: serde reads the tree by
+//! value, with no JSON value in between, taking it apart as it goes (its strings move
+//! into the model), so the tree and the model are never both whole.
 //!
 //! It accepts exactly what the note schema accepts: an explicit `null` is refused
 //! wherever an optional field would take it (the schema has no nullable field), and the
@@ -34,8 +35,15 @@ impl de::Error for Error {
     }
 }
 
-/// Reads a `T` from `node`.
-pub fn from_node<'de, T: de::Deserialize<'de>>(node: &'de Node) -> Result<T, Error> {
+/// Reads a `T` from a copy of `node`, leaving the tree as it is (for the slow path, which
+/// prunes the tree and tries again).
+pub fn from_node<T: de::DeserializeOwned>(node: &Node) -> Result<T, Error> {
+    from_tree(node.clone())
+}
+
+/// Reads a `T` from `node`, moving its strings into the `T` rather than copying them:
+/// the tree is used up as the value is built, so the two are never both whole.
+pub fn from_tree<T: de::DeserializeOwned>(node: Node) -> Result<T, Error> {
     T::deserialize(node)
 }
 
@@ -43,38 +51,50 @@ pub fn from_node<'de, T: de::Deserialize<'de>>(node: &'de Node) -> Result<T, Err
 /// as JSON Schema counts `2022.0` an integer.
 const EXACT: f64 = 9_007_199_254_740_992.0;
 
-impl<'de> Deserializer<'de> for &'de Node {
+fn visit_number<'de, V: Visitor<'de>>(
+    n: &serde_json::Number,
+    visitor: V,
+) -> Result<V::Value, Error> {
+    if let Some(v) = n.as_u64() {
+        visitor.visit_u64(v)
+    } else if let Some(v) = n.as_i64() {
+        visitor.visit_i64(v)
+    } else {
+        let v = n.as_f64().unwrap_or(f64::NAN);
+        #[allow(clippy::cast_possible_truncation)]
+        if v.fract() == 0.0 && v.abs() < EXACT {
+            if v >= 0.0 {
+                visitor.visit_u64(v as u64)
+            } else {
+                visitor.visit_i64(v as i64)
+            }
+        } else {
+            visitor.visit_f64(v)
+        }
+    }
+}
+
+fn null_option() -> Error {
+    Error("an optional field may be left out, not null".to_owned())
+}
+
+fn expected(what: &str, node: &Node) -> Error {
+    Error(format!("expected {what}, found {}", node.type_name()))
+}
+
+/// Serde reads the model from a node by value, taking the tree apart as it goes.
+impl<'de> Deserializer<'de> for Node {
     type Error = Error;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        match &self.value {
-            NodeValue::Null => visitor.visit_unit(),
-            NodeValue::Bool(b) => visitor.visit_bool(*b),
-            NodeValue::Number(n) => {
-                if let Some(v) = n.as_u64() {
-                    visitor.visit_u64(v)
-                } else if let Some(v) = n.as_i64() {
-                    visitor.visit_i64(v)
-                } else {
-                    let v = n.as_f64().unwrap_or(f64::NAN);
-                    #[allow(clippy::cast_possible_truncation)]
-                    if v.fract() == 0.0 && v.abs() < EXACT {
-                        if v >= 0.0 {
-                            visitor.visit_u64(v as u64)
-                        } else {
-                            visitor.visit_i64(v as i64)
-                        }
-                    } else {
-                        visitor.visit_f64(v)
-                    }
-                }
-            }
-            // JSON has no such number: the schema sees `null`.
-            NodeValue::NonFinite => visitor.visit_unit(),
-            NodeValue::String(s) => visitor.visit_borrowed_str(s),
-            NodeValue::Seq(items) => visitor.visit_seq(Items(items.iter())),
+        match self.value {
+            NodeValue::Null | NodeValue::NonFinite => visitor.visit_unit(),
+            NodeValue::Bool(b) => visitor.visit_bool(b),
+            NodeValue::Number(n) => visit_number(&n, visitor),
+            NodeValue::String(s) => visitor.visit_string(s),
+            NodeValue::Seq(items) => visitor.visit_seq(Items(items.into_iter())),
             NodeValue::Map(entries) => visitor.visit_map(Entries {
-                entries: entries.iter(),
+                entries: entries.into_iter(),
                 value: None,
             }),
         }
@@ -82,9 +102,7 @@ impl<'de> Deserializer<'de> for &'de Node {
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         match self.value {
-            NodeValue::Null | NodeValue::NonFinite => Err(Error(
-                "an optional field may be left out, not null".to_owned(),
-            )),
+            NodeValue::Null | NodeValue::NonFinite => Err(null_option()),
             _ => visitor.visit_some(self),
         }
     }
@@ -95,12 +113,9 @@ impl<'de> Deserializer<'de> for &'de Node {
         _variants: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Error> {
-        match &self.value {
-            NodeValue::String(s) => visitor.visit_enum(s.as_str().into_deserializer()),
-            _ => Err(Error(format!(
-                "expected a name, found {}",
-                self.type_name()
-            ))),
+        match self.value {
+            NodeValue::String(s) => visitor.visit_enum(s.into_deserializer()),
+            _ => Err(expected("a name", &self)),
         }
     }
 
@@ -110,13 +125,9 @@ impl<'de> Deserializer<'de> for &'de Node {
         _fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Error> {
-        // serde would also read a struct from a list of its fields; a note may not.
         match &self.value {
             NodeValue::Map(_) => self.deserialize_any(visitor),
-            _ => Err(Error(format!(
-                "expected a mapping, found {}",
-                self.type_name()
-            ))),
+            _ => Err(expected("a mapping", &self)),
         }
     }
 
@@ -135,9 +146,9 @@ impl<'de> Deserializer<'de> for &'de Node {
     }
 }
 
-struct Items<'de>(std::slice::Iter<'de, Node>);
+struct Items(std::vec::IntoIter<Node>);
 
-impl<'de> SeqAccess<'de> for Items<'de> {
+impl<'de> SeqAccess<'de> for Items {
     type Error = Error;
 
     fn next_element_seed<T: DeserializeSeed<'de>>(
@@ -152,12 +163,12 @@ impl<'de> SeqAccess<'de> for Items<'de> {
     }
 }
 
-struct Entries<'de> {
-    entries: std::slice::Iter<'de, Entry>,
-    value: Option<&'de Node>,
+struct Entries {
+    entries: std::vec::IntoIter<Entry>,
+    value: Option<Node>,
 }
 
-impl<'de> MapAccess<'de> for Entries<'de> {
+impl<'de> MapAccess<'de> for Entries {
     type Error = Error;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(
@@ -167,9 +178,9 @@ impl<'de> MapAccess<'de> for Entries<'de> {
         let Some(entry) = self.entries.next() else {
             return Ok(None);
         };
-        self.value = Some(&entry.value);
-        let key: de::value::BorrowedStrDeserializer<'de, Error> =
-            de::value::BorrowedStrDeserializer::new(&entry.key);
+        self.value = Some(entry.value);
+        let key: de::value::StrDeserializer<'_, Error> =
+            de::value::StrDeserializer::new(&entry.key);
         seed.deserialize(key).map(Some)
     }
 
@@ -193,7 +204,7 @@ mod tests {
 
     fn note(text: &str) -> Result<Note, Error> {
         let tree = crate::tree::parse(&SourceFile::new("t.yaml", text.to_owned())).unwrap();
-        from_node(&tree)
+        from_tree(tree)
     }
 
     #[test]

@@ -133,6 +133,12 @@ impl<'a> Corpus<'a> {
         self.texts.get_or_init(|| Texts::new(self))
     }
 
+    /// Drops the texts [`Corpus::texts`] worked out, once the rules that read them are
+    /// done (they are worked out again if asked for).
+    pub fn forget_texts(&mut self) {
+        self.texts.take();
+    }
+
     /// The first definition of source `id`, if any.
     pub fn source(&self, id: &str) -> Option<&'a Source> {
         self.sources

@@ -180,11 +180,16 @@ fn findings(
     options: &Options,
     resolve: Option<&(dyn Fn(&notes_core::Document) -> bool + Sync)>,
 ) -> Vec<Finding> {
-    let mut findings: Vec<Finding> = loaded
+    // The rules' findings are the many: the loader's go in front of them, without
+    // copying the rules' list when there are none.
+    let mut findings = check(loaded, options, resolve);
+    let load_findings: Vec<Finding> = loaded
         .iter()
         .flat_map(|l| l.findings.iter().cloned())
         .collect();
-    findings.extend(check(loaded, options, resolve));
+    if !load_findings.is_empty() {
+        findings.splice(0..0, load_findings);
+    }
     for finding in &mut findings {
         if let Some(level) = options.config.rules.get(finding.rule) {
             finding.severity = match level {
@@ -205,7 +210,7 @@ fn check(
     resolve: Option<&(dyn Fn(&notes_core::Document) -> bool + Sync)>,
 ) -> Vec<Finding> {
     let documents = loaded.iter().filter_map(|l| l.document.as_ref());
-    let corpus = match resolve {
+    let mut corpus = match resolve {
         Some(resolve) => Corpus::focused(documents, resolve),
         None => Corpus::new(documents),
     };
@@ -229,22 +234,28 @@ fn check(
         .copied()
         .filter(|rule| enabled(*rule, options))
         .collect();
-    if enabled_rules
+    let run = |rules: &[&dyn Rule], corpus: &Corpus<'_>, findings: &mut Vec<Finding>| {
+        findings.par_extend(rules.par_iter().flat_map_iter(|rule| {
+            let mut out = Vec::new();
+            rule.check(corpus, &cx, &mut out);
+            out
+        }));
+    };
+    // The rules that compare claim texts run first, side by side, and the shared texts
+    // are dropped before the others run: the texts, and the working memory of
+    // `duplicate-claim`, are then never held at once with the other rules' own.
+    let (text_rules, other_rules): (Vec<&dyn Rule>, Vec<&dyn Rule>) = enabled_rules
         .iter()
-        .any(|rule| rules::claim_text::READ_BY.contains(&rule.meta().id))
-    {
+        .partition(|rule| rules::claim_text::READ_BY.contains(&rule.meta().id));
+    let mut findings = Vec::new();
+    if !text_rules.is_empty() {
         // Before the rules run in parallel: a rule waiting for another's work could
         // end up running that work itself, inside its own.
         corpus.texts();
+        run(&text_rules, &corpus, &mut findings);
+        corpus.forget_texts();
     }
-    let findings: Vec<Finding> = enabled_rules
-        .par_iter()
-        .flat_map_iter(|rule| {
-            let mut out = Vec::new();
-            rule.check(&corpus, &cx, &mut out);
-            out
-        })
-        .collect();
+    run(&other_rules, &corpus, &mut findings);
     let report_unused = enabled(&unused_suppression::UnusedSuppression, options);
     let enabled_ids: BTreeSet<&str> = enabled_rules.iter().map(|r| r.meta().id).collect();
     suppress(
@@ -324,8 +335,9 @@ fn suppress(
             index
         })
         .collect();
-    let mut kept = Vec::with_capacity(findings.len());
-    for mut finding in findings {
+    // Filtered in place: no second list of every finding.
+    let mut kept = findings;
+    kept.retain_mut(|finding| {
         let suppressible = rules::by_id(finding.rule).is_none_or(|r| r.meta().suppressible);
         let note = finding
             .file
@@ -333,14 +345,12 @@ fn suppress(
             .and_then(|file| by_file.get(file))
             .copied();
         let (Some(note), Some(scope), true) = (note, finding.scope.as_ref(), suppressible) else {
-            kept.push(finding);
-            continue;
+            return true;
         };
         let mut active = false;
         let mut expired: Option<notes_core::PartialDate> = None;
         let Some(by_owner) = site_index[note].get(finding.rule) else {
-            kept.push(finding);
-            continue;
+            return true;
         };
         let matching = (0..=scope.len())
             .filter_map(|depth| by_owner.get(&scope[..depth]))
@@ -356,7 +366,7 @@ fn suppress(
             }
         }
         if active {
-            continue;
+            return false;
         }
         if let Some(until) = expired {
             finding.message = format!("{} (its suppression expired on {until})", finding.message);
@@ -365,8 +375,8 @@ fn suppress(
                 None => "fix it, or renew the `allow` entry's `until` date".to_owned(),
             });
         }
-        kept.push(finding);
-    }
+        true
+    });
     if let Some(enabled_ids) = report_unused {
         for (note, sites) in note_sites.iter().enumerate() {
             let view = &corpus.notes[note];

@@ -243,11 +243,11 @@ pub fn export_note(doc: &Document, file: &str, definitions: &Definitions) -> Exp
                     })
                     .collect(),
                 as_of,
-                reviewed: claim.reviewed.as_ref().map(|reviewed| ResolvedDate {
+                reviewed: claim.reviewed.as_deref().map(|reviewed| ResolvedDate {
                     date: reviewed.value,
                     set_at: set_at(reviewed),
                 }),
-                shelf_life: claim.shelf_life.as_ref().map(|life| ResolvedShelfLife {
+                shelf_life: claim.shelf_life.as_deref().map(|life| ResolvedShelfLife {
                     value: life.value,
                     set_at: set_at(life),
                 }),

@@ -612,6 +612,7 @@ fn links(corpus: &Corpus<'_>, texts: &Texts) -> Vec<Option<Link>> {
             }
         }
     }
+    drop(first_with);
 
     // Near duplicates, among the first copies whose length allows a comparison.
     let near: Vec<usize> = (0..claims.len())
@@ -661,23 +662,31 @@ fn links(corpus: &Corpus<'_>, texts: &Texts) -> Vec<Option<Link>> {
     // earliest first. A pair is one number, the key in the high half and the claim in
     // the low one.
     let keys = sort_entries(bands);
+    // Once the buckets' boundaries are known, only the claims of the pairs are needed:
+    // the keys (twice their size) are dropped before the next tables are built.
+    let opens: Vec<bool> = (0..keys.len())
+        .map(|p| p > 0 && keys[p - 1] >> 32 != keys[p] >> 32)
+        .collect();
+    let members: Vec<u32> = keys.iter().map(|&key| key as u32).collect();
+    drop(keys);
     // Per claim, side by side, where each of its buckets starts and how many of the
     // bucket's first claims (at most BUCKET_CAP) come before it.
-    let mut starts: Vec<u32> = vec![0; keys.len()];
-    let mut before: Vec<u8> = vec![0; keys.len()];
+    let mut starts: Vec<u32> = vec![0; members.len()];
+    let mut before: Vec<u8> = vec![0; members.len()];
     let mut filled: Vec<u8> = vec![0; near.len()];
     let mut start = 0;
-    for (p, &key) in keys.iter().enumerate() {
-        if p > 0 && keys[p - 1] >> 32 != key >> 32 {
+    for (p, (&member, &opens)) in members.iter().zip(&opens).enumerate() {
+        if opens {
             start = p;
         }
-        let c = key as u32 as usize;
+        let c = member as usize;
         let slot = c * BANDS + usize::from(filled[c]);
         starts[slot] = start as u32;
         before[slot] = (p - start).min(BUCKET_CAP) as u8;
         filled[c] += 1;
     }
     drop(filled);
+    drop(opens);
     // The cheap bounds read these for candidates all over the corpus: compact arrays
     // keep those reads in cache.
     let screens = Screens {
@@ -699,9 +708,9 @@ fn links(corpus: &Corpus<'_>, texts: &Texts) -> Vec<Option<Link>> {
                 .zip(before)
                 .flat_map(|(&start, &before)| {
                     let start = start as usize;
-                    keys[start..start + usize::from(before)].iter()
+                    members[start..start + usize::from(before)].iter()
                 })
-                .map(|&key| key as u32);
+                .copied();
             scratch.count(c, heads);
             confirm(&near, &screens, c, &mut scratch.ranked)
         })
