@@ -813,7 +813,9 @@ const EVALUATIVE: &[&str] = &[
 
 /// Openings of the author's own plan or wish, with the "I" left out ("Going to learn
 /// vim", "Want to study the history of crises").
-const PLANS: &[&str] = &["going", "want", "wanted", "hope", "hoping", "plan", "planning", "trying", "need"];
+const PLANS: &[&str] = &[
+    "going", "want", "wanted", "hope", "hoping", "plan", "planning", "trying", "need",
+];
 
 /// Words of the author's own speculation or plan ("It would be faster", "Maybe later").
 const HEDGES: &[&str] = &[

@@ -1,6 +1,6 @@
 //! `quote-needs-locator`: a quote whose citations give no locator.
 
-use notes_core::model::ClaimKind;
+use notes_core::model::{ClaimKind, SourceType};
 use notes_core::{Finding, Severity};
 
 use super::{Context, Rule, RuleMeta};
@@ -29,7 +29,9 @@ A citation whose source's `url` points at the very place needs no locator: a URL
 a fragment (`https://example.org/essay#part-2`) or a timestamp (`?t=90`), and the
 address of one short post (a tweet or toot, `.../status/123`; a Hacker News item; a
 Reddit or Lobsters comment; a page of a quotation site such as Goodreads' `/quotes/`).
-The front page of a site, a whole thread or a paper still needs one.
+The front page of a site, a whole thread or a paper still needs one. Nor does a
+citation of a `personal` source (a conversation, your own journal): words heard or
+written down first-hand have no page to point at.
 
 A quote under a heading of the note's outline (a `kind: label` claim, such as `Part 1 -
 Who stole the door?` or `Results`) is located by that heading: such an outline follows
@@ -98,11 +100,12 @@ impl Rule for QuoteNeedsLocator {
                     continue;
                 }
                 let located = claim.sources.iter().any(|source| {
+                    let cited = corpus.source(source.value.id);
                     source.value.locator.is_some_and(|l| !l.trim().is_empty())
-                        || corpus
-                            .source(source.value.id)
-                            .and_then(|s| s.url.as_deref())
-                            .is_some_and(pinpoints)
+                        || cited.and_then(|s| s.url.as_deref()).is_some_and(pinpoints)
+                        // Words heard or written down first-hand (a conversation, your
+                        // journal) have no page to point at.
+                        || cited.is_some_and(|s| s.kind == SourceType::Personal)
                 });
                 // Under a heading of the outline (a label such as "Part 1 - Who stole
                 // the door?"): the outline follows the parts of the work it quotes.
