@@ -770,14 +770,14 @@ const IMPERATIVES: &[&str] = &[
 
 /// Words that may come before an instruction's verb ("Just try it", "Always keep a
 /// copy", "Ideally keep the CV to one page").
-const BEFORE_IMPERATIVE: &[&str] = &[
+const BEFORE_IMPERATIVE_WORDS: &[&str] = &[
     "just", "always", "ideally", "simply", "also", "then", "first", "finally", "please", "and",
     "but", "so", "never", "rather", "instead", "often",
 ];
 
 /// Words that judge rather than state: the author's taste ("Spline is amazing", "Would
 /// love a printer", "Zig is a nice alternative").
-const EVALUATIVE: &[&str] = &[
+const EVALUATIVE_WORDS: &[&str] = &[
     "amazing",
     "awesome",
     "nice",
@@ -823,7 +823,7 @@ const HEDGES: &[&str] = &[
 ];
 
 /// First-person plural words: the author with others ("we can delegate", "our plan").
-const FIRST_PERSON_PLURAL: &[&str] = &[
+const FIRST_PERSON_PLURAL_WORDS: &[&str] = &[
     "we",
     "we're",
     "we've",
@@ -837,14 +837,14 @@ const FIRST_PERSON_PLURAL: &[&str] = &[
 
 /// Words that, second in a text, make its first word a noun rather than an instruction
 /// ("Sleep is the best medicine", "Use cases differ").
-const NOT_AFTER_IMPERATIVE: &[&str] = &[
+const NOT_AFTER_IMPERATIVE_WORDS: &[&str] = &[
     "is", "are", "was", "were", "has", "have", "had", "can", "could", "will", "would", "may",
     "might", "does", "did", "cases", "case", "of",
 ];
 
 /// First-person singular words: the author speaking of themself.
-const FIRST_PERSON: &[&str] = &[
-    "i", "i'm", "i've", "i'd", "i'll", "im", "ive", "me", "my", "mine", "myself",
+const FIRST_PERSON_WORDS: &[&str] = &[
+    "i'm", "i've", "i'd", "i'll", "im", "ive", "me", "my", "mine", "myself",
 ];
 
 /// Why `text` speaks in the author's own voice rather than stating a fact that needs a
@@ -859,84 +859,161 @@ pub(crate) fn own_voice(text: &str) -> Option<&'static str> {
         return Some("has no words of its own");
     }
     let prose = prose_outside(text, ranges);
-    // `own_prose` puts an `x` where markup was: not a word of the claim.
-    let words: Vec<&str> = prose
-        .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '\u{2019}'))
-        .filter(|w| w.chars().any(char::is_alphabetic) && *w != "x")
-        .collect();
-    let any_of = |word: &str, list: &[&str]| list.iter().any(|target| same_word(word, target));
-    // "I" after a word that takes a numeral is one ("Type I", "World War I").
-    const NUMBERED: &[&str] = &[
-        "type", "phase", "class", "war", "part", "chapter", "section", "volume", "act", "stage",
-        "level", "grade", "article", "tier", "category", "appendix",
-    ];
-    let first_person = words.iter().enumerate().any(|(k, &w)| {
-        if w == "I" {
-            k == 0 || !any_of(words[k - 1], NUMBERED)
+    // `own_prose` puts an `x` where markup was: not a word of the claim. Each word is
+    // looked up once (see [`classes`]), in one pass: what any word is, and the first
+    // three words with their classes.
+    let mut words: [(&str, u16); 3] = [("", 0); 3];
+    let (mut count, mut any, mut previous) = (0, 0u16, 0u16);
+    let (mut first_person, mut plural) = (false, false);
+    for word in prose_words(&prose) {
+        let class = classes(word);
+        // "I" after a word that takes a numeral is one ("Type I", "World War I").
+        first_person |= if word == "I" {
+            count == 0 || previous & NUMBERED == 0
         } else {
-            !same_word(w, "i") && any_of(w, FIRST_PERSON)
+            class & FIRST_PERSON != 0
+        };
+        // "us" in lowercase only: "US" is a country.
+        plural |= class & FIRST_PERSON_PLURAL != 0 || word == "us" || word == "Us";
+        if let Some(slot) = words.get_mut(count) {
+            *slot = (word, class);
         }
-    });
+        count += 1;
+        any |= class;
+        previous = class;
+    }
     if first_person {
         return Some("speaks of the author (I, my)");
     }
-    // "us" in lowercase only: "US" is a country.
-    if words
-        .iter()
-        .any(|&w| any_of(w, FIRST_PERSON_PLURAL) || w == "us" || w == "Us")
-    {
+    if plural {
         return Some("speaks for the author and others (we, our)");
     }
-    let (first, second) = (words.first().copied(), words.get(1).copied());
+    let words = &words[..count.min(3)];
+    let has = |k: usize, class: u16| words.get(k).is_some_and(|&(_, c)| c & class != 0);
+    let (first, second) = (words.first().map(|w| w.0), words.get(1).map(|w| w.0));
     let is = |word: Option<&str>, target: &str| word.is_some_and(|w| same_word(w, target));
-    let verb = |first: Option<&str>, second: Option<&str>| {
-        first.is_some_and(|w| any_of(w, IMPERATIVES))
-            && !second.is_some_and(|w| any_of(w, NOT_AFTER_IMPERATIVE))
-    };
-    // The verb may follow an adverb: "Just try it", "Ideally keep one page".
-    let imperative = |words: &[&str]| {
-        let word = |k: usize| words.get(k).copied();
-        verb(word(0), word(1))
-            || (word(0).is_some_and(|w| any_of(w, BEFORE_IMPERATIVE)) && verb(word(1), word(2)))
-    };
-    // Each sentence's opening ("Sleep fully. Don't limit sleep (~8h).") and what follows
-    // a label ("Vectors, explained: imagine a loop of 100 steps.").
-    let opens = |sentence: &str, capital: bool| {
-        let own: Vec<&str> = sentence
-            .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '\u{2019}'))
-            .filter(|w| w.chars().any(char::is_alphabetic) && *w != "x")
-            .take(3)
-            .collect();
-        imperative(&own) && (!capital || own[0].starts_with(char::is_uppercase))
-    };
-    let sentence_imperative = prose
-        .split(['.', '!', ';'])
-        .skip(1)
-        .any(|sentence| opens(sentence, true))
-        || prose.split(':').skip(1).any(|part| opens(part, false));
-    if imperative(&words)
-        || sentence_imperative
+    if opens_an_instruction(&words)
+        || instruction_after_a_break(&prose)
         || (is(first, "if") && is(second, "you"))
-        || words
-            .iter()
-            .any(|&w| any_of(w, &["should", "shouldn't", "ought"]))
-        || (is(first, "you")
-            && second.is_some_and(|w| any_of(w, &["can", "should", "need", "must", "have"])))
+        || any & ADVICE != 0
+        || (is(first, "you") && has(1, YOU_CAN))
     {
         return Some("is an instruction or advice");
     }
     if prose.trim_end().ends_with('?') {
         return Some("is a question");
     }
-    if words.iter().any(|&w| any_of(w, EVALUATIVE)) || prose.chars().any(is_emoji) {
+    if any & EVALUATIVE != 0 || prose.chars().any(is_emoji) {
         return Some("is the author's taste or feeling");
     }
-    if words.iter().any(|&w| any_of(w, HEDGES))
-        || (first.is_some_and(|w| any_of(w, PLANS)) && is(second, "to"))
-    {
+    if any & HEDGE != 0 || (has(0, PLAN) && is(second, "to")) {
         return Some("is the author's guess or plan");
     }
     None
+}
+
+/// The words of `prose` (letters, digits and apostrophes, with a letter), leaving out
+/// the `x` that [`prose_outside`] puts for markup.
+fn prose_words(prose: &str) -> impl Iterator<Item = &str> {
+    prose
+        .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '\u{2019}'))
+        .filter(|w| w.chars().any(char::is_alphabetic) && *w != "x")
+}
+
+/// Whether `words` open with an instruction's verb ("Use X"), maybe after an adverb
+/// ("Just try it", "Ideally keep one page"), and not a noun ("Sleep is the best
+/// medicine").
+fn opens_an_instruction(words: &[(&str, u16)]) -> bool {
+    let has = |k: usize, class: u16| words.get(k).is_some_and(|&(_, c)| c & class != 0);
+    let verb = |k: usize| has(k, IMPERATIVE) && !has(k + 1, NOT_AFTER_IMPERATIVE);
+    verb(0) || (has(0, BEFORE_IMPERATIVE) && verb(1))
+}
+
+/// Whether a sentence after the first opens with an instruction ("Sleep fully. Don't
+/// limit sleep (~8h).", capitalised), or what follows a label does ("Vectors,
+/// explained: imagine a loop of 100 steps.").
+fn instruction_after_a_break(prose: &str) -> bool {
+    let opens = |sentence: &str, capital: bool| {
+        let own: Vec<(&str, u16)> = prose_words(sentence)
+            .take(3)
+            .map(|w| (w, classes(w)))
+            .collect();
+        opens_an_instruction(&own)
+            && (!capital
+                || own
+                    .first()
+                    .is_some_and(|w| w.0.starts_with(char::is_uppercase)))
+    };
+    prose
+        .split(['.', '!', ';'])
+        .skip(1)
+        .any(|sentence| opens(sentence, true))
+        || prose.split(':').skip(1).any(|part| opens(part, false))
+}
+
+// The classes of words that [`own_voice`] knows, as bits of [`classes`].
+const FIRST_PERSON: u16 = 1;
+const FIRST_PERSON_PLURAL: u16 = 1 << 1;
+const IMPERATIVE: u16 = 1 << 2;
+const BEFORE_IMPERATIVE: u16 = 1 << 3;
+const NOT_AFTER_IMPERATIVE: u16 = 1 << 4;
+const EVALUATIVE: u16 = 1 << 5;
+const HEDGE: u16 = 1 << 6;
+const PLAN: u16 = 1 << 7;
+const NUMBERED: u16 = 1 << 8;
+const ADVICE: u16 = 1 << 9;
+const YOU_CAN: u16 = 1 << 10;
+
+/// Words that take a numeral after them ("Type I", "World War I").
+const NUMBERED_WORDS: &[&str] = &[
+    "type", "phase", "class", "war", "part", "chapter", "section", "volume", "act", "stage",
+    "level", "grade", "article", "tier", "category", "appendix",
+];
+
+/// The classes of `word` (lowercase, a curly apostrophe read as a straight one), as bits:
+/// one lookup in a table built once from the word lists above, instead of a scan of
+/// each list.
+fn classes(word: &str) -> u16 {
+    static TABLE: std::sync::LazyLock<std::collections::HashMap<&'static str, u16>> =
+        std::sync::LazyLock::new(|| {
+            let mut table = std::collections::HashMap::new();
+            let lists: [(&[&str], u16); 11] = [
+                (FIRST_PERSON_WORDS, FIRST_PERSON),
+                (FIRST_PERSON_PLURAL_WORDS, FIRST_PERSON_PLURAL),
+                (IMPERATIVES, IMPERATIVE),
+                (BEFORE_IMPERATIVE_WORDS, BEFORE_IMPERATIVE),
+                (NOT_AFTER_IMPERATIVE_WORDS, NOT_AFTER_IMPERATIVE),
+                (EVALUATIVE_WORDS, EVALUATIVE),
+                (HEDGES, HEDGE),
+                (PLANS, PLAN),
+                (NUMBERED_WORDS, NUMBERED),
+                (&["should", "shouldn't", "ought"], ADVICE),
+                (&["can", "should", "need", "must", "have"], YOU_CAN),
+            ];
+            for (list, class) in lists {
+                for &word in list {
+                    *table.entry(word).or_insert(0) |= class;
+                }
+            }
+            table
+        });
+    // No listed word is longer than this.
+    const LONGEST: usize = 16;
+    let mut buffer = [0u8; LONGEST];
+    let mut len = 0;
+    for c in word.chars() {
+        let c = if c == '\u{2019}' { '\'' } else { c };
+        if !c.is_ascii() || len == LONGEST {
+            return 0;
+        }
+        buffer[len] = c.to_ascii_lowercase() as u8;
+        len += 1;
+    }
+    std::str::from_utf8(&buffer[..len])
+        .ok()
+        .and_then(|lower| TABLE.get(lower))
+        .copied()
+        .unwrap_or(0)
 }
 
 /// Whether `c` is a pictograph or a symbol used as one (emoji, hearts, stars), the
@@ -997,7 +1074,7 @@ pub(crate) fn opens_with_imperative(words: &[&str], extra: &[&str]) -> bool {
     (any_of(first, IMPERATIVES) || any_of(first, extra))
         && !words
             .get(1)
-            .is_some_and(|&second| any_of(second, NOT_AFTER_IMPERATIVE))
+            .is_some_and(|&second| any_of(second, NOT_AFTER_IMPERATIVE_WORDS))
 }
 
 #[cfg(test)]
