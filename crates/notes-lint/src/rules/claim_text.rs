@@ -892,7 +892,7 @@ pub(crate) fn own_voice(text: &str) -> Option<&'static str> {
     let has = |k: usize, class: u16| words.get(k).is_some_and(|&(_, c)| c & class != 0);
     let (first, second) = (words.first().map(|w| w.0), words.get(1).map(|w| w.0));
     let is = |word: Option<&str>, target: &str| word.is_some_and(|w| same_word(w, target));
-    if opens_an_instruction(&words)
+    if opens_an_instruction(words)
         || instruction_after_a_break(&prose)
         || (is(first, "if") && is(second, "you"))
         || any & ADVICE != 0
