@@ -645,17 +645,17 @@ impl Builder<'_> {
     }
 
     /// Whether nothing has been placed yet under the innermost heading, and that heading
-    /// is wholly a link.
+    /// is made of links (see [`super::cite::leading_link`]).
     fn opens_linked_heading(&self) -> bool {
         if !self.stack.is_empty() || self.lead_in.is_some() {
             return false;
         }
         match (self.labels.last(), self.sections.last()) {
             (Some((_, label)), _) => {
-                label.children.is_empty() && super::cite::is_whole_link(&label.text)
+                label.children.is_empty() && super::cite::leading_link(&label.text).is_some()
             }
             (None, Some(section)) => {
-                section.claims.is_empty() && super::cite::is_whole_link(&section.title)
+                section.claims.is_empty() && super::cite::leading_link(&section.title).is_some()
             }
             (None, None) => false,
         }
