@@ -293,6 +293,11 @@ pub(crate) fn leading_link(text: &str) -> Option<(String, String)> {
         return None;
     }
     let links = inline_links(text);
+    if let [(title, url)] = links.as_slice()
+        && is_whole_link(text)
+    {
+        return Some((title.clone(), url.clone()));
+    }
     let (first_title, first_url) = links.first()?;
     // What is left once the links are taken out must be separators only.
     let mut rest = text.to_owned();

@@ -651,12 +651,8 @@ impl Builder<'_> {
             return false;
         }
         match (self.labels.last(), self.sections.last()) {
-            (Some((_, label)), _) => {
-                label.children.is_empty() && super::cite::leading_link(&label.text).is_some()
-            }
-            (None, Some(section)) => {
-                section.claims.is_empty() && super::cite::leading_link(&section.title).is_some()
-            }
+            (Some((_, label)), _) => label.children.is_empty() && links_only(&label.text),
+            (None, Some(section)) => section.claims.is_empty() && links_only(&section.title),
             (None, None) => false,
         }
     }
@@ -946,6 +942,12 @@ pub(crate) fn unescape(text: &str) -> String {
         rest = &rest[c.len_utf8()..];
     }
     out
+}
+
+/// Whether a heading is wholly a link (to the web or to another page) or made of links
+/// (see [`super::cite::leading_link`]).
+fn links_only(text: &str) -> bool {
+    super::cite::is_whole_link(text) || super::cite::leading_link(text).is_some()
 }
 
 /// Whether `text` (a paragraph's source) is only images: `![alt](url)`, maybe several,
