@@ -1243,6 +1243,11 @@ fn a_heading_made_of_links_cites_its_first() {
         cite::leading_link("[Relay](https://relay.dev)"),
         Some(("Relay".to_owned(), "https://relay.dev".to_owned()))
     );
+    // One link and what it is, in parentheses, still names the work.
+    assert_eq!(
+        cite::leading_link("[Pier](https://pier.example) (a build tool)").map(|l| l.1),
+        Some("https://pier.example".to_owned())
+    );
     assert_eq!(
         cite::leading_link("[Relay](https://relay.dev) in practice"),
         None
