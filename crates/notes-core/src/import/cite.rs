@@ -234,9 +234,7 @@ fn cite_claims(claims: &mut [Claim], cx: &mut Cx<'_>) {
         // A child bullet that is only a url gives where its parent comes from: the
         // parent cites it (and its other children with it). A lead-in (`Links:`)
         // introduces its urls as a list of their own.
-        if !claim.text.trim_end().ends_with(':')
-            && claim.children.iter().any(|c| is_bare_url_claim(c))
-        {
+        if !claim.text.trim_end().ends_with(':') && claim.children.iter().any(is_bare_url_claim) {
             let (urls, kept): (Vec<Claim>, Vec<Claim>) = std::mem::take(&mut claim.children)
                 .into_iter()
                 .partition(is_bare_url_claim);
