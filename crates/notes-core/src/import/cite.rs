@@ -164,10 +164,9 @@ pub(crate) fn cite(
     for section in &mut note.sections {
         // A heading that is wholly a link (`## [Relay](https://relay.dev)`) names what
         // the section is about: the section cites it.
-        if let [(title, url)] = inline_links(&section.title).as_slice()
-            && is_whole_link(&section.title)
-        {
-            let source = source_from(title, url);
+        // So does one made of links (`## [A Book](...) - [Review](...)`): the first.
+        if let Some((title, url)) = leading_link(&section.title) {
+            let source = source_from(&title, &url);
             cx.cite(&mut section.sources, source, None);
         }
         cite_claims(&mut section.claims, &mut cx);
@@ -232,6 +231,18 @@ impl Cx<'_> {
 
 fn cite_claims(claims: &mut [Claim], cx: &mut Cx<'_>) {
     for claim in claims {
+        // A child bullet that is only a url gives where its parent comes from: the
+        // parent cites it (and its other children with it). A lead-in (`Links:`)
+        // introduces its urls as a list of their own.
+        if !claim.text.trim_end().ends_with(':') && claim.children.iter().any(is_bare_url_claim) {
+            let (urls, kept): (Vec<Claim>, Vec<Claim>) = std::mem::take(&mut claim.children)
+                .into_iter()
+                .partition(is_bare_url_claim);
+            claim.children = kept;
+            for url in urls.iter().filter_map(|c| bare_url(&c.text)) {
+                cx.add(claim, source_from("", url), None);
+            }
+        }
         for label in footnote_refs(&claim.text) {
             match cx.footnotes.iter().position(|f| f.label == label) {
                 Some(i) => {
@@ -255,6 +266,11 @@ fn cite_claims(claims: &mut [Claim], cx: &mut Cx<'_>) {
     }
 }
 
+/// Whether `claim` is a bullet that is only a url, with nothing under it.
+fn is_bare_url_claim(claim: &Claim) -> bool {
+    claim.children.is_empty() && claim.sources.is_empty() && bare_url(&claim.text).is_some()
+}
+
 /// Whether `text` is one Markdown link and nothing else.
 pub(crate) fn is_whole_link(text: &str) -> bool {
     let text = text.trim();
@@ -263,6 +279,48 @@ pub(crate) fn is_whole_link(text: &str) -> bool {
         && text
             .find("](")
             .is_some_and(|i| !text[i + 2..].contains("]("))
+}
+
+/// The first link of a heading made of links: one link (`[Relay](https://relay.dev)`),
+/// or a link followed by more links after separators
+/// (`[A Book](https://...) - [Review](https://...)`). The first link names the work;
+/// the others are about it.
+pub(crate) fn leading_link(text: &str) -> Option<(String, String)> {
+    let text = text.trim();
+    if !text.starts_with('[') {
+        return None;
+    }
+    let links = inline_links(text);
+    if let [(title, url)] = links.as_slice()
+        && is_whole_link(text)
+    {
+        return Some((title.clone(), url.clone()));
+    }
+    let (first_title, first_url) = links.first()?;
+    // What is left once the links are taken out must be separators only.
+    let mut rest = text.to_owned();
+    for (title, url) in &links {
+        let written = format!("[{title}]({url})");
+        rest = rest.replacen(&written, "", 1);
+    }
+    let separators_only = rest
+        .chars()
+        .all(|c| c.is_whitespace() || matches!(c, '-' | '–' | '—' | '|' | '·' | '•' | '/' | ','));
+    (text.starts_with(&format!("[{first_title}]({first_url})")) && separators_only)
+        .then(|| (first_title.clone(), first_url.clone()))
+}
+
+/// The url of a bullet that is only a url (`https://...` or `<https://...>`).
+fn bare_url(text: &str) -> Option<&str> {
+    let text = text.trim();
+    let url = text
+        .strip_prefix('<')
+        .and_then(|t| t.strip_suffix('>'))
+        .unwrap_or(text);
+    ((url.starts_with("http://") || url.starts_with("https://"))
+        && url.len() > "https://".len()
+        && !url.contains(char::is_whitespace))
+    .then_some(url)
 }
 
 /// The labels of the footnote references `[^label]` in `text`, in order.

@@ -645,18 +645,14 @@ impl Builder<'_> {
     }
 
     /// Whether nothing has been placed yet under the innermost heading, and that heading
-    /// is wholly a link.
+    /// is made of links (see [`super::cite::leading_link`]).
     fn opens_linked_heading(&self) -> bool {
         if !self.stack.is_empty() || self.lead_in.is_some() {
             return false;
         }
         match (self.labels.last(), self.sections.last()) {
-            (Some((_, label)), _) => {
-                label.children.is_empty() && super::cite::is_whole_link(&label.text)
-            }
-            (None, Some(section)) => {
-                section.claims.is_empty() && super::cite::is_whole_link(&section.title)
-            }
+            (Some((_, label)), _) => label.children.is_empty() && links_only(&label.text),
+            (None, Some(section)) => section.claims.is_empty() && links_only(&section.title),
             (None, None) => false,
         }
     }
@@ -946,6 +942,12 @@ pub(crate) fn unescape(text: &str) -> String {
         rest = &rest[c.len_utf8()..];
     }
     out
+}
+
+/// Whether a heading is wholly a link (to the web or to another page) or made of links
+/// (see [`super::cite::leading_link`]).
+fn links_only(text: &str) -> bool {
+    super::cite::is_whole_link(text) || super::cite::leading_link(text).is_some()
 }
 
 /// Whether `text` (a paragraph's source) is only images: `![alt](url)`, maybe several,

@@ -443,9 +443,13 @@ pub(crate) fn source_type(url: Option<&str>, identified: bool) -> SourceType {
     }
 }
 
-/// `[text](url)` as its text and url; any other text as it is.
+/// `[text](url)` as its text and url; any other text as it is. Of links after
+/// separators (`[A Book](url) - [Review](url)`), the first.
 pub(crate) fn split_link(text: &str) -> (String, Option<String>) {
     let trimmed = text.trim();
+    if let Some((label, url)) = super::cite::leading_link(trimmed) {
+        return (label, Some(url));
+    }
     if let Some(inner) = trimmed.strip_prefix('[')
         && let Some((label, rest)) = inner.split_once("](")
         && let Some(url) = rest.strip_suffix(')')

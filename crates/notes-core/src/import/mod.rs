@@ -223,10 +223,27 @@ pub fn import_summarising(
                 .to_owned(),
         ));
     };
+    let mut sections = body.sections;
+    let mut title_url = body.title_url;
+    // A first heading made of links that owns nothing, the next heading being at its
+    // level (`# [Go in Action](url)` then `# Chapter 2`, under front matter that gives
+    // the title), is the page's title line, not a section: its link is the work the
+    // note is about, as when it is the title.
+    if title_url.is_none()
+        && body.summary_label.is_none()
+        && sections.len() > 1
+        && let Some(first) = sections.first()
+        && first.claims.is_empty()
+        && first.caveats.is_empty()
+        && let Some((_, url)) = cite::leading_link(&first.title)
+    {
+        title_url = Some(url);
+        sections.remove(0);
+    }
     let mut meta = meta::read(
         &fields,
         &title,
-        body.title_url.as_deref(),
+        title_url.as_deref(),
         options.date_order,
         &mut report,
     );
@@ -257,8 +274,7 @@ pub fn import_summarising(
     // A page whose sections are months too is a log of months (a reading list by
     // month under a first heading that names the latest one), not one month's journal.
     let journal_month = dated_title(&title, file_stem).filter(|month| {
-        !body
-            .sections
+        !sections
             .iter()
             .any(|section| dated_title(&section.title, "").is_some_and(|other| other != *month))
     });
@@ -280,7 +296,7 @@ pub fn import_summarising(
         events: Vec::new(),
         caveats: body.caveats,
         allow: Vec::new(),
-        sections: body.sections,
+        sections,
     };
     let mut note = note;
     cite::cite(

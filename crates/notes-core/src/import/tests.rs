@@ -1209,3 +1209,95 @@ fn a_journal_page_cites_itself_as_a_personal_source() {
     assert!(log.sources.is_empty(), "{:?}", log.sources);
     assert!(log.sections.iter().all(|s| s.sources.is_empty()));
 }
+
+#[test]
+fn a_child_that_is_only_a_url_is_where_its_parent_comes_from() {
+    let got = imported(concat!(
+        "# Papers\n\n",
+        "- Naps help practice stick.\n",
+        "    - Fewer errors on the second day.\n",
+        "    - https://arxiv.org/abs/1901.00001\n",
+        "- Links:\n",
+        "    - <https://example.org/one>\n",
+        "- https://example.org/alone\n",
+    ));
+    let claims = &got.note.sections[0].claims;
+    let cited: Vec<&str> = claims[0].sources.iter().map(|c| c.id()).collect();
+    assert_eq!(cited, ["arxiv-1901-00001"]);
+    // The url is the parent's source, no longer a claim of its own.
+    let children: Vec<&str> = claims[0].children.iter().map(|c| c.text.as_str()).collect();
+    assert_eq!(children, ["Fewer errors on the second day."]);
+    // A lead-in's urls and a url with no parent stay claims.
+    assert!(claims[1].sources.is_empty());
+    assert_eq!(claims[1].children[0].text, "<https://example.org/one>");
+    assert_eq!(claims[2].text, "https://example.org/alone");
+}
+
+#[test]
+fn a_heading_made_of_links_cites_its_first() {
+    assert_eq!(
+        cite::leading_link("[A Book](https://b.example/1) - [Review](https://b.example/r)"),
+        Some(("A Book".to_owned(), "https://b.example/1".to_owned()))
+    );
+    assert_eq!(
+        cite::leading_link("[Relay](https://relay.dev)"),
+        Some(("Relay".to_owned(), "https://relay.dev".to_owned()))
+    );
+    // One link and what it is, in parentheses, still names the work.
+    assert_eq!(
+        cite::leading_link("[Pier](https://pier.example) (a build tool)").map(|l| l.1),
+        Some("https://pier.example".to_owned())
+    );
+    assert_eq!(
+        cite::leading_link("[Relay](https://relay.dev) in practice"),
+        None
+    );
+    assert_eq!(
+        cite::leading_link("Notes on [Relay](https://relay.dev)"),
+        None
+    );
+    let note = load(concat!(
+        "---\ntitle: Habits\n---\n\n",
+        "# [Habits](https://b.example/1) - [Review](https://b.example/r)\n\n",
+        "- Start at the same hour.\n",
+    ));
+    assert_eq!(note.sections[0].sources[0].id(), "b-example-1");
+    // As the title, the first link is the work the note is about.
+    let note =
+        imported("# [Habits](https://b.example/1) - [Review](https://b.example/r)\n\n- A.\n").note;
+    assert_eq!(note.title, "Habits");
+    assert_eq!(note.sources[0].url.as_deref(), Some("https://b.example/1"));
+    assert_eq!(
+        note.summary_of.as_deref(),
+        Some(note.sources[0].id.as_str())
+    );
+}
+
+#[test]
+fn a_linked_title_heading_that_owns_nothing_names_the_work() {
+    let note = load(concat!(
+        "---\ntitle: Rust in practice\n---\n\n",
+        "# [Rust in practice](https://b.example/rust)\n\n",
+        "# Chapter 1\n\n- Every value has one owner.\n\n",
+        "# Chapter 2\n\n- Errors return early.\n",
+    ));
+    let titles: Vec<&str> = note.sections.iter().map(|s| s.title.as_str()).collect();
+    assert_eq!(titles, ["Chapter 1", "Chapter 2"]);
+    assert_eq!(
+        note.sources[0].url.as_deref(),
+        Some("https://b.example/rust")
+    );
+    assert_eq!(
+        note.summary_of.as_deref(),
+        Some(note.sources[0].id.as_str())
+    );
+    // With claims of its own, it stays a section that cites its link.
+    let note = load(concat!(
+        "---\ntitle: Rust in practice\n---\n\n",
+        "# [Rust in practice](https://b.example/rust)\n\n- Owners.\n\n",
+        "# Chapter 2\n\n- Errors return early.\n",
+    ));
+    assert_eq!(note.sections.len(), 2);
+    assert_eq!(note.summary_of, None);
+    assert_eq!(note.sections[0].sources.len(), 1);
+}
