@@ -270,10 +270,10 @@ const WRITERS_PRESENT: &[&str] = &[
 fn describes_the_world(text: &str) -> bool {
     let first_person = super::claim_text::own_voice(text)
         .is_some_and(|why| why.starts_with("speaks of the author"));
-    if let Some(phrase) = super::undated_claim::time_relative(text) {
-        if !first_person || WRITERS_PRESENT.contains(&phrase.as_str()) {
-            return true;
-        }
+    if let Some(phrase) = super::undated_claim::time_relative(text)
+        && (!first_person || WRITERS_PRESENT.contains(&phrase.as_str()))
+    {
+        return true;
     }
     if first_person {
         return false;
