@@ -37,6 +37,11 @@ Flags claim texts and section titles that stand in for content instead of giving
   `Data is scarce.` at the same level: a common way to write an outline) introduces
   content that is there, so it is not flagged.
 
+A template is left alone: its blanks are there by design. A note is one when its file
+name or title is `template` or ends with the word (`paper-template.yaml`, `Weekly review
+template`), or when it sits in a folder named `templates`. A note about templates
+(`Template metaprogramming`) is checked as usual.
+
 ## Why it matters
 A placeholder reads like a note but holds nothing: \"Other tasks: see article\" is a
 promise to look something up that was never kept, and months later the article may be
@@ -121,6 +126,34 @@ fn has_next_sibling(claims: &[notes_core::resolve::ResolvedClaim<'_>], i: usize)
     next.parent == claim.parent && (claim.parent.is_some() || section(next) <= section(claim) + 1)
 }
 
+/// Whether the note is a template, whose blanks are there by design: its file name or
+/// title is "template" or ends with the word ("paper-template.yaml", "Weekly review
+/// template"), or it sits in a folder named `templates` (or `template`, `_templates`).
+/// "Template metaprogramming" is a note about templates, not one.
+fn is_template(view: &NoteView<'_>) -> bool {
+    let ends_with_template = |name: &str| {
+        name.split(|c: char| !c.is_alphanumeric())
+            .rfind(|w| !w.is_empty())
+            .is_some_and(|last| {
+                last.eq_ignore_ascii_case("template") || last.eq_ignore_ascii_case("templates")
+            })
+    };
+    let path = view.doc.file.path();
+    let in_templates_folder = path.parent().is_some_and(|dir| {
+        dir.components().any(|c| {
+            let name = c.as_os_str().to_string_lossy();
+            ["templates", "template", "_templates"]
+                .iter()
+                .any(|t| name.eq_ignore_ascii_case(t))
+        })
+    });
+    in_templates_folder
+        || path
+            .file_stem()
+            .is_some_and(|stem| ends_with_template(&stem.to_string_lossy()))
+        || ends_with_template(&view.doc.note.title)
+}
+
 fn is_lead_in(text: &str) -> bool {
     text.trim_end().ends_with(':')
 }
@@ -131,7 +164,7 @@ impl Rule for Placeholder {
     }
 
     fn check(&self, corpus: &Corpus<'_>, _: &Context<'_>, out: &mut Vec<Finding>) {
-        for view in &corpus.notes {
+        for view in corpus.notes.iter().filter(|view| !is_template(view)) {
             for (s, section) in view.doc.note.sections.iter().enumerate() {
                 let owner = [Segment::key("sections"), Segment::Index(s)];
                 let mut path = owner.to_vec();

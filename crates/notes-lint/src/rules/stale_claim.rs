@@ -68,10 +68,17 @@ something of the world: time-relative wording, as `undated-claim` knows it
 (\"currently\", \"state of the art\", \"so far\"), or a ranking against the field
 (\"outperforms\", \"beats\", \"surpasses\", \"better\", \"superior\" or \"best\" with
 \"all\", \"every\", \"previous\", \"prior\", \"existing\", \"competitors\",
-\"published\", \"known\" or \"current\" within the next six words, or \"record\"). A
-comparison inside the paper (its own variants, the methods it tested, one baseline:
-\"the deeper variant beats the shallow one\", \"better than the other methods\",
-\"slightly better than a competing model\") stays true of the paper. An `as_of` you write says the claims describe the world at that
+\"published\", \"known\" or \"current\" in what it ranks against: the next six words
+of its clause, up to a word such as \"at\", \"on\", \"with\" or \"and\" that opens
+another phrase; or \"record\"). A comparison inside the paper (its own variants, the
+methods it tested, one baseline, its own settings: \"the deeper variant beats the
+shallow one\", \"better than the other methods\", \"slightly better than a competing
+model\", \"better than resampling at every step\", \"the full model uses all of
+them\", \"outperforming all others\") stays true of the paper. So does the note-taker's
+own reading of it in the first person (\"I would have liked a comparison with
+state-of-the-art models\"), unless it speaks of the writer's present (\"I currently
+use it\"), and \"recent\" or \"so far\" of the steps of a method (\"the recent past
+of the sequence\", \"the tree produced so far\"). An `as_of` you write says the claims describe the world at that
 date, and then every claim under it ages as usual.
 
 An entry of a reading list names a work and states nothing that could go stale: a
@@ -226,28 +233,84 @@ const THE_FIELD: &[&str] = &[
 /// Words that rank a work against the field by themselves.
 const RECORD: &[&str] = &["record", "unprecedented"];
 
+/// Words that end the object of a ranking: a preposition or conjunction that starts a
+/// phrase of its own ("better than resampling it at every step" ranks against
+/// resampling, not against every step).
+const ENDS_OBJECT: &[&str] = &[
+    "at", "in", "on", "for", "with", "by", "per", "from", "during", "when", "while", "if",
+    "because", "after", "before", "and", "but", "using", "via", "where", "which", "that", "uses",
+    "use", "used",
+];
+
+/// Time-relative phrases that speak of the writer's present, as `undated-claim` finds
+/// them: in the note-taker's own voice they still date the claim ("I currently use
+/// it"), while \"state of the art\" or \"so far\" there judges the work ("I see no
+/// comparison with state-of-the-art models").
+const WRITERS_PRESENT: &[&str] = &[
+    "currently",
+    "nowadays",
+    "these days",
+    "at the moment",
+    "right now",
+    "as of now",
+    "by now",
+    "for now",
+    "even now",
+    "this year",
+    "now",
+];
+
 /// Whether `text` says something of the world beyond the work it reports: time-relative
 /// wording (\"currently\", \"state of the art\") or a ranking against the field. \"Each
 /// block adds its input to its output\" and \"the deeper variant beats the shallow one\"
 /// stay true of their paper; \"outperforms every prior method\" holds only until a
-/// later one.
+/// later one. A claim in the note-taker's first person (\"I would have liked a
+/// comparison with state-of-the-art models\") is a reading of the work: only words of
+/// the writer's present (\"currently\", \"now\") make it one about the world.
 fn describes_the_world(text: &str) -> bool {
-    if super::undated_claim::time_relative(text).is_some() {
+    let first_person = super::claim_text::own_voice(text)
+        .is_some_and(|why| why.starts_with("speaks of the author"));
+    if let Some(phrase) = super::undated_claim::time_relative(text)
+        && (!first_person || WRITERS_PRESENT.contains(&phrase.as_str()))
+    {
         return true;
     }
-    let words: Vec<String> = text
+    if first_person {
+        return false;
+    }
+    let prose = super::claim_text::own_prose(text);
+    prose
+        .split(['.', ',', ';', ':', '(', ')', '!', '?', '[', ']'])
+        .any(ranks_against_the_field)
+}
+
+/// Whether `clause` ranks a work against the field: a ranking word whose object (the
+/// next six words, up to a preposition that opens another phrase) has a word of the
+/// field, not \"all of them\" or \"all others\" (the variants just listed); or a word
+/// such as \"record\".
+fn ranks_against_the_field(clause: &str) -> bool {
+    let words: Vec<String> = clause
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .map(str::to_lowercase)
         .collect();
     words.iter().enumerate().any(|(i, word)| {
-        RECORD.contains(&word.as_str())
-            || (RANKING.iter().any(|stem| word.starts_with(stem))
-                && words
-                    .iter()
-                    .skip(i + 1)
-                    .take(6)
-                    .any(|next| THE_FIELD.contains(&next.as_str())))
+        if RECORD.contains(&word.as_str()) {
+            return true;
+        }
+        if !RANKING.iter().any(|stem| word.starts_with(stem)) {
+            return false;
+        }
+        let mut object = words
+            .iter()
+            .enumerate()
+            .skip(i + 1)
+            .take(6)
+            .take_while(|(_, next)| !ENDS_OBJECT.contains(&next.as_str()));
+        object.any(|(k, next)| {
+            THE_FIELD.contains(&next.as_str())
+                && !(next == "all" && words.get(k + 1).is_some_and(|w| w == "of" || w == "others"))
+        })
     })
 }
 
@@ -697,6 +760,9 @@ pub(crate) mod tests {
             "A new record on the image benchmark.",
             "Currently the deepest network.",
             "State-of-the-art results on two datasets.",
+            "The parser beats all prior parsers on the treebank.",
+            "I currently think it is the parser to start from.",
+            "Beats all previous models (with and without the extra loss).",
         ] {
             assert!(super::describes_the_world(text), "{text}");
         }
@@ -708,6 +774,16 @@ pub(crate) mod tests {
             "The deeper variant beats the shallow one by 3 points.",
             "Their best model uses dropout.",
             "Outperforms the baseline on both datasets.",
+            // The ranking's object is a setting of the paper, or the variants it lists.
+            "Drawing the noise once works better than drawing it at every step.",
+            "The full model uses all of them and does best.",
+            "The pointer head ends up outperforming all others.",
+            "Matches are the best ones (winner takes all).",
+            // The note-taker's reading of the paper.
+            "I would have liked a comparison with state-of-the-art parsers.",
+            // "recent" and "so far" of the steps of a method.
+            "The attention looks at the recent past of the stack.",
+            "The decoder conditions on the tree produced so far.",
         ] {
             assert!(!super::describes_the_world(text), "{text}");
         }

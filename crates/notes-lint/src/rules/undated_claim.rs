@@ -40,8 +40,11 @@ stages:\"), which says nothing about when the claim was true. Likewise \"current
 after \"the\", \"a\", \"each\" and the like, or before \"selected\", \"visible\",
 \"open\" and the like, names the state of a step or a tool (\"feed the currently
 generated image back\", \"delete currently selected node\"), not of the world; \"least\" or \"most recently\" names
-an order (\"the least recently used entry\", \"the most recent one\"), and \"so far as\"
-or \"only gets you so far\" a degree.
+an order (\"the least recently used entry\", \"the most recent one\"); \"recent\" before
+items of a sequence (\"the recent past\", \"recent frames\", \"recent key-value
+pairs\") and \"so far\" after a step of a method (\"the tree produced so far\") name a
+position in a process, not a time (\"recent work on frame pruning\" still counts); and
+\"so far as\", \"so far from\" or \"only gets you so far\" a degree.
 
 An entry of a link list (`[Vosk](https://...) - State-of-the-art speech recognition`:
 a link, then a dash or colon and a description) is not flagged: the description is the
@@ -121,6 +124,91 @@ const STATES: &[&str] = &[
     "checked",
     "logged",
 ];
+
+/// Things a method handles one after another: after "recent", they make it a position
+/// in a sequence ("the recent past", "recent frames", "recent key-value pairs"), not a
+/// time relative to the date of writing ("recent work", "a recent survey").
+const SEQUENCE_ITEMS: &[&str] = &[
+    "past",
+    "input",
+    "inputs",
+    "frame",
+    "frames",
+    "token",
+    "tokens",
+    "word",
+    "words",
+    "state",
+    "states",
+    "observation",
+    "observations",
+    "experience",
+    "experiences",
+    "transition",
+    "transitions",
+    "step",
+    "steps",
+    "timestep",
+    "timesteps",
+    "sample",
+    "samples",
+    "action",
+    "actions",
+    "reward",
+    "rewards",
+    "pairs",
+    "items",
+    "entries",
+    "elements",
+    "activations",
+];
+
+/// Words that end the phrase "recent" qualifies: a preposition or conjunction ("recent
+/// work on token pruning" is about work, not tokens).
+const PHRASE_ENDS: &[&str] = &[
+    "on", "in", "of", "for", "with", "by", "from", "at", "to", "and", "or", "that", "which",
+];
+
+/// Past participles of processing: "so far" after them counts the steps of a method
+/// ("the structure produced so far", "the frames seen so far").
+const PROCESSED: &[&str] = &[
+    "produced",
+    "generated",
+    "seen",
+    "decoded",
+    "processed",
+    "observed",
+    "visited",
+    "emitted",
+    "predicted",
+    "computed",
+    "accumulated",
+    "encountered",
+    "consumed",
+];
+
+/// Whether the phrase after "recent" (up to three words, up to a preposition or a
+/// clause break) names items of a sequence: "the recent past", "recent key-value
+/// pairs", not "recent work on token pruning".
+fn names_sequence_items(text: &str, after: &[(usize, &str)]) -> bool {
+    let mut end = match after.first() {
+        Some(&(at, _)) => at,
+        None => return false,
+    };
+    for &(at, word) in after.iter().take(3) {
+        if text[end..at].contains(['.', ',', ';', ':', '!', '?', '(', ')']) {
+            return false;
+        }
+        if PHRASE_ENDS.iter().any(|p| word.eq_ignore_ascii_case(p)) {
+            return false;
+        }
+        if SEQUENCE_ITEMS.iter().any(|p| word.eq_ignore_ascii_case(p)) {
+            return true;
+        }
+        end = at + word.len();
+    }
+    false
+}
 
 /// The words of `text` with their byte ranges: runs of letters and digits, so
 /// "state-of-the-art" is four words and "know" is not "now".
@@ -223,17 +311,28 @@ pub(crate) fn time_relative(text: &str) -> Option<String> {
             {
                 None
             }
-            // "go so far as to", "in so far as", "only gets you so far": a degree, not
-            // a time.
+            // "recent" of the items of a sequence ("the recent past", "memorise recent
+            // key-value pairs", "recent frames get more weight"): a position relative
+            // to a step of a method, not to the date of writing.
+            Some(&["recent"]) if names_sequence_items(text, &words[start + 1..]) => None,
+            // "the tokens generated so far": up to a step of a method, not a time.
             Some(&["so", "far"])
-                if words
-                    .get(start + 2)
-                    .is_some_and(|(_, w)| w.eq_ignore_ascii_case("as"))
-                    || start.checked_sub(1).is_some_and(|k| {
-                        ["only", "you", "me", "us", "them", "it", "him", "her"]
-                            .iter()
-                            .any(|d| words[k].1.eq_ignore_ascii_case(d))
-                    }) =>
+                if start.checked_sub(1).is_some_and(|k| {
+                    PROCESSED.iter().any(|p| words[k].1.eq_ignore_ascii_case(p))
+                }) =>
+            {
+                None
+            }
+            // "go so far as to", "in so far as", "so far from loving you", "only gets
+            // you so far": a degree, not a time.
+            Some(&["so", "far"])
+                if words.get(start + 2).is_some_and(|(_, w)| {
+                    ["as", "from"].iter().any(|d| w.eq_ignore_ascii_case(d))
+                }) || start.checked_sub(1).is_some_and(|k| {
+                    ["only", "you", "me", "us", "them", "it", "him", "her"]
+                        .iter()
+                        .any(|d| words[k].1.eq_ignore_ascii_case(d))
+                }) =>
             {
                 None
             }
@@ -346,6 +445,9 @@ mod tests {
                 "currently",
             ),
             ("I use [a parser](https://example.org/p) now.", "now"),
+            ("Recent work on token pruning helps.", "recent"),
+            ("A recent survey of the field.", "recent"),
+            ("The best result so far.", "so far"),
         ] {
             assert_eq!(time_relative(text).as_deref(), Some(phrase), "{text}");
         }
@@ -377,6 +479,12 @@ mod tests {
             "They predict depth for each currently visible object.",
             "Keep the ones you make an effort for. Now it is easy to stay in touch.",
             "Alt and delete remove the currently selected node only.",
+            // "recent" and "so far" relative to a step of a method.
+            "An attention over the recent past of the sequence.",
+            "The task is to recall recent key-value pairs.",
+            "Current and recent tokens get most of the weight.",
+            "The decoder conditions on the tree produced so far.",
+            "They were so far from the goal that they gave up.",
         ] {
             assert_eq!(time_relative(text), None, "{text}");
         }
