@@ -99,11 +99,11 @@ pub const PEDANTIC: &str = "pedantic";
 pub static PEDANTIC_MODES: &[(&str, &str)] = &[
     (
         "unsourced-claim",
-        "also claims in the author's own voice: those that say I or my, give an instruction or advice, ask a question, or have no words of their own",
+        "also claims in the author's own voice (I or my, we or our, an instruction or advice, a question, a judgement, a guess or plan, no words of their own), uncited links to other notes, and the uncited comments of a page of bookmarks",
     ),
     (
         "unsourced-figure",
-        "also figures in claims in the author's own voice: those that say I or my, give an instruction or advice, or ask a question",
+        "also figures in claims in the author's own voice (I or my, we or our, an instruction, a step or worked example, an amount list, a goal, a question, a judgement, a guess or plan) and in journal notes",
     ),
 ];
 
