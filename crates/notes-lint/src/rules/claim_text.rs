@@ -883,7 +883,7 @@ pub(crate) fn own_voice(text: &str) -> Option<&'static str> {
         previous = class;
     }
     if first_person {
-        return Some("speaks of the author (I, my)");
+        return Some(OF_THE_AUTHOR);
     }
     if plural {
         return Some("speaks for the author and others (we, our)");
@@ -911,6 +911,23 @@ pub(crate) fn own_voice(text: &str) -> Option<&'static str> {
     }
     None
 }
+
+/// The words of `text` (runs of letters and digits), lowercased.
+pub(crate) fn lowercase_words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// Whether `text` speaks of its author in the first person singular ("I", "my"): the
+/// first of [`own_voice`]'s reasons.
+pub(crate) fn speaks_of_the_author(text: &str) -> bool {
+    own_voice(text) == Some(OF_THE_AUTHOR)
+}
+
+/// [`own_voice`]'s reason for a claim in the first person singular.
+const OF_THE_AUTHOR: &str = "speaks of the author (I, my)";
 
 /// The words of `prose` (letters, digits and apostrophes, with a letter), leaving out
 /// the `x` that [`prose_outside`] puts for markup.

@@ -268,8 +268,7 @@ const WRITERS_PRESENT: &[&str] = &[
 /// comparison with state-of-the-art models\") is a reading of the work: only words of
 /// the writer's present (\"currently\", \"now\") make it one about the world.
 fn describes_the_world(text: &str) -> bool {
-    let first_person = super::claim_text::own_voice(text)
-        .is_some_and(|why| why.starts_with("speaks of the author"));
+    let first_person = super::claim_text::speaks_of_the_author(text);
     if let Some(phrase) = super::undated_claim::time_relative(text)
         && (!first_person || WRITERS_PRESENT.contains(&phrase.as_str()))
     {
@@ -289,11 +288,7 @@ fn describes_the_world(text: &str) -> bool {
 /// field, not \"all of them\" or \"all others\" (the variants just listed); or a word
 /// such as \"record\".
 fn ranks_against_the_field(clause: &str) -> bool {
-    let words: Vec<String> = clause
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect();
+    let words = super::claim_text::lowercase_words(clause);
     words.iter().enumerate().any(|(i, word)| {
         if RECORD.contains(&word.as_str()) {
             return true;

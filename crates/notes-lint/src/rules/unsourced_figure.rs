@@ -572,11 +572,7 @@ fn cites_in_text(text: &str) -> bool {
 /// Whether a note's `title` is a date (`2018 January`, `2023-04-12`, `Week 14, 2021`): a
 /// journal entry, whose figures (hours worked, money spent) are the author's own log.
 fn is_dated_title(title: &str) -> bool {
-    let words: Vec<String> = title
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect();
+    let words = super::claim_text::lowercase_words(title);
     words.iter().any(|w| is_year(w))
         && words.iter().all(|w| {
             is_year(w)
